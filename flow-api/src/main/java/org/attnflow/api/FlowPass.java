@@ -1,0 +1,93 @@
+package org.attnflow.api;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The state of one pass through a flow: the latents factored out by split layers (a stack, pushed
+ * in the data → latent direction and popped in the latent → data direction), the prior
+ * log-likelihood they contribute, the sampling temperature and noise, and whether this pass is
+ * the data-dependent initialisation. Temperature and noise are arguments of a pass, never layer
+ * state.
+ */
+public final class FlowPass {
+  private final Deque<NDArray> latents = new ArrayDeque<>();
+  private final double temperature;
+  private final Noise noise;
+  private final boolean initializing;
+  private NDArray priorLogProb;
+
+  private FlowPass(double temperature, Noise noise, boolean initializing) {
+    this.temperature = temperature;
+    this.noise = noise;
+    this.initializing = initializing;
+  }
+
+  /** A pass that encodes data (or decodes given latents) with no sampling. */
+  public static FlowPass encoding() {
+    return new FlowPass(1.0, null, false);
+  }
+
+  /** The pass that runs the data-dependent initialisation on the first batch. */
+  public static FlowPass initializing() {
+    return new FlowPass(1.0, null, true);
+  }
+
+  /** A pass that samples missing latents at {@code temperature} from {@code noise}. */
+  public static FlowPass sampling(double temperature, Noise noise) {
+    if (!(temperature >= 0)) {
+      throw new IllegalArgumentException("temperature must be ≥ 0, found " + temperature);
+    }
+    return new FlowPass(temperature, noise, false);
+  }
+
+  /** True when layers must initialise themselves from the data they see. */
+  public boolean isInitializing() {
+    return initializing;
+  }
+
+  /** The sampling temperature (standard deviation multiplier). */
+  public double temperature() {
+    return temperature;
+  }
+
+  /** The noise source of a sampling pass. */
+  public Noise noise() {
+    if (noise == null) {
+      throw new IllegalStateException("this pass has no noise source: it cannot sample a latent that was not given");
+    }
+    return noise;
+  }
+
+  /** Stores a factored-out latent and its prior log-likelihood (shape [B]). */
+  public void pushLatent(NDArray latent, NDArray logProb) {
+    latents.push(latent);
+    addLogProb(logProb);
+  }
+
+  /** Adds a prior log-likelihood term (shape [B]). */
+  public void addLogProb(NDArray logProb) {
+    priorLogProb = priorLogProb == null ? logProb : priorLogProb.add(logProb);
+  }
+
+  /** Takes the most recently stored latent, or null when none is left (then it must be sampled). */
+  public NDArray popLatent() {
+    return latents.poll();
+  }
+
+  /** Stores a latent for decoding; latents are popped in the reverse order of pushing. */
+  public void giveLatent(NDArray latent) {
+    latents.push(latent);
+  }
+
+  /** The latents stored so far, most recent first. */
+  public Deque<NDArray> latents() {
+    return latents;
+  }
+
+  /** The summed prior log-likelihood of the factored-out latents, or null when there is none. */
+  public NDArray priorLogProb() {
+    return priorLogProb;
+  }
+}

@@ -1,0 +1,28 @@
+package org.attnflow.api.config;
+
+import com.typesafe.config.ConfigOrigin;
+import org.attnflow.api.FlowException;
+
+/**
+ * A configuration mistake, reported as {@code file:line: key: what was expected, found what}.
+ */
+public class ConfigError extends FlowException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates an error at a config origin for a key path. */
+  public ConfigError(ConfigOrigin origin, String path, String problem) {
+    super(where(origin) + ": " + path + ": " + problem);
+  }
+
+  /** Formats an origin as {@code file:line}, or its description when it has no file. */
+  public static String where(ConfigOrigin origin) {
+    if (origin == null) {
+      return "(unknown origin)";
+    }
+    String file = origin.filename() != null ? origin.filename() : origin.resource();
+    if (file != null && origin.lineNumber() > 0) {
+      return file + ":" + origin.lineNumber();
+    }
+    return origin.description();
+  }
+}

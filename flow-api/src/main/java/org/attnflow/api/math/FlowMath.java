@@ -1,0 +1,61 @@
+package org.attnflow.api.math;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+
+/** Small numerical building blocks shared by layers, priors and models. */
+public final class FlowMath {
+  /** log(2π). */
+  public static final double LOG_2PI = Math.log(2 * Math.PI);
+
+  private FlowMath() {}
+
+  /** log σ(t), computed stably as −softplus(−t). */
+  public static NDArray logSigmoid(NDArray t) {
+    return Activation.softPlus(t.neg()).neg();
+  }
+
+  /** The sum over every axis but the first: a per-sample total, shape [B]. */
+  public static NDArray perSample(NDArray x) {
+    return x.reshape(x.getShape().get(0), -1).sum(new int[] {1});
+  }
+
+  /**
+   * A 2-D convolution with stride 1 and "same" zero padding for an odd kernel.
+   *
+   * @param x input (B, Cin, H, W)
+   * @param weight (Cout, Cin, k, k)
+   * @param bias (Cout), or null
+   */
+  public static NDArray conv(NDArray x, NDArray weight, NDArray bias) {
+    long k = weight.getShape().get(2);
+    long pad = k / 2;
+    return Conv2d.conv2d(x, weight, bias, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1)).singletonOrThrow();
+  }
+
+  /** Channels [from, to) of an NCHW array. */
+  public static NDArray channels(NDArray x, long from, long to) {
+    return x.get(":, " + from + ":" + to);
+  }
+
+  /** Every second channel starting at {@code first} (0 or 1) of an NCHW array. */
+  public static NDArray alternateChannels(NDArray x, int first) {
+    return x.get(":, " + first + "::2");
+  }
+
+  /**
+   * Per-sample log-density of a diagonal Gaussian, Σ −½(((z − μ)/σ)² + 2·log σ + log 2π), with
+   * σ = exp(logStd); shape [B].
+   */
+  public static NDArray gaussianLogDensity(NDArray z, NDArray mean, NDArray logStd) {
+    NDArray scaled = z.sub(mean).mul(logStd.neg().exp());
+    return perSample(scaled.square().add(logStd.mul(2)).add(LOG_2PI).mul(-0.5));
+  }
+
+  /** Per-sample log-density of a standard normal; shape [B]. */
+  public static NDArray standardNormalLogDensity(NDArray z) {
+    return perSample(z.square().add(LOG_2PI).mul(-0.5));
+  }
+}

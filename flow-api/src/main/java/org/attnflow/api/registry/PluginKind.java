@@ -1,0 +1,34 @@
+package org.attnflow.api.registry;
+
+import org.attnflow.api.FlowLayer;
+import org.attnflow.api.MaskStrategy;
+import org.attnflow.api.Prior;
+import org.attnflow.api.data.DatasetSplits;
+import org.attnflow.api.spi.DatasetProvider;
+import org.attnflow.api.spi.LayerProvider;
+import org.attnflow.api.spi.MaskProvider;
+import org.attnflow.api.spi.Plugin;
+import org.attnflow.api.spi.PriorProvider;
+
+/**
+ * One kind of plugin: its service interface and a name for messages.
+ *
+ * @param <T> what its providers build
+ * @param service the service interface looked up with ServiceLoader
+ * @param noun the singular noun used in messages and listings
+ */
+public record PluginKind<T>(Class<? extends Plugin<T>> service, String noun) {
+  /** Invertible layers. */
+  public static final PluginKind<FlowLayer> LAYER = new PluginKind<>(LayerProvider.class, "layer");
+  /** Mask strategies. */
+  public static final PluginKind<MaskStrategy> MASK = new PluginKind<>(MaskProvider.class, "mask");
+  /** Priors over latents. */
+  public static final PluginKind<Prior> PRIOR = new PluginKind<>(PriorProvider.class, "prior");
+  /** Dataset readers. */
+  public static final PluginKind<DatasetSplits> DATASET = new PluginKind<>(DatasetProvider.class, "dataset");
+
+  /** Every kind, in listing order. */
+  public static java.util.List<PluginKind<?>> all() {
+    return java.util.List.of(LAYER, MASK, PRIOR, DATASET);
+  }
+}

@@ -1,0 +1,26 @@
+package org.attnflow.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import org.attnflow.api.FlowOutput;
+import org.attnflow.api.ImageShape;
+
+/** Additive (volume-preserving) coupling: y₂ = x₂ + NN(x₁), log|det J| = 0. */
+public final class AdditiveCoupling extends CouplingLayer {
+
+  /** Creates the layer with a network of the given hidden width. */
+  public AdditiveCoupling(ImageShape shape, int hidden, Random random) {
+    super(shape, hidden, 1, random);
+  }
+
+  @Override
+  FlowOutput coupleForward(NDArray x2, NDArray h) {
+    return new FlowOutput(x2.add(h), zeroLogDet(x2));
+  }
+
+  @Override
+  FlowOutput coupleInverse(NDArray y2, NDArray h) {
+    return new FlowOutput(y2.sub(h), zeroLogDet(y2));
+  }
+}

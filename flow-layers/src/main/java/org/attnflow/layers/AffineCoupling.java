@@ -1,0 +1,35 @@
+package org.attnflow.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import java.util.Random;
+import org.attnflow.api.FlowOutput;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.math.FlowMath;
+
+/**
+ * Glow's affine coupling: h = NN(x₁), shift = h[:, 0::2], raw = h[:, 1::2],
+ * scale = σ(raw + 2), y₂ = (x₂ + shift)·scale, log|det J| = Σ log σ(raw + 2).
+ */
+public final class AffineCoupling extends CouplingLayer {
+  private static final double SCALE_OFFSET = 2.0;
+
+  /** Creates the layer with a network of the given hidden width. */
+  public AffineCoupling(ImageShape shape, int hidden, Random random) {
+    super(shape, hidden, 2, random);
+  }
+
+  @Override
+  FlowOutput coupleForward(NDArray x2, NDArray h) {
+    NDArray raw = FlowMath.alternateChannels(h, 1).add(SCALE_OFFSET);
+    NDArray y2 = x2.add(FlowMath.alternateChannels(h, 0)).mul(Activation.sigmoid(raw));
+    return new FlowOutput(y2, FlowMath.perSample(FlowMath.logSigmoid(raw)));
+  }
+
+  @Override
+  FlowOutput coupleInverse(NDArray y2, NDArray h) {
+    NDArray raw = FlowMath.alternateChannels(h, 1).add(SCALE_OFFSET);
+    NDArray x2 = y2.div(Activation.sigmoid(raw)).sub(FlowMath.alternateChannels(h, 0));
+    return new FlowOutput(x2, FlowMath.perSample(FlowMath.logSigmoid(raw)).neg());
+  }
+}

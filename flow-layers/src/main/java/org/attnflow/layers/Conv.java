@@ -1,0 +1,65 @@
+package org.attnflow.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import org.attnflow.api.FlowBlock;
+import org.attnflow.api.Init;
+import org.attnflow.api.math.FlowMath;
+
+/**
+ * A k×k convolution with "same" padding and a bias, optionally followed by Glow's learned output
+ * scale exp(3·logs) per output channel (used by zero-initialised output convolutions).
+ */
+public final class Conv extends FlowBlock {
+  private final Parameter weight;
+  private final Parameter bias;
+  private final Parameter logScale;
+  private final int in;
+  private final int out;
+
+  private Conv(int in, int out, int kernel, Initializer weightInit, boolean outputScale) {
+    this.in = in;
+    this.out = out;
+    weight = parameter("weight", new Shape(out, in, kernel, kernel), weightInit);
+    bias = parameter("bias", new Shape(out), Init.constant(0));
+    logScale = outputScale ? parameter("logs", new Shape(1, out, 1, 1), Init.constant(0)) : null;
+  }
+
+  /** A hidden convolution with N(0, std²) weights drawn from {@code seed} and a zero bias. */
+  public static Conv hidden(int in, int out, int kernel, long seed, double std) {
+    return new Conv(in, out, kernel, Init.normal(seed, std), false);
+  }
+
+  /** A zero-initialised convolution with the exp(3·logs) output scale (Glow's ZeroConv2d). */
+  public static Conv zero(int in, int out, int kernel) {
+    return new Conv(in, out, kernel, Init.constant(0), true);
+  }
+
+  /** Applies the convolution to an NCHW batch. */
+  public NDArray apply(NDArray x) {
+    NDArray y = FlowMath.conv(x, weight.getArray(), bias.getArray());
+    return logScale == null ? y : y.mul(logScale.getArray().mul(3).exp());
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    return new NDList(apply(inputs.singletonOrThrow()));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    Shape s = inputShapes[0];
+    return new Shape[] {new Shape(s.get(0), out, s.get(2), s.get(3))};
+  }
+
+  @Override
+  public String toString() {
+    return "Conv(" + in + " → " + out + ")";
+  }
+}

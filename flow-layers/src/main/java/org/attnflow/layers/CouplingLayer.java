@@ -1,0 +1,52 @@
+package org.attnflow.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import java.util.Random;
+import org.attnflow.api.FlowLayer;
+import org.attnflow.api.FlowOutput;
+import org.attnflow.api.FlowPass;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.ShapeException;
+import org.attnflow.api.math.FlowMath;
+
+/**
+ * A coupling layer: the first channel half x₁ passes unchanged and conditions, through a network,
+ * an element-wise invertible transform of the second half x₂.
+ */
+abstract class CouplingLayer extends FlowLayer {
+  private final long kept;
+  private final CouplingNetwork network;
+
+  /** Creates the layer; the network maps x₁ to {@code outputsPerChannel} values per channel of x₂. */
+  CouplingLayer(ImageShape shape, int hidden, int outputsPerChannel, Random random) {
+    super(shape);
+    int c = shape.channels();
+    if (c < 2) {
+      throw new ShapeException("a coupling layer needs at least 2 channels, found " + shape);
+    }
+    kept = c / 2;
+    network = child("net", new CouplingNetwork(c / 2, hidden, (c - c / 2) * outputsPerChannel, random));
+  }
+
+  /** The forward transform of x₂ given the network output h. */
+  abstract FlowOutput coupleForward(NDArray x2, NDArray h);
+
+  /** The inverse transform of y₂ given the network output h. */
+  abstract FlowOutput coupleInverse(NDArray y2, NDArray h);
+
+  @Override
+  protected FlowOutput transform(NDArray x, FlowPass pass) {
+    NDArray x1 = FlowMath.channels(x, 0, kept);
+    FlowOutput out = coupleForward(FlowMath.channels(x, kept, inputShape().channels()), network.apply(x1));
+    return new FlowOutput(NDArrays.concat(new NDList(x1, out.value()), 1), out.logDet());
+  }
+
+  @Override
+  protected FlowOutput invert(NDArray y, FlowPass pass) {
+    NDArray y1 = FlowMath.channels(y, 0, kept);
+    FlowOutput out = coupleInverse(FlowMath.channels(y, kept, inputShape().channels()), network.apply(y1));
+    return new FlowOutput(NDArrays.concat(new NDList(y1, out.value()), 1), out.logDet());
+  }
+}

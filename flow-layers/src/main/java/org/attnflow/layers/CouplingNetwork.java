@@ -1,0 +1,47 @@
+package org.attnflow.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.Random;
+import org.attnflow.api.FlowBlock;
+
+/**
+ * Glow's coupling network: conv3×3 (in → hidden) + ReLU → conv1×1 (hidden → hidden) + ReLU →
+ * zero-initialised conv3×3 (hidden → out) with the exp(3·logs) output scale. Hidden
+ * convolutions have a bias and N(0, 0.05²) weights.
+ */
+public final class CouplingNetwork extends FlowBlock {
+  private static final double HIDDEN_STD = 0.05;
+  private final Conv first;
+  private final Conv second;
+  private final Conv last;
+
+  /** Creates the network; hidden weights are drawn from {@code random}. */
+  public CouplingNetwork(int in, int hidden, int out, Random random) {
+    first = child("conv1", Conv.hidden(in, hidden, 3, random.nextLong(), HIDDEN_STD));
+    second = child("conv2", Conv.hidden(hidden, hidden, 1, random.nextLong(), HIDDEN_STD));
+    last = child("out", Conv.zero(hidden, out, 3));
+  }
+
+  /** Applies the network to an NCHW batch. */
+  public NDArray apply(NDArray x) {
+    NDArray h = Activation.relu(first.apply(x));
+    h = Activation.relu(second.apply(h));
+    return last.apply(h);
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    return new NDList(apply(inputs.singletonOrThrow()));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return last.getOutputShapes(second.getOutputShapes(first.getOutputShapes(inputShapes)));
+  }
+}

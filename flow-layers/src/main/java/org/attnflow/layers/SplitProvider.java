@@ -1,0 +1,26 @@
+package org.attnflow.layers;
+
+import org.attnflow.api.FlowLayer;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.Prior;
+import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.spi.BasicPlugin;
+import org.attnflow.api.spi.BuildContext;
+import org.attnflow.api.spi.LayerProvider;
+
+/** Provides {@code split}: factors out the second channel half under a prior conditioned on the first. */
+public final class SplitProvider extends BasicPlugin<FlowLayer> implements LayerProvider {
+
+  /** Declares the provider. */
+  public SplitProvider() {
+    super("split", "factors out the second channel half under a prior conditioned on the first.", "# the prior of the factored-out half, given the kept half\nprior { type = conditional-gaussian }");
+  }
+
+  @Override
+  public FlowLayer create(BuildContext context) {
+    ImageShape in = context.requireInputShape();
+    Prior prior = context.registry().create(PluginKind.PRIOR,
+        context.nested("prior").withShapes(Split.factoredShape(in), Split.keptShape(in)));
+    return new Split(in, prior);
+  }
+}

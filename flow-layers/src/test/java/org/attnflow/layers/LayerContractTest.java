@@ -1,0 +1,49 @@
+package org.attnflow.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.registry.Registry;
+import org.attnflow.testkit.LayerContract;
+import org.attnflow.testkit.Layers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every layer this module provides, and its options, meets the layer contract with random parameters. */
+class LayerContractTest {
+  private static final Registry REGISTRY = Registry.builtIn();
+  private static final ImageShape SHAPE = new ImageShape(4, 4, 4);
+
+  static Stream<String> configurations() {
+    List<String> configs = new ArrayList<>();
+    for (String type : REGISTRY.providers(PluginKind.LAYER).keySet()) {
+      configs.add("type = " + type);
+    }
+    configs.add("type = invconv, lu = false");
+    configs.add("type = affine-coupling, hidden = 8");
+    configs.add("type = additive-coupling, hidden = 8");
+    configs.add("type = split, prior { type = learned }");
+    configs.add("type = split, prior { type = standard-normal }");
+    return configs.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("configurations")
+  void meetsTheContract(String config) {
+    LayerContract.of(Layers.factory(REGISTRY, config, SHAPE, 0, 42)).verifyAll();
+  }
+
+  @Test
+  void discoversEveryGlowLayer() {
+    assertTrue(REGISTRY.providers(PluginKind.LAYER).keySet().containsAll(
+        List.of("actnorm", "invconv", "affine-coupling", "additive-coupling", "squeeze", "split", "reverse", "shuffle")));
+    assertEquals(List.of("standard-normal", "learned", "conditional-gaussian"),
+        List.copyOf(REGISTRY.providers(PluginKind.PRIOR).keySet()));
+  }
+}
