@@ -42,6 +42,13 @@ public final class FlowPass {
     return new FlowPass(temperature, noise, false);
   }
 
+  /** A pass that inverts this (encoding) pass: it gives back the latents this pass factored out. */
+  public FlowPass inverse() {
+    FlowPass pass = new FlowPass(1.0, null, false);
+    pass.latents.addAll(latents);
+    return pass;
+  }
+
   /** True when layers must initialise themselves from the data they see. */
   public boolean isInitializing() {
     return initializing;

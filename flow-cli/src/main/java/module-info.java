@@ -1,0 +1,11 @@
+/** The {@code attnflow} command: train, evaluate, sample, reconstruct, check and list plugins. */
+module org.attnflow.cli {
+  requires org.attnflow.api;
+  requires org.attnflow.models;
+  requires org.attnflow.data;
+  requires com.google.guice;
+  requires org.apache.commons.cli;
+  requires java.desktop;
+
+  opens org.attnflow.cli to com.google.guice;
+}

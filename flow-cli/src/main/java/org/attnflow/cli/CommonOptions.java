@@ -1,0 +1,69 @@
+package org.attnflow.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** Options shared by several commands and the reading of their values. */
+final class CommonOptions {
+  private CommonOptions() {}
+
+  /** --help. */
+  static Options base() {
+    return new Options().addOption(Option.builder("h").longOpt("help").desc("show this command's options").build());
+  }
+
+  /** --set key=value (repeatable) and --plugins DIR. */
+  static Options withConfig(Options options) {
+    return options
+        .addOption(Option.builder().longOpt("set").hasArg().argName("key=value")
+            .desc("override a configuration key (HOCON syntax; repeatable)").build())
+        .addOption(plugins());
+  }
+
+  /** --plugins DIR. */
+  static Option plugins() {
+    return Option.builder().longOpt("plugins").hasArg().argName("DIR")
+        .desc("load plugin jars from this directory").build();
+  }
+
+  /** The --set values, in order. */
+  static List<String> overrides(CommandLine line) {
+    String[] v = line.getOptionValues("set");
+    return v == null ? List.of() : List.of(v);
+  }
+
+  /** The --plugins directory, or null. */
+  static Path pluginDir(CommandLine line) {
+    return line.hasOption("plugins") ? Path.of(line.getOptionValue("plugins")) : null;
+  }
+
+  /** The single positional argument {@code what}. */
+  static String positional(CommandLine line, String what) {
+    List<String> args = line.getArgList();
+    if (args.size() != 1) {
+      throw new UsageException("expected one " + what + ", found " + (args.isEmpty() ? "none" : String.join(" ", args)));
+    }
+    return args.get(0);
+  }
+
+  /** An integer option with a default. */
+  static int integer(CommandLine line, String name, int fallback) {
+    return (int) number(line, name, fallback);
+  }
+
+  /** A numeric option with a default. */
+  static double number(CommandLine line, String name, double fallback) {
+    if (!line.hasOption(name)) {
+      return fallback;
+    }
+    String v = line.getOptionValue(name);
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " expects a number, found \"" + v + "\"");
+    }
+  }
+}

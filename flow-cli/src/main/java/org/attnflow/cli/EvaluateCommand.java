@@ -1,0 +1,57 @@
+package org.attnflow.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.attnflow.api.data.DataPipeline;
+import org.attnflow.models.Evaluation;
+import org.attnflow.models.Evaluator;
+import org.attnflow.models.FlowModel;
+import org.attnflow.models.RunDirectory;
+
+/** Prints the test bits/dim of a trained run with a 95% confidence interval. */
+final class EvaluateCommand implements Command {
+
+  @Override
+  public String name() {
+    return "evaluate";
+  }
+
+  @Override
+  public String synopsis() {
+    return "RUN_DIR [--checkpoint best|latest|FILE] [--limit N] [--batch N] [--seed S]";
+  }
+
+  @Override
+  public String description() {
+    return "test bits/dim of a trained run, with a 95% confidence interval";
+  }
+
+  @Override
+  public Options options() {
+    return RunOptions.add(CommonOptions.base())
+        .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("evaluate on the first N test images (default all)").build())
+        .addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per batch (default train.eval-batch-size)").build())
+        .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("seed of the dequantisation draw (default train.seed)").build());
+  }
+
+  @Override
+  public int run(CommandLine line, PrintStream out) {
+    RunDirectory dir = RunOptions.run(line);
+    Path checkpoint = RunOptions.checkpoint(line, dir);
+    Session session = Session.ofRun(dir, checkpoint, CommonOptions.pluginDir(line));
+    com.typesafe.config.Config c = session.config().config();
+    try (NDManager manager = session.manager()) {
+      FlowModel model = session.load(checkpoint, manager);
+      Evaluation e = Evaluator.evaluate(model, session.get(DataPipeline.class), manager,
+          CommonOptions.integer(line, "batch", c.getInt("train.eval-batch-size")),
+          CommonOptions.integer(line, "limit", 0),
+          (long) CommonOptions.number(line, "seed", c.getLong("train.seed")));
+      out.println(checkpoint + ": test " + e);
+      return 0;
+    }
+  }
+}

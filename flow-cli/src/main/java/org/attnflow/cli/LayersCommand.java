@@ -1,0 +1,57 @@
+package org.attnflow.cli;
+
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.registry.Registry;
+import org.attnflow.api.spi.Plugin;
+
+/** Lists every registered plugin (layers, masks, priors, datasets) with its keys and defaults. */
+final class LayersCommand implements Command {
+
+  @Override
+  public String name() {
+    return "layers";
+  }
+
+  @Override
+  public String synopsis() {
+    return "[--plugins DIR]";
+  }
+
+  @Override
+  public String description() {
+    return "list every layer, mask, prior and dataset plugin with its description and keys";
+  }
+
+  @Override
+  public Options options() {
+    return CommonOptions.base().addOption(CommonOptions.plugins());
+  }
+
+  @Override
+  public int run(CommandLine line, PrintStream out) {
+    if (!line.getArgList().isEmpty()) {
+      throw new UsageException("unexpected argument " + line.getArgList().get(0));
+    }
+    Registry registry = Registry.withPlugins(CommonOptions.pluginDir(line));
+    for (PluginKind<?> kind : PluginKind.all()) {
+      out.println(kind.noun() + "s:");
+      for (Plugin<?> p : registry.providers(kind).values()) {
+        out.printf("  %-20s %s%n", p.type(), p.description());
+        for (Map.Entry<String, ConfigValue> e : new TreeMap<>(p.defaults().root()).entrySet()) {
+          String value = e.getValue().render(ConfigRenderOptions.concise());
+          String doc = String.join(" ", e.getValue().origin().comments()).trim();
+          out.printf("      %-16s = %-28s %s%n", e.getKey(), value, doc.isEmpty() ? "" : "# " + doc);
+        }
+      }
+      out.println();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,12 @@
+package org.attnflow.cli;
+
+/** The entry point of the {@code attnflow} command. */
+public final class Main {
+  private Main() {}
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    EngineEnvironment.offline();
+    System.exit(new Cli(System.out, System.err).run(args));
+  }
+}

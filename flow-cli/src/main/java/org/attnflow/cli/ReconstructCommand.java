@@ -1,0 +1,69 @@
+package org.attnflow.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.attnflow.api.data.Batch;
+import org.attnflow.api.data.BatchStream;
+import org.attnflow.api.data.DataPipeline;
+import org.attnflow.models.FlowModel;
+import org.attnflow.models.Images;
+import org.attnflow.models.RunDirectory;
+
+/** Encodes real test images and decodes them again, reporting the largest error. */
+final class ReconstructCommand implements Command {
+
+  @Override
+  public String name() {
+    return "reconstruct";
+  }
+
+  @Override
+  public String synopsis() {
+    return "RUN_DIR [--n 16] [--out FILE.png] [--checkpoint best|latest|FILE]";
+  }
+
+  @Override
+  public String description() {
+    return "encode and decode test images; report the maximum reconstruction error";
+  }
+
+  @Override
+  public Options options() {
+    return RunOptions.add(CommonOptions.base())
+        .addOption(Option.builder().longOpt("n").hasArg().argName("N").desc("test images (default 16)").build())
+        .addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE.png").desc("write originals above reconstructions").build());
+  }
+
+  @Override
+  public int run(CommandLine line, PrintStream out) {
+    RunDirectory dir = RunOptions.run(line);
+    Path checkpoint = RunOptions.checkpoint(line, dir);
+    int n = CommonOptions.integer(line, "n", 16);
+    if (n < 1) {
+      throw new UsageException("--n must be at least 1");
+    }
+    Session session = Session.ofRun(dir, checkpoint, CommonOptions.pluginDir(line));
+    try (NDManager manager = session.manager(); NDScope scope = new NDScope();
+        BatchStream test = session.get(DataPipeline.class).test(n, 0, n)) {
+      FlowModel model = session.load(checkpoint, manager);
+      Batch batch = test.next();
+      NDArray x = manager.create(batch.values(), batch.shape().batched(batch.size()));
+      NDArray back = model.reconstruct(x);
+      double error = back.sub(x).abs().max().getFloat();
+      out.printf("reconstructed %d test images: max |x − f⁻¹(f(x))| = %.3g%n", batch.size(), error);
+      if (line.hasOption("out")) {
+        Path file = Path.of(line.getOptionValue("out"));
+        Png.rows(List.of(Images.quantise(x), Images.quantise(back)), Math.min(batch.size(), 16), file);
+        out.println("wrote originals and reconstructions to " + file);
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package org.attnflow.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import java.nio.file.Path;
+import org.attnflow.api.config.Settings;
+import org.attnflow.api.data.DataPipeline;
+import org.attnflow.api.registry.Registry;
+import org.attnflow.data.DataPipelines;
+import org.attnflow.models.Checkpoint;
+import org.attnflow.models.Devices;
+import org.attnflow.models.FlowModel;
+import org.attnflow.models.FlowModule;
+import org.attnflow.models.ModelFactory;
+import org.attnflow.models.RunConfig;
+import org.attnflow.models.RunDirectory;
+
+/**
+ * The wiring of one command: Guice assembles the registry, model factory, data pipeline and
+ * trainer from the resolved configuration.
+ */
+final class Session {
+  private final Injector injector;
+  private final RunConfig config;
+
+  Session(RunConfig config, Path pluginDir) {
+    this.config = config;
+    this.injector = Guice.createInjector(new FlowModule(config, pluginDir), new DataModule());
+  }
+
+  /** A session over the configuration saved in a run directory's checkpoint. */
+  static Session ofRun(RunDirectory dir, Path checkpoint, Path pluginDir) {
+    String saved = Checkpoint.readHeader(checkpoint).config();
+    return new Session(RunConfig.of(com.typesafe.config.ConfigFactory.parseString(saved).resolve()), pluginDir);
+  }
+
+  <T> T get(Class<T> type) {
+    return injector.getInstance(type);
+  }
+
+  RunConfig config() {
+    return config;
+  }
+
+  /** A manager on the configured device. */
+  NDManager manager() {
+    return NDManager.newBaseManager(Devices.resolve(Settings.root(config.config())));
+  }
+
+  /** The model of the configuration with the parameters of {@code checkpoint}. */
+  FlowModel load(Path checkpoint, NDManager manager) {
+    FlowModel model = get(ModelFactory.class).create(config.block("model"), manager);
+    Checkpoint.load(checkpoint, model, null, manager);
+    return model;
+  }
+
+  /** Binds the data pipeline of flow-data, opened only when a command needs data. */
+  private final class DataModule extends AbstractModule {
+    @Provides
+    @Singleton
+    DataPipeline pipeline(Registry registry) {
+      return DataPipelines.create(config.block("data"), registry);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package org.attnflow.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.attnflow.models.Checkpoint;
+import org.attnflow.models.Evaluation;
+import org.attnflow.models.RunConfig;
+import org.attnflow.models.RunDirectory;
+import org.attnflow.models.Trainer;
+
+/** Trains a model, or resumes a stopped run from its latest checkpoint. */
+final class TrainCommand implements Command {
+
+  @Override
+  public String name() {
+    return "train";
+  }
+
+  @Override
+  public String synopsis() {
+    return "-c CONFIG [--set key=value]... [--steps N] [--out RUN_DIR] | --resume RUN_DIR [--steps N]";
+  }
+
+  @Override
+  public String description() {
+    return "train by maximum likelihood; evaluate, sample and checkpoint as configured";
+  }
+
+  @Override
+  public Options options() {
+    return CommonOptions.withConfig(CommonOptions.base())
+        .addOption(Option.builder("c").longOpt("config").hasArg().argName("CONFIG").desc("the HOCON configuration").build())
+        .addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("total training steps (overrides train.steps)").build())
+        .addOption(Option.builder().longOpt("out").hasArg().argName("RUN_DIR").desc("run directory (default runs/<config>-<time>)").build())
+        .addOption(Option.builder().longOpt("resume").hasArg().argName("RUN_DIR").desc("continue a stopped run").build());
+  }
+
+  @Override
+  public int run(CommandLine line, PrintStream out) {
+    if (!line.getArgList().isEmpty()) {
+      throw new UsageException("unexpected argument " + line.getArgList().get(0));
+    }
+    List<String> overrides = new ArrayList<>(CommonOptions.overrides(line));
+    if (line.hasOption("steps")) {
+      overrides.add("train.steps = " + CommonOptions.integer(line, "steps", 0));
+    }
+    RunDirectory dir;
+    RunConfig config;
+    boolean resume = line.hasOption("resume");
+    if (resume) {
+      if (line.hasOption("config") || line.hasOption("out")) {
+        throw new UsageException("--resume continues a run with its own configuration and directory: drop -c/--out");
+      }
+      dir = new RunDirectory(Path.of(line.getOptionValue("resume"))).requireExisting();
+      com.typesafe.config.Config saved = com.typesafe.config.ConfigFactory.parseString(Checkpoint.readHeader(dir.latest()).config());
+      for (String o : overrides) {
+        saved = com.typesafe.config.ConfigFactory.parseString(o).withFallback(saved);
+      }
+      config = RunConfig.of(saved.resolve());
+    } else {
+      if (!line.hasOption("config")) {
+        throw new UsageException("give a configuration with -c CONFIG, or --resume RUN_DIR");
+      }
+      Path file = Path.of(line.getOptionValue("config"));
+      config = RunConfig.load(file, overrides);
+      dir = new RunDirectory(line.hasOption("out") ? Path.of(line.getOptionValue("out")) : defaultDir(file));
+    }
+    Session session = new Session(config, CommonOptions.pluginDir(line));
+    long logEvery = config.config().getLong("train.log-every");
+    Evaluation result = session.get(Trainer.class).train(config, dir, resume,
+        new ProgressReporter(out, dir, System.console() != null, logEvery));
+    if (result != null) {
+      out.println("final test " + result);
+    }
+    out.println("run directory: " + dir.root() + " (metrics.csv, training-curve.png, samples/, checkpoints)");
+    return 0;
+  }
+
+  private static Path defaultDir(Path config) {
+    String name = config.getFileName().toString().replaceFirst("\\.conf$", "");
+    return Path.of("runs", name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+  }
+}

@@ -1,0 +1,61 @@
+package org.attnflow.models;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import org.attnflow.api.FlowException;
+
+/**
+ * Writes files so that a reader sees either the old content or the complete new one: write a
+ * temporary file beside the target, force it to disk, then rename it over the target.
+ */
+public final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /** What writes the content. */
+  public interface Writer {
+    /** Writes the whole content to {@code out}. */
+    void write(OutputStream out) throws IOException;
+  }
+
+  /** Atomically replaces {@code target} with what {@code writer} writes. */
+  public static void write(Path target, Writer writer) {
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+          OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
+        writer.write(out);
+        out.flush();
+        channel.force(true);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new FlowException("cannot write " + target + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the rename succeeded or the write failed; either way nothing more can be done
+        }
+      }
+    }
+  }
+
+  /** Atomically replaces {@code target} with {@code text} in UTF-8. */
+  public static void writeString(Path target, String text) {
+    write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+}

@@ -1,0 +1,137 @@
+package org.attnflow.models;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+import org.attnflow.api.FlowException;
+
+/**
+ * A training checkpoint: the step, the best test bits/dim so far, the resolved configuration, the
+ * model's parameters (with ActNorm's initialisation state) and the optimiser's moments. The data
+ * order, augmentation and noise are pure functions of the seed and the step, so the step is the
+ * whole random state. Written atomically with a CRC-32, so a torn or corrupt file is detected.
+ *
+ * @param step the number of completed training steps
+ * @param bestBpd the best test bits/dim seen so far (NaN when none)
+ * @param config the resolved configuration, as HOCON/JSON text
+ */
+public record Checkpoint(long step, double bestBpd, String config) {
+  private static final int MAGIC = 0x41464c57; // "AFLW"
+  private static final int VERSION = 1;
+
+  /** Atomically writes this checkpoint with the model's parameters and the optimiser's state. */
+  public void write(Path file, FlowModel model, Optimizer optimizer) {
+    try {
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(body);
+      out.writeInt(MAGIC);
+      out.writeInt(VERSION);
+      out.writeLong(step);
+      out.writeDouble(bestBpd);
+      writeBytes(out, config.getBytes(StandardCharsets.UTF_8));
+      ByteArrayOutputStream params = new ByteArrayOutputStream();
+      model.saveParameters(new DataOutputStream(params));
+      writeBytes(out, params.toByteArray());
+      writeBytes(out, optimizer.state().encode());
+      out.flush();
+      byte[] bytes = body.toByteArray();
+      CRC32 crc = new CRC32();
+      crc.update(bytes);
+      AtomicFiles.write(file, o -> {
+        o.write(bytes);
+        new DataOutputStream(o).writeLong(crc.getValue());
+      });
+    } catch (IOException e) {
+      throw new FlowException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the header of a checkpoint (step, best, config) and checks its integrity. */
+  public static Checkpoint readHeader(Path file) {
+    try (DataInputStream in = open(file)) {
+      return new Checkpoint(in.readLong(), in.readDouble(), new String(readBytes(in, file), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw corrupt(file, e);
+    }
+  }
+
+  /** Loads the parameters into {@code model} and, when not null, the moments into {@code optimizer}. */
+  public static void load(Path file, FlowModel model, Optimizer optimizer, NDManager manager) {
+    try (DataInputStream in = open(file)) {
+      in.readLong();
+      in.readDouble();
+      readBytes(in, file);
+      byte[] params = readBytes(in, file);
+      try {
+        model.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(params)));
+      } catch (MalformedModelException | IOException | RuntimeException e) {
+        throw new FlowException("checkpoint " + file + " does not fit the model built from its configuration: " + e.getMessage(), e);
+      }
+      byte[] state = readBytes(in, file);
+      if (optimizer != null) {
+        try (NDManager tmp = manager.newSubManager()) {
+          optimizer.load(NDList.decode(tmp, state));
+        }
+      }
+    } catch (IOException e) {
+      throw corrupt(file, e);
+    }
+  }
+
+  private static DataInputStream open(Path file) throws IOException {
+    byte[] all;
+    try {
+      all = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new FlowException("checkpoint " + file + " does not exist");
+    }
+    if (all.length < 16) {
+      throw new FlowException("checkpoint " + file + " is truncated: " + all.length + " bytes");
+    }
+    CRC32 crc = new CRC32();
+    crc.update(all, 0, all.length - 8);
+    long stored = new DataInputStream(new ByteArrayInputStream(all, all.length - 8, 8)).readLong();
+    if (stored != crc.getValue()) {
+      throw new FlowException("checkpoint " + file + " is corrupt: its checksum does not match (truncated or overwritten)");
+    }
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8));
+    int magic = in.readInt();
+    int version = in.readInt();
+    if (magic != MAGIC || version != VERSION) {
+      throw new FlowException("file " + file + " is not an AttnFlow checkpoint of version " + VERSION
+          + " (magic " + Integer.toHexString(magic) + ", version " + version + ")");
+    }
+    return in;
+  }
+
+  private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  private static byte[] readBytes(DataInputStream in, Path file) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > in.available()) {
+      throw new FlowException("checkpoint " + file + " is corrupt: a section claims " + n + " bytes");
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return b;
+  }
+
+  private static FlowException corrupt(Path file, IOException e) {
+    String what = e instanceof EOFException ? "ends early" : e.getMessage();
+    return new FlowException("cannot read checkpoint " + file + ": " + what, e);
+  }
+}

@@ -1,0 +1,145 @@
+package org.attnflow.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.List;
+import org.attnflow.api.FlowBlock;
+import org.attnflow.api.FlowLayer;
+import org.attnflow.api.FlowOutput;
+import org.attnflow.api.FlowPass;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.Prior;
+import org.attnflow.api.math.BitsPerDim;
+
+/**
+ * A normalizing flow: a chain of invertible layers (squeezes, steps and splits of every level)
+ * followed by a prior over the final latent. Encoding gives the exact log-likelihood; decoding
+ * inverts the chain, sampling the latents that are not given.
+ */
+public final class FlowModel extends FlowBlock {
+  private final ImageShape inputShape;
+  private final List<FlowLayer> layers;
+  private final Prior prior;
+  private final List<Level> levels;
+
+  /**
+   * One level of the model and its shapes.
+   *
+   * @param name the level's path
+   * @param steps the per-sample shape its flow steps work on (after the squeeze)
+   * @param output the per-sample shape it hands on (the kept half, after a split)
+   */
+  public record Level(String name, ImageShape steps, ImageShape output) {}
+
+  FlowModel(ImageShape inputShape, List<FlowLayer> layers, Prior prior, List<Level> levels) {
+    this.inputShape = inputShape;
+    this.layers = List.copyOf(layers);
+    this.levels = List.copyOf(levels);
+    for (int i = 0; i < layers.size(); i++) {
+      child(String.format("%03d_%s", i, layers.get(i).path().replaceAll("[^A-Za-z0-9]+", "_")), layers.get(i));
+    }
+    this.prior = child("prior", prior);
+  }
+
+  /** The per-sample shape of the data. */
+  public ImageShape inputShape() {
+    return inputShape;
+  }
+
+  /** The number of scalars per sample, D. */
+  public long dimensions() {
+    return inputShape.size();
+  }
+
+  /** The layers in data → latent order. */
+  public List<FlowLayer> layers() {
+    return layers;
+  }
+
+  /** The levels with their output shapes. */
+  public List<Level> levels() {
+    return levels;
+  }
+
+  /** Encodes a batch (data → latent) within {@code pass}. */
+  public Encoding encode(NDArray x, FlowPass pass) {
+    NDArray h = x;
+    NDArray logDet = null;
+    for (FlowLayer layer : layers) {
+      FlowOutput out = layer.forward(h, pass);
+      h = out.value();
+      logDet = logDet == null ? out.logDet() : logDet.add(out.logDet());
+    }
+    NDArray logPrior = prior.logProb(h, null);
+    if (pass.priorLogProb() != null) {
+      logPrior = logPrior.add(pass.priorLogProb());
+    }
+    return new Encoding(h, logDet, logPrior);
+  }
+
+  /** Decodes a final latent (latent → data); factored-out latents come from the pass or are sampled. */
+  public NDArray decode(NDArray z, FlowPass pass) {
+    NDArray h = z;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      h = layers.get(i).inverse(h, pass).value();
+    }
+    return h;
+  }
+
+  /** Encodes {@code x} and decodes it again with its own latents (for checking invertibility). */
+  public NDArray reconstruct(NDArray x) {
+    FlowPass pass = FlowPass.encoding();
+    return decode(encode(x, pass).latent(), pass.inverse());
+  }
+
+  /** Draws {@code n} samples at the pass's temperature. */
+  public NDArray sample(NDManager manager, long n, FlowPass pass) {
+    return decode(prior.sample(manager, null, n, pass), pass);
+  }
+
+  /** Per-sample bits/dim of a dequantised batch, shape [B] (differentiable). */
+  public NDArray bitsPerDim(NDArray x) {
+    return BitsPerDim.of(encode(x, FlowPass.encoding()).logLikelihood(), dimensions());
+  }
+
+  /** Runs the data-dependent initialisation of every layer on {@code x}. */
+  public void initializeFromData(NDArray x) {
+    encode(x, FlowPass.initializing());
+  }
+
+  /**
+   * Runs the chain layer by layer and returns the path of the first layer whose output or
+   * log-det is not finite, or null when all are.
+   */
+  public String firstNonFiniteLayer(NDArray x) {
+    NDArray h = x;
+    FlowPass pass = FlowPass.encoding();
+    for (FlowLayer layer : layers) {
+      FlowOutput out = layer.forward(h, pass);
+      if (!allFinite(out.value()) || !allFinite(out.logDet())) {
+        return layer.path();
+      }
+      h = out.value();
+    }
+    return allFinite(prior.logProb(h, null)) ? null : prior.path();
+  }
+
+  private static boolean allFinite(NDArray a) {
+    return !a.isNaN().any().getBoolean() && !a.isInfinite().any().getBoolean();
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    return new NDList(encode(inputs.singletonOrThrow(), FlowPass.encoding()).logLikelihood());
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {new Shape(inputShapes[0].get(0))};
+  }
+}

@@ -1,0 +1,34 @@
+package org.attnflow.models;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import java.nio.file.Path;
+import org.attnflow.api.registry.Registry;
+
+/**
+ * Guice bindings of the model side of a run: its resolved configuration, the plugin registry
+ * (with the plugin directory, if any) and the services built on them. The data pipeline is bound
+ * by the application, which knows the data module.
+ */
+public final class FlowModule extends AbstractModule {
+  private final RunConfig config;
+  private final Path pluginDir;
+
+  /** Binds {@code config}; plugins are loaded from {@code pluginDir} when it is not null. */
+  public FlowModule(RunConfig config, Path pluginDir) {
+    this.config = config;
+    this.pluginDir = pluginDir;
+  }
+
+  @Override
+  protected void configure() {
+    bind(RunConfig.class).toInstance(config);
+  }
+
+  @Provides
+  @Singleton
+  Registry registry() {
+    return Registry.withPlugins(pluginDir);
+  }
+}

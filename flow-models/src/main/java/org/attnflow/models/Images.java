@@ -1,0 +1,30 @@
+package org.attnflow.models;
+
+import ai.djl.ndarray.NDArray;
+import org.attnflow.api.ImageShape;
+
+/**
+ * A set of 8-bit images in N, C, H, W order, as produced by sampling or decoding.
+ *
+ * @param pixels the pixel values 0..255
+ * @param count the number of images
+ * @param shape the per-image shape
+ */
+public record Images(byte[] pixels, int count, ImageShape shape) {
+
+  /** Quantises model-space values (x̃ ∈ [−0.5, 0.5)) back to pixels: ⌊(x̃ + 0.5)·256⌋, clamped. */
+  public static Images quantise(NDArray x) {
+    float[] v = x.toFloatArray();
+    byte[] p = new byte[v.length];
+    for (int i = 0; i < v.length; i++) {
+      double q = Math.floor((v[i] + 0.5) * 256);
+      p[i] = (byte) (int) Math.max(0, Math.min(255, Double.isNaN(q) ? 0 : q));
+    }
+    return new Images(p, (int) x.getShape().get(0), ImageShape.of(x.getShape()));
+  }
+
+  /** Pixel c, i, j of image n, 0..255. */
+  public int pixel(int n, int c, int i, int j) {
+    return pixels[((n * shape.channels() + c) * shape.height() + i) * shape.width() + j] & 0xff;
+  }
+}

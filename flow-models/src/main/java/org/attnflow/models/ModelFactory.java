@@ -1,0 +1,95 @@
+package org.attnflow.models;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.attnflow.api.FlowException;
+import org.attnflow.api.FlowLayer;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.Prior;
+import org.attnflow.api.config.ConfigError;
+import org.attnflow.api.config.Settings;
+import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.registry.Registry;
+import org.attnflow.api.spi.BuildContext;
+
+/**
+ * Builds a multi-scale flow from the {@code model} block through the registry alone: for each of
+ * {@code levels} levels, the {@code squeeze} layer, {@code steps} copies of the {@code step} layer
+ * list, and (except on the last level) the {@code split} layer; then the {@code prior} over the
+ * final latent. Shapes are propagated while building, so an architecture that does not fit fails
+ * here, with the path of the offending layer and the file and line of its configuration.
+ */
+public final class ModelFactory {
+  private final Registry registry;
+
+  /** Creates a factory that finds its plugins in {@code registry}. */
+  @Inject
+  public ModelFactory(Registry registry) {
+    this.registry = registry;
+  }
+
+  /** Builds the model described by {@code model} (not yet initialised). */
+  public FlowModel build(Settings model) {
+    List<Integer> input = model.integers("input");
+    if (input.size() != 3) {
+      throw model.error("input", "expected [channels, height, width], found " + input.size() + " values");
+    }
+    ImageShape inputShape = new ImageShape(input.get(0), input.get(1), input.get(2));
+    int levelCount = model.integer("levels", 1);
+    int steps = model.integer("steps", 0);
+    Random random = new Random(model.longValue("seed"));
+    List<Settings> step = model.blocks("step");
+
+    List<FlowLayer> layers = new ArrayList<>();
+    List<FlowModel.Level> levels = new ArrayList<>();
+    ImageShape shape = inputShape;
+    for (int l = 0; l < levelCount; l++) {
+      String level = "model.levels[" + l + "]";
+      shape = add(layers, model.block("squeeze"), level + ".squeeze", shape, 0, random);
+      ImageShape stepShape = shape;
+      for (int k = 0; k < steps; k++) {
+        for (Settings layer : step) {
+          String type = layer.has("type") ? layer.string("type") : "?";
+          shape = add(layers, layer, level + ".steps[" + k + "]." + type, shape, k, random);
+        }
+      }
+      if (l < levelCount - 1) {
+        shape = add(layers, model.block("split"), level + ".split", shape, 0, random);
+      }
+      levels.add(new FlowModel.Level(level, stepShape, shape));
+    }
+    Settings priorSettings = model.block("prior");
+    Prior prior = build(priorSettings, "model.prior", () -> registry.create(PluginKind.PRIOR,
+        new BuildContext(priorSettings, levels.get(levels.size() - 1).output(), null, 0, random, registry)));
+    return new FlowModel(inputShape, layers, prior, levels);
+  }
+
+  /** Builds and initialises the model's parameters in {@code manager}. */
+  public FlowModel create(Settings model, NDManager manager) {
+    FlowModel flow = build(model);
+    flow.initialize(manager, DataType.FLOAT32, flow.inputShape().batched(1));
+    return flow;
+  }
+
+  private ImageShape add(List<FlowLayer> layers, Settings settings, String path, ImageShape in, int index, Random random) {
+    FlowLayer layer = build(settings, path, () -> registry.create(PluginKind.LAYER,
+        new BuildContext(settings, in, null, index, random, registry)));
+    layer.withPath(path);
+    layers.add(layer);
+    return layer.outputShape();
+  }
+
+  private static <T> T build(Settings settings, String path, java.util.function.Supplier<T> builder) {
+    try {
+      return builder.get();
+    } catch (ConfigError e) {
+      throw e;
+    } catch (FlowException e) {
+      throw new ConfigError(settings.origin(), path, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package org.attnflow.models;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.attnflow.api.FlowException;
+import org.attnflow.api.config.Settings;
+
+/**
+ * The resolved configuration of a run: every module's {@code reference.conf} (the documented
+ * defaults), overridden by the user's file, overridden by {@code --set key=value} arguments.
+ * Keys that no reference declares are rejected with their file and line.
+ */
+public final class RunConfig {
+  /** The blocks whose keys are checked against the reference here (plugin blocks check their own). */
+  private static final List<String> CHECKED_BLOCKS = List.of("model", "train");
+
+  private final Config config;
+
+  private RunConfig(Config config) {
+    this.config = config;
+  }
+
+  /**
+   * Loads {@code file} (may be null for the defaults alone) with {@code overrides}, each
+   * {@code key=value} in HOCON syntax.
+   */
+  public static RunConfig load(Path file, List<String> overrides) {
+    Config reference = reference();
+    Config user = ConfigFactory.empty();
+    if (file != null) {
+      if (!Files.isRegularFile(file)) {
+        throw new FlowException("configuration file " + file + " does not exist");
+      }
+      user = parse(() -> ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF)));
+    }
+    for (String override : overrides) {
+      if (!override.contains("=")) {
+        throw new FlowException("--set " + override + ": expected key=value");
+      }
+      Config one = parse(() -> ConfigFactory.parseString(override,
+          ConfigParseOptions.defaults().setOriginDescription("--set " + override)));
+      user = one.withFallback(user);
+    }
+    checkKnownKeys(user, reference);
+    Config base = user;
+    return new RunConfig(parse(() -> base.withFallback(reference).resolve()));
+  }
+
+  /** The merged {@code reference.conf} of every module (without system properties). */
+  public static Config reference() {
+    return parse(() -> ConfigFactory.parseResources(RunConfig.class.getClassLoader(), "reference.conf").resolve());
+  }
+
+  /** Wraps an already resolved configuration (for example one saved in a run directory). */
+  public static RunConfig of(Config resolved) {
+    return new RunConfig(resolved);
+  }
+
+  /** The whole configuration. */
+  public Config config() {
+    return config;
+  }
+
+  /** One top-level block as settings with its path. */
+  public Settings block(String key) {
+    return Settings.root(config).block(key);
+  }
+
+  /** The resolved configuration as HOCON text with comments naming where each value came from. */
+  public String render() {
+    return config.root().render(ConfigRenderOptions.defaults().setJson(false).setOriginComments(true));
+  }
+
+  private static void checkKnownKeys(Config user, Config reference) {
+    Settings root = Settings.root(user);
+    root.requireKnownKeys(reference.root().keySet(), "the run configuration");
+    for (String block : CHECKED_BLOCKS) {
+      if (user.hasPath(block)) {
+        root.block(block).requireKnownKeys(reference.getConfig(block).root().keySet(), "the " + block + " block");
+      }
+    }
+  }
+
+  private interface Parse {
+    Config run();
+  }
+
+  private static Config parse(Parse parse) {
+    try {
+      return parse.run();
+    } catch (ConfigException e) {
+      throw new FlowException("configuration error: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package org.attnflow.models;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import org.attnflow.api.FlowPass;
+import org.attnflow.api.Noise;
+
+/** Draws images from a model at a temperature, reproducibly from a seed. */
+public final class Sampler {
+  private Sampler() {}
+
+  /** Draws {@code n} images at {@code temperature} with noise from {@code seed}. */
+  public static Images sample(FlowModel model, NDManager manager, int n, double temperature, long seed) {
+    try (NDScope scope = new NDScope()) {
+      return Images.quantise(model.sample(manager, n, FlowPass.sampling(temperature, new Noise(seed))));
+    }
+  }
+}

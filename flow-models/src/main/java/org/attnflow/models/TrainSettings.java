@@ -1,0 +1,80 @@
+package org.attnflow.models;
+
+import java.util.List;
+import org.attnflow.api.config.Settings;
+
+/**
+ * The {@code train} block, read and checked once.
+ *
+ * @param steps number of optimisation steps
+ * @param batchSize images per training batch
+ * @param rule adam or adamax
+ * @param learningRate peak learning rate
+ * @param warmupSteps steps of linear warm-up
+ * @param beta1 first-moment decay
+ * @param beta2 second-moment decay
+ * @param epsilon Adam's epsilon
+ * @param clipGradNorm global gradient-norm limit (0 = none)
+ * @param seed seed of data order, augmentation and noise
+ * @param logEvery steps between metrics rows
+ * @param evalEvery steps between evaluations
+ * @param evalLimit test images per evaluation (0 = all)
+ * @param evalBatchSize images per evaluation batch
+ * @param checkpointEvery steps between numbered checkpoints (0 = none)
+ * @param sampleTemperatures temperatures of the sample grids
+ * @param samples samples per grid
+ */
+public record TrainSettings(
+    long steps,
+    int batchSize,
+    Optimizer.Rule rule,
+    double learningRate,
+    long warmupSteps,
+    double beta1,
+    double beta2,
+    double epsilon,
+    double clipGradNorm,
+    long seed,
+    long logEvery,
+    long evalEvery,
+    int evalLimit,
+    int evalBatchSize,
+    long checkpointEvery,
+    List<Double> sampleTemperatures,
+    int samples) {
+
+  /** Reads and checks the block. */
+  public static TrainSettings of(Settings t) {
+    return new TrainSettings(
+        t.integer("steps", 0),
+        t.integer("batch-size", 1),
+        Optimizer.Rule.valueOf(t.choice("optimizer", "adam", "adamax").toUpperCase()),
+        positive(t, "learning-rate"),
+        t.integer("warmup-steps", 0),
+        t.number("beta1"),
+        t.number("beta2"),
+        positive(t, "epsilon"),
+        t.number("clip-grad-norm"),
+        t.longValue("seed"),
+        t.integer("log-every", 1),
+        t.integer("eval-every", 1),
+        t.integer("eval-limit", 0),
+        t.integer("eval-batch-size", 1),
+        t.integer("checkpoint-every", 0),
+        t.numbers("sample-temperatures"),
+        t.integer("samples", 1));
+  }
+
+  /** The learning rate at step {@code step} (0-based), with linear warm-up. */
+  public double learningRateAt(long step) {
+    return warmupSteps == 0 ? learningRate : learningRate * Math.min(1.0, (step + 1) / (double) warmupSteps);
+  }
+
+  private static double positive(Settings t, String key) {
+    double v = t.number(key);
+    if (!(v > 0)) {
+      throw t.error(key, "expected a positive number, found " + v);
+    }
+    return v;
+  }
+}

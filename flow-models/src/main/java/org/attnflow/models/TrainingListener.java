@@ -1,0 +1,26 @@
+package org.attnflow.models;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** What a training run reports as it goes; the command line turns it into progress and pictures. */
+public interface TrainingListener {
+
+  /** Training starts (or resumes) at {@code firstStep} and ends at {@code lastStep}. */
+  default void started(long firstStep, long lastStep, FlowModel model) {}
+
+  /**
+   * A step finished.
+   *
+   * @param step the number of completed steps
+   * @param bpd the batch's training bits/dim
+   * @param imagesPerSecond throughput of this step
+   */
+  default void stepped(long step, double bpd, double imagesPerSecond) {}
+
+  /** An evaluation finished, with a sample grid per temperature. */
+  default void evaluated(long step, Evaluation evaluation, Map<Double, Images> samples) {}
+
+  /** A checkpoint was written. */
+  default void checkpointed(long step, Path file) {}
+}
