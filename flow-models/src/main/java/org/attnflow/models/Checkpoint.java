@@ -3,6 +3,8 @@ package org.attnflow.models;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -75,6 +77,11 @@ public record Checkpoint(long step, double bestBpd, String config) {
       byte[] params = readBytes(in, file);
       try {
         model.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(params)));
+        for (Pair<String, Parameter> p : model.getParameters()) {
+          if (p.getValue().requiresGradient()) {
+            p.getValue().getArray().setRequiresGradient(true);
+          }
+        }
       } catch (MalformedModelException | IOException | RuntimeException e) {
         throw new FlowException("checkpoint " + file + " does not fit the model built from its configuration: " + e.getMessage(), e);
       }

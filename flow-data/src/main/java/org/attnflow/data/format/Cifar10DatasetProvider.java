@@ -1,0 +1,49 @@
+package org.attnflow.data.format;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.attnflow.api.config.Settings;
+import org.attnflow.api.data.DatasetSplits;
+import org.attnflow.api.spi.BasicPlugin;
+import org.attnflow.api.spi.BuildContext;
+import org.attnflow.api.spi.DatasetProvider;
+
+/** The {@code cifar10} dataset: the binary version of CIFAR-10 (data_batch_1..5.bin, test_batch.bin). */
+public final class Cifar10DatasetProvider extends BasicPlugin<DatasetSplits> implements DatasetProvider {
+  private static final List<String> TRAIN_FILES =
+      List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
+  private static final String TEST_FILE = "test_batch.bin";
+
+  /** Declares the {@code cifar10} dataset and its documented keys. */
+  public Cifar10DatasetProvider() {
+    super("cifar10", "CIFAR-10 binary batches, 3×32×32", """
+        # The folder holding data_batch_1.bin … data_batch_5.bin (training) and test_batch.bin (test),
+        # as unpacked from cifar-10-binary.tar.gz. A relative path starts at the directory of the
+        # configuration file that sets it.
+        dir = "cifar-10-batches-bin"
+        """);
+  }
+
+  @Override
+  public DatasetSplits create(BuildContext context) {
+    Settings settings = context.settings();
+    Path dir = DatasetPaths.existingFolder(settings, "dir");
+    return new DatasetSplits(
+        Cifar10Reader.read(dir.resolve("data_batch_[1-5].bin").toString(), files(settings, dir, TRAIN_FILES)),
+        Cifar10Reader.read(dir.resolve(TEST_FILE).toString(), files(settings, dir, List.of(TEST_FILE))));
+  }
+
+  private static List<Path> files(Settings settings, Path dir, List<String> names) {
+    List<Path> files = new ArrayList<>();
+    for (String name : names) {
+      Path file = dir.resolve(name);
+      if (!Files.isRegularFile(file)) {
+        throw settings.error("dir", "expected the CIFAR-10 file " + name + " in " + dir + ", found no file " + file);
+      }
+      files.add(file);
+    }
+    return files;
+  }
+}

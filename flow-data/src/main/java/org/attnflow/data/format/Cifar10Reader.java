@@ -1,0 +1,66 @@
+package org.attnflow.data.format;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.data.ImageDataset;
+import org.attnflow.data.DataFormatException;
+
+/**
+ * Reads CIFAR-10 binary batches: records of one label byte (0..9) followed by 3×32×32 pixels in
+ * C, H, W order. The labels are checked and dropped.
+ */
+final class Cifar10Reader {
+  private static final ImageShape SHAPE = new ImageShape(3, 32, 32);
+  private static final int RECORD = 1 + SHAPE.size();
+
+  private Cifar10Reader() {}
+
+  /** Decodes the records of {@code files}, in order, into one dataset named {@code source}. */
+  static ImageDataset read(String source, List<Path> files) {
+    long[] counts = new long[files.size()];
+    long records = 0;
+    for (int f = 0; f < files.size(); f++) {
+      counts[f] = recordsIn(files.get(f));
+      records += counts[f];
+    }
+    byte[] pixels = InMemoryImages.allocate(files.get(0).getParent(), records, SHAPE);
+    byte[] record = new byte[RECORD];
+    int image = 0;
+    for (int f = 0; f < files.size(); f++) {
+      Path file = files.get(f);
+      try (TrackedInput in = TrackedInput.open(file)) {
+        for (long r = 0; r < counts[f]; r++, image++) {
+          long offset = in.position();
+          in.readFully(record, 0, RECORD, "a record (1 label byte and 3×32×32 pixels)");
+          if ((record[0] & 0xFF) > 9) {
+            throw new DataFormatException(file, in.at(offset) + ": expected the label (0..9) of record " + r + ", found " + (record[0] & 0xFF));
+          }
+          System.arraycopy(record, 1, pixels, image * SHAPE.size(), SHAPE.size());
+        }
+      }
+    }
+    return new InMemoryImages(source, SHAPE, pixels);
+  }
+
+  private static long recordsIn(Path file) {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new DataFormatException(file, "cannot read the file size: " + e, e);
+    }
+    if (size == 0) {
+      throw new DataFormatException(file, "the file is empty; expected records of " + RECORD + " bytes");
+    }
+    long complete = size / RECORD;
+    if (size % RECORD != 0) {
+      throw new DataFormatException(file, "incomplete record " + complete + " at byte offset "
+          + complete * RECORD + ": expected " + RECORD + " bytes (1 label byte and 3×32×32 pixels), found "
+          + size % RECORD + "; the file size " + size + " is not a multiple of " + RECORD);
+    }
+    return complete;
+  }
+}

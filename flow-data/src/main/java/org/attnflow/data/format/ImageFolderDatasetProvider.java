@@ -1,0 +1,41 @@
+package org.attnflow.data.format;
+
+import org.attnflow.api.config.Settings;
+import org.attnflow.api.data.DatasetSplits;
+import org.attnflow.api.spi.BasicPlugin;
+import org.attnflow.api.spi.BuildContext;
+import org.attnflow.api.spi.DatasetProvider;
+
+/** The {@code image-folder} dataset: PNG and JPEG files in a training folder and a test folder. */
+public final class ImageFolderDatasetProvider extends BasicPlugin<DatasetSplits> implements DatasetProvider {
+  /** Declares the {@code image-folder} dataset and its documented keys. */
+  public ImageFolderDatasetProvider() {
+    super("image-folder", "folders of PNG and JPEG images, optionally scaled and centre-cropped to a square", """
+        # The folder of training images: PNG or JPEG files directly inside it or in class subfolders
+        # (one level deep), read in sorted path order. A relative path starts at the directory of
+        # the configuration file that sets it.
+        train = "images/train"
+        # The folder of test images, laid out like the training folder.
+        test = "images/test"
+        # Channels of the decoded images: 1 (gray; colour images become luma) or 3 (RGB; gray
+        # images are replicated).
+        channels = 3
+        # 0: every image must have the size of the first one. N > 0: scale each image so that its
+        # shorter side is N, then crop the centre N×N.
+        size = 0
+        """);
+  }
+
+  @Override
+  public DatasetSplits create(BuildContext context) {
+    Settings settings = context.settings();
+    int channels = settings.integer("channels");
+    if (channels != 1 && channels != 3) {
+      throw settings.error("channels", "expected 1 or 3, found " + channels);
+    }
+    int size = settings.integer("size", 0);
+    return new DatasetSplits(
+        ImageFolderReader.read(DatasetPaths.existingFolder(settings, "train"), channels, size),
+        ImageFolderReader.read(DatasetPaths.existingFolder(settings, "test"), channels, size));
+  }
+}

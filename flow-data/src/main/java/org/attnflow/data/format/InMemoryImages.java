@@ -1,0 +1,50 @@
+package org.attnflow.data.format;
+
+import java.nio.file.Path;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.data.ImageDataset;
+import org.attnflow.data.DataFormatException;
+
+/** Decoded images of one shape held in one array of N·C·H·W bytes. */
+final class InMemoryImages implements ImageDataset {
+  private final String source;
+  private final ImageShape shape;
+  private final byte[] pixels;
+
+  /** Wraps {@code pixels}, image after image, each of {@code shape}; {@code source} names them in messages. */
+  InMemoryImages(String source, ImageShape shape, byte[] pixels) {
+    this.source = source;
+    this.shape = shape;
+    this.pixels = pixels;
+  }
+
+  @Override
+  public String source() {
+    return source;
+  }
+
+  @Override
+  public ImageShape shape() {
+    return shape;
+  }
+
+  @Override
+  public int size() {
+    return pixels.length / shape.size();
+  }
+
+  @Override
+  public void copyPixels(int index, byte[] target, int offset) {
+    System.arraycopy(pixels, index * shape.size(), target, offset, shape.size());
+  }
+
+  /** Allocates the pixel array of {@code count} images, failing clearly when it cannot be one array. */
+  static byte[] allocate(Path source, long count, ImageShape shape) {
+    long bytes = count * shape.size();
+    if (bytes > Integer.MAX_VALUE - 8) {
+      throw new DataFormatException(source, count + " images of " + shape
+          + " need " + bytes + " bytes, more than one Java array holds");
+    }
+    return new byte[(int) bytes];
+  }
+}

@@ -1,0 +1,54 @@
+package org.attnflow.data.pipeline;
+
+import org.attnflow.api.FlowException;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.data.BatchStream;
+import org.attnflow.api.data.DataPipeline;
+
+/** A data pipeline over padded images held in memory, with batches prepared by a prefetching worker. */
+public final class InMemoryDataPipeline implements DataPipeline {
+  private final PaddedImages train;
+  private final PaddedImages test;
+  private final Augmentation augmentation;
+  private final int prefetch;
+
+  /** A pipeline over {@code train} and {@code test} that keeps up to {@code prefetch} batches ready. */
+  public InMemoryDataPipeline(PaddedImages train, PaddedImages test, Augmentation augmentation, int prefetch) {
+    this.train = train;
+    this.test = test;
+    this.augmentation = augmentation;
+    this.prefetch = prefetch;
+  }
+
+  @Override
+  public ImageShape shape() {
+    return train.shape();
+  }
+
+  @Override
+  public int testSize() {
+    return test.count();
+  }
+
+  @Override
+  public BatchStream train(int batchSize, long seed, long firstBatch) {
+    requirePositive(batchSize);
+    if (firstBatch < 0) {
+      throw new FlowException("the first training batch must be 0 or more, found " + firstBatch);
+    }
+    return new PrefetchingStream(new TrainBatches(train, augmentation, batchSize, seed), firstBatch, prefetch, "attnflow-train-batches");
+  }
+
+  @Override
+  public BatchStream test(int batchSize, long seed, int limit) {
+    requirePositive(batchSize);
+    int count = limit > 0 ? Math.min(limit, test.count()) : test.count();
+    return new PrefetchingStream(new TestBatches(test, count, batchSize, seed), 0, prefetch, "attnflow-test-batches");
+  }
+
+  private static void requirePositive(int batchSize) {
+    if (batchSize <= 0) {
+      throw new FlowException("the batch size must be positive, found " + batchSize);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package org.attnflow.data.pipeline;
+
+import java.util.SplittableRandom;
+import org.attnflow.api.data.Batch;
+
+/**
+ * Endless training batches: batch b holds positions [b·B, (b+1)·B) of the shuffled epoch
+ * sequence, augmented and dequantised with the random stream of (seed, b), so every batch is a
+ * pure function of the seed and its index.
+ */
+final class TrainBatches implements BatchSource {
+  private final PaddedImages images;
+  private final Augmentation augmentation;
+  private final int batchSize;
+  private final long seed;
+  private final EpochOrder order;
+  private final byte[] augmented;
+
+  /** Batches of {@code batchSize} images of {@code images}, shuffled and augmented from {@code seed}. */
+  TrainBatches(PaddedImages images, Augmentation augmentation, int batchSize, long seed) {
+    this.images = images;
+    this.augmentation = augmentation;
+    this.batchSize = batchSize;
+    this.seed = seed;
+    this.order = new EpochOrder(images.count(), seed);
+    this.augmented = new byte[images.shape().size()];
+  }
+
+  @Override
+  public Batch produce(long index) {
+    SplittableRandom random = Seeds.random(seed, Seeds.TRAIN_BATCH, index);
+    int d = images.shape().size();
+    float[] values = new float[batchSize * d];
+    for (int i = 0; i < batchSize; i++) {
+      int offset = order.imageAt(index * batchSize + i) * d;
+      if (augmentation.isIdentity()) {
+        Dequantisation.apply(images.pixels(), offset, values, i * d, d, random);
+      } else {
+        augmentation.apply(images.pixels(), offset, augmented, 0, random);
+        Dequantisation.apply(augmented, 0, values, i * d, d, random);
+      }
+    }
+    return new Batch(values, batchSize, images.shape());
+  }
+}

@@ -1,0 +1,310 @@
+package org.attnflow.data;
+
+import static org.attnflow.data.TestFiles.idx;
+import static org.attnflow.data.TestFiles.numbered;
+import static org.attnflow.data.TestFiles.pixel;
+import static org.attnflow.data.TestFiles.quote;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.config.ConfigError;
+import org.attnflow.api.config.Settings;
+import org.attnflow.api.data.Batch;
+import org.attnflow.api.data.BatchStream;
+import org.attnflow.api.data.DataPipeline;
+import org.attnflow.api.registry.Registry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pipeline over small IDX files: 10 training and 7 test images of 3×4 where image i starts at pixel value 20·i. */
+class DataPipelineTest {
+  private static final int ROWS = 3;
+  private static final int COLUMNS = 4;
+  @TempDir Path dir;
+  private Path train;
+  private Path test;
+
+  @BeforeEach
+  void writeImages() {
+    train = TestFiles.write(dir.resolve("train.idx"), TestFiles.gzip(idx(10, ROWS, COLUMNS, numbered(10, ROWS * COLUMNS))));
+    test = TestFiles.write(dir.resolve("test.idx"), idx(7, ROWS, COLUMNS, numbered(7, ROWS * COLUMNS)));
+  }
+
+  @Test
+  void referenceDefaultsApplyToAbsentKeys() {
+    DataPipeline pipeline = pipeline("");
+
+    assertEquals(new ImageShape(1, ROWS + 4, COLUMNS + 4), pipeline.shape(), "pad = 2 from reference.conf");
+    assertEquals(7, pipeline.testSize());
+  }
+
+  @Test
+  void trainingBatchesAreDequantisedPaddedImages() {
+    DataPipeline pipeline = pipeline("pad = 2");
+    int h = ROWS + 4;
+    int w = COLUMNS + 4;
+    Batch batch;
+    try (BatchStream stream = pipeline.train(4, 0, 0)) {
+      batch = stream.next();
+    }
+
+    assertEquals(4, batch.size());
+    assertEquals(new ImageShape(1, h, w), batch.shape());
+    assertEquals(4 * h * w, batch.values().length);
+    Set<Float> distinct = new HashSet<>();
+    for (int i = 0; i < 4; i++) {
+      int image = imageAt(batch, i, 2);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          float value = batch.values()[i * h * w + y * w + x];
+          assertTrue(value >= -0.5f && value < 0.5f, "value " + value);
+          boolean inside = y >= 2 && y < 2 + ROWS && x >= 2 && x < 2 + COLUMNS;
+          int expected = inside ? image * 20 + (y - 2) * COLUMNS + (x - 2) : 0;
+          assertEquals(expected, pixel(value), "image " + image + " at " + x + "," + y);
+          distinct.add(value - Math.round(value * 256) / 256f);
+        }
+      }
+    }
+    assertTrue(distinct.size() > 100, "fresh noise for each value, found " + distinct.size() + " distinct offsets");
+  }
+
+  @Test
+  void everyEpochVisitsEveryImageOnceInANewOrder() {
+    List<Integer> order = trainingImages(pipeline("pad = 0"), 4, 5, 3);
+
+    List<Integer> first = order.subList(0, 10);
+    List<Integer> second = order.subList(10, 20);
+    assertEquals(allImages(10), new HashSet<>(first));
+    assertEquals(allImages(10), new HashSet<>(second));
+    assertFalse(first.equals(second), "epochs are shuffled independently: " + order);
+  }
+
+  @Test
+  void batchesArePureFunctionsOfSeedAndIndex() {
+    DataPipeline pipeline = pipeline("pad = 1, flip = true, shift = 1");
+
+    List<float[]> run = batches(pipeline, 3, 42, 0, 12);
+    List<float[]> again = batches(pipeline, 3, 42, 0, 12);
+    List<float[]> resumed = batches(pipeline, 3, 42, 5, 7);
+    List<float[]> otherSeed = batches(pipeline, 3, 43, 0, 1);
+
+    for (int b = 0; b < 12; b++) {
+      assertArrayEquals(run.get(b), again.get(b), "batch " + b);
+    }
+    for (int b = 5; b < 12; b++) {
+      assertArrayEquals(run.get(b), resumed.get(b - 5), "resumed batch " + b);
+    }
+    assertFalse(Arrays.equals(run.get(0), otherSeed.get(0)));
+  }
+
+  @Test
+  void flipMirrorsRowsOfAKnownImage() {
+    // One image 1×2×3: rows (10 20 30) and (40 50 60).
+    DataPipeline pipeline = tinyPipeline(2, 3, new byte[] {10, 20, 30, 40, 50, 60}, "flip = true");
+    Set<String> seen = new HashSet<>();
+
+    for (int[] image : tinyImages(pipeline, 6)) {
+      String text = Arrays.toString(image);
+      assertTrue(text.equals("[10, 20, 30, 40, 50, 60]") || text.equals("[30, 20, 10, 60, 50, 40]"), text);
+      seen.add(text);
+    }
+    assertEquals(2, seen.size(), "both orientations occur");
+  }
+
+  @Test
+  void shiftMovesAKnownImageRepeatingItsEdges() {
+    // One image 1×3×3 with distinct pixels; every output must be one of the 9 shifts by (dx, dy) ∈ [−1, 1]².
+    byte[] image = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    DataPipeline pipeline = tinyPipeline(3, 3, image, "shift = 1");
+    List<String> shifts = new ArrayList<>();
+    for (int dy = -1; dy <= 1; dy++) {
+      for (int dx = -1; dx <= 1; dx++) {
+        int[] shifted = new int[9];
+        for (int y = 0; y < 3; y++) {
+          for (int x = 0; x < 3; x++) {
+            shifted[y * 3 + x] = image[clamp(y - dy) * 3 + clamp(x - dx)];
+          }
+        }
+        shifts.add(Arrays.toString(shifted));
+      }
+    }
+    Set<String> seen = new HashSet<>();
+
+    for (int[] out : tinyImages(pipeline, 9)) {
+      assertTrue(shifts.contains(Arrays.toString(out)), Arrays.toString(out));
+      seen.add(Arrays.toString(out));
+    }
+    assertTrue(seen.size() >= 7, "most shifts occur: " + seen);
+  }
+
+  @Test
+  void testStreamCoversEachImageOnceInOrder() {
+    DataPipeline pipeline = pipeline("pad = 0");
+    List<Integer> sizes = new ArrayList<>();
+    List<Integer> images = new ArrayList<>();
+
+    try (BatchStream stream = pipeline.test(3, 0, 0)) {
+      for (Batch batch = stream.next(); batch != null; batch = stream.next()) {
+        sizes.add(batch.size());
+        assertEquals(batch.size() * ROWS * COLUMNS, batch.values().length);
+        for (int i = 0; i < batch.size(); i++) {
+          images.add(imageAt(batch, i, 0));
+        }
+      }
+      assertNull(stream.next(), "the stream stays ended");
+    }
+
+    assertEquals(List.of(3, 3, 1), sizes);
+    assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), images);
+  }
+
+  @Test
+  void testNoiseDependsOnSeedAndImageOnly() {
+    DataPipeline pipeline = pipeline("pad = 0");
+
+    float[] inTwos = concat(testBatches(pipeline, 2, 5, 0));
+    float[] inOne = concat(testBatches(pipeline, 7, 5, 0));
+    float[] limited = concat(testBatches(pipeline, 2, 5, 5));
+    float[] otherSeed = concat(testBatches(pipeline, 7, 6, 0));
+
+    assertArrayEquals(inOne, inTwos);
+    assertArrayEquals(Arrays.copyOf(inOne, 5 * ROWS * COLUMNS), limited);
+    assertFalse(Arrays.equals(inOne, otherSeed));
+  }
+
+  @Test
+  void trainLimitKeepsTheFirstImages() {
+    List<Integer> order = trainingImages(pipeline("pad = 0, train-limit = 3"), 3, 4, 0);
+
+    assertEquals(Set.of(0, 1, 2), new HashSet<>(order));
+    assertEquals(Set.of(0, 1, 2), new HashSet<>(order.subList(0, 3)));
+  }
+
+  @Test
+  void relativeDatasetPathsStartAtTheConfigFile() {
+    Path config = TestFiles.write(dir.resolve("configs/run.conf"),
+        "data { pad = 0, dataset { type = idx, train = \"../train.idx\", test = \"../test.idx\" } }".getBytes());
+
+    DataPipeline pipeline = DataPipelines.create(
+        Settings.root(ConfigFactory.parseFile(config.toFile())).block("data"), Registry.builtIn());
+
+    assertEquals(new ImageShape(1, ROWS, COLUMNS), pipeline.shape());
+  }
+
+  @Test
+  void unknownAndInvalidKeysAreConfigErrors() {
+    String unknown = assertThrows(ConfigError.class, () -> pipeline("padding = 2")).getMessage();
+    assertTrue(unknown.contains("data.padding: unknown key for the data block; known keys: dataset, flip, pad, prefetch, shift, train-limit"), unknown);
+
+    String negative = assertThrows(ConfigError.class, () -> pipeline("prefetch = 0")).getMessage();
+    assertTrue(negative.contains("data.prefetch: expected an integer ≥ 1, found 0"), negative);
+  }
+
+  @Test
+  void trainAndTestImagesMustShareAShape() {
+    TestFiles.write(test, idx(2, ROWS + 1, COLUMNS, numbered(2, (ROWS + 1) * COLUMNS)));
+
+    String message = assertThrows(ConfigError.class, () -> pipeline("")).getMessage();
+
+    assertTrue(message.contains("expected training and test images of one shape, found 1×3×4 in " + train
+        + " and 1×4×4 in " + test), message);
+  }
+
+  private DataPipeline pipeline(String keys) {
+    return DataPipelines.create(TestFiles.dataBlock("data { dataset { type = idx, train = " + quote(train)
+        + ", test = " + quote(test) + " }, " + keys + " }"), Registry.builtIn());
+  }
+
+  private DataPipeline tinyPipeline(int rows, int columns, byte[] image, String keys) {
+    train = TestFiles.write(dir.resolve("tiny.idx"), idx(1, rows, columns, image));
+    test = train;
+    return pipeline("pad = 0, " + keys);
+  }
+
+  /** The pixel integers of the 120 images of three training batches of 40 copies of a one-image dataset. */
+  private static List<int[]> tinyImages(DataPipeline pipeline, int size) {
+    List<int[]> images = new ArrayList<>();
+    for (float[] values : batches(pipeline, 40, 1, 0, 3)) {
+      for (int i = 0; i < 40; i++) {
+        int[] image = new int[size];
+        for (int p = 0; p < size; p++) {
+          image[p] = pixel(values[i * size + p]);
+        }
+        images.add(image);
+      }
+    }
+    return images;
+  }
+
+  private static List<Integer> trainingImages(DataPipeline pipeline, int batchSize, int count, long seed) {
+    List<Integer> images = new ArrayList<>();
+    try (BatchStream stream = pipeline.train(batchSize, seed, 0)) {
+      for (int b = 0; b < count; b++) {
+        Batch batch = stream.next();
+        for (int i = 0; i < batch.size(); i++) {
+          images.add(imageAt(batch, i, 0));
+        }
+      }
+    }
+    return images;
+  }
+
+  private static List<float[]> batches(DataPipeline pipeline, int batchSize, long seed, long first, int count) {
+    List<float[]> out = new ArrayList<>();
+    try (BatchStream stream = pipeline.train(batchSize, seed, first)) {
+      for (int b = 0; b < count; b++) {
+        out.add(stream.next().values());
+      }
+    }
+    return out;
+  }
+
+  private static List<float[]> testBatches(DataPipeline pipeline, int batchSize, long seed, int limit) {
+    List<float[]> out = new ArrayList<>();
+    try (BatchStream stream = pipeline.test(batchSize, seed, limit)) {
+      for (Batch batch = stream.next(); batch != null; batch = stream.next()) {
+        out.add(batch.values());
+      }
+    }
+    return out;
+  }
+
+  private static float[] concat(List<float[]> arrays) {
+    float[] all = new float[arrays.stream().mapToInt(a -> a.length).sum()];
+    int offset = 0;
+    for (float[] a : arrays) {
+      System.arraycopy(a, 0, all, offset, a.length);
+      offset += a.length;
+    }
+    return all;
+  }
+
+  /** The index of the image in slot {@code i}: its first unpadded pixel is 20 · index. */
+  private static int imageAt(Batch batch, int i, int pad) {
+    ImageShape shape = batch.shape();
+    return pixel(batch.values()[i * shape.size() + pad * shape.width() + pad]) / 20;
+  }
+
+  private static Set<Integer> allImages(int n) {
+    return IntStream.range(0, n).boxed().collect(Collectors.toSet());
+  }
+
+  private static int clamp(int coordinate) {
+    return Math.max(0, Math.min(2, coordinate));
+  }
+}

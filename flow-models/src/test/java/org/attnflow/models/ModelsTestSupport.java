@@ -1,0 +1,34 @@
+package org.attnflow.models;
+
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import java.util.List;
+import org.attnflow.api.registry.Registry;
+
+/** Configurations and factories shared by this module's tests. */
+final class ModelsTestSupport {
+  static final Registry REGISTRY = Registry.builtIn();
+
+  private ModelsTestSupport() {}
+
+  /** A run configuration from HOCON text over the module's reference. */
+  static RunConfig config(String hocon) {
+    return RunConfig.of(ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription("test.conf"))
+        .withFallback(RunConfig.reference()).resolve());
+  }
+
+  /** A tiny model and training setup on 1×8×8 images. */
+  static RunConfig tiny(String extra) {
+    return config("""
+        device = cpu
+        model { input = [1, 8, 8], levels = 2, steps = 2,
+          step = [{ type = actnorm }, { type = invconv }, { type = affine-coupling, hidden = 8 }] }
+        train { steps = 6, batch-size = 8, warmup-steps = 2, log-every = 1, eval-every = 3,
+          eval-batch-size = 16, checkpoint-every = 3, sample-temperatures = [0.7], samples = 4 }
+        """ + extra);
+  }
+
+  static List<String> none() {
+    return List.of();
+  }
+}
