@@ -1,0 +1,62 @@
+package org.attnflow.attention;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import org.attnflow.api.FlowOutput;
+import org.attnflow.api.FlowPass;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.Init;
+import org.attnflow.api.MaskStrategy;
+import org.attnflow.api.math.FlowMath;
+
+/**
+ * iMap, map-based invertible attention (ATTENTION.md, "iMap"): y = S ⊙ x with
+ * S[c,p] = σ(s_c + δ) where M = 1 and σ(a_p + δ) where M = 0, a the {@link PositionScores} of
+ * M ⊙ x. Since a depends only on the masked entries the Jacobian is block-triangular and
+ * log|det J| = Σ_{M=1} log σ(s_c + δ) + Σ_{M=0} log σ(a_p + δ), per sample. The inverse first
+ * recovers the masked entries, then a, then the rest. The attention map is σ(a + δ), (B, 1, H, W).
+ */
+public final class IMap extends MaskedAttentionLayer {
+  private final Parameter channelLogit;
+  private final PositionScores scores;
+  private final float offset;
+
+  /** The layer with mask M, scores a and sigmoid offset δ; s starts at 0. */
+  IMap(ImageShape shape, MaskStrategy mask, PositionScores scores, double offset) {
+    super(shape, mask);
+    channelLogit = parameter("s", new Shape(1, shape.channels(), 1, 1), Init.constant(0));
+    this.scores = child("scores", scores);
+    this.offset = (float) offset;
+  }
+
+  @Override
+  protected FlowOutput transform(NDArray x, FlowPass pass) {
+    NDArray logScale = logScale(x.mul(mask()));
+    return new FlowOutput(x.mul(logScale.exp()), FlowMath.perSample(logScale));
+  }
+
+  @Override
+  protected FlowOutput invert(NDArray y, FlowPass pass) {
+    NDArray masked = y.mul(mask()).mul(maskedLogScale().neg().exp());
+    NDArray logScale = logScale(masked);
+    return new FlowOutput(y.mul(logScale.neg().exp()), FlowMath.perSample(logScale).neg());
+  }
+
+  @Override
+  NDArray attentionOfMasked(NDArray masked) {
+    return Activation.sigmoid(scores.apply(masked).add(offset));
+  }
+
+  /** log S: log σ(s_c + δ) where M = 1 and log σ(a_p + δ) where M = 0, shape (B, C, H, W). */
+  private NDArray logScale(NDArray masked) {
+    NDArray unmasked = FlowMath.logSigmoid(scores.apply(masked).add(offset));
+    return unmasked.add(mask().mul(maskedLogScale().sub(unmasked)));
+  }
+
+  /** log σ(s + δ), shape (1, C, 1, 1). */
+  private NDArray maskedLogScale() {
+    return FlowMath.logSigmoid(channelLogit.getArray().add(offset));
+  }
+}

@@ -1,0 +1,133 @@
+package org.attnflow.attention;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import java.util.Random;
+import org.attnflow.api.FlowOutput;
+import org.attnflow.api.FlowPass;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.Init;
+import org.attnflow.api.MaskStrategy;
+import org.attnflow.api.math.BatchedLu;
+import org.attnflow.layers.Conv;
+
+/**
+ * iTrans, transformer-based invertible attention between P×P patch tokens (ATTENTION.md,
+ * "iTrans"): A = row-softmax(QKᵀ/√d) with Q, K 1×1 convolutions of M ⊙ x (optionally causal),
+ * W = A + λI or, gated, W = I + σ(r)·A, and Y = M ⊙ x + unpatchify(W·patchify((1 − M) ⊙ x)).
+ *
+ * <p>Every token has the same mask pattern (the mask guarantees the same pattern in every patch),
+ * with u unmasked features, so log|det J| = u·log det W per sample: by block elimination in
+ * general, Σ_i log W_ii with the causal mask (W is then lower-triangular). The inverse recomputes W
+ * from M ⊙ y and solves W·V = patchify((1 − M) ⊙ y) with {@link BatchedLu#solve}, causal or not.
+ * The attention map is A, (B, N, N).
+ */
+public final class ITrans extends MaskedAttentionLayer {
+  /** Standard deviation of the initial query and key weights. */
+  private static final double WEIGHT_STD = 0.05;
+  /** Added to the logits above the diagonal under the causal mask: their weight is exactly 0. */
+  private static final float MASKED_LOGIT = -1e9f;
+
+  private final Patches patches;
+  private final Conv queries;
+  private final Conv keys;
+  private final Parameter causalBias;
+  private final IdentityTerm identityTerm;
+  private final Parameter identityParameter;
+  private final float fixedLambda;
+  private final float logitScale;
+  private final float unmaskedPerToken;
+
+  /**
+   * The layer with mask M (the same pattern in every patch, P dividing H and W: checked by the
+   * provider) and patch side P. {@code initial} is λ for a fixed or learned λ (above 1 when
+   * learned) and r for the gate; Q and K weights are drawn from {@code random}.
+   */
+  ITrans(ImageShape shape, MaskStrategy mask, int patch, boolean causal, IdentityTerm identityTerm, double initial, Random random) {
+    super(shape, mask);
+    patches = new Patches(shape, patch);
+    int c = shape.channels();
+    queries = child("queries", Conv.hidden(c, c, 1, random.nextLong(), WEIGHT_STD));
+    keys = child("keys", Conv.hidden(c, c, 1, random.nextLong(), WEIGHT_STD));
+    int n = patches.count();
+    causalBias = causal ? state("causal", new Shape(n, n), Init.values(size -> aboveDiagonal(n))) : null;
+    this.identityTerm = identityTerm;
+    identityParameter = switch (identityTerm) {
+      case FIXED_LAMBDA -> null;
+      case LEARNED_LAMBDA -> parameter("lambda_rho", new Shape(1), Init.constant((float) Math.log(Math.expm1(initial - 1))));
+      case GATE -> parameter("gate", new Shape(1), Init.constant((float) initial));
+    };
+    fixedLambda = identityTerm == IdentityTerm.FIXED_LAMBDA ? (float) initial : Float.NaN;
+    logitScale = (float) (1 / Math.sqrt(patches.features()));
+    float[] pattern = mask.pattern(shape);
+    double masked = 0;
+    for (float m : pattern) {
+      masked += m;
+    }
+    unmaskedPerToken = (float) ((pattern.length - masked) / n);
+  }
+
+  @Override
+  protected FlowOutput transform(NDArray x, FlowPass pass) {
+    NDArray kept = x.mul(mask());
+    NDArray w = weights(attentionOfMasked(kept));
+    // W mixes tokens, not features: the masked features of the values are 0 and stay 0 in W·V,
+    // so the (1 − M) ⊙ before unpatchify holds by itself.
+    NDArray mixed = w.matMul(patches.tokens(x.sub(kept)));
+    return new FlowOutput(kept.add(patches.image(mixed)), logDet(w));
+  }
+
+  @Override
+  protected FlowOutput invert(NDArray y, FlowPass pass) {
+    NDArray kept = y.mul(mask());
+    NDArray w = weights(attentionOfMasked(kept));
+    NDArray values = BatchedLu.solve(w, patches.tokens(y.sub(kept)));
+    return new FlowOutput(kept.add(patches.image(values)), logDet(w).neg());
+  }
+
+  @Override
+  NDArray attentionOfMasked(NDArray masked) {
+    NDArray q = patches.tokens(queries.apply(masked));
+    NDArray k = patches.tokens(keys.apply(masked));
+    NDArray logits = q.matMul(k.transpose(0, 2, 1)).mul(logitScale);
+    if (causalBias != null) {
+      logits = logits.add(causalBias.getArray());
+    }
+    return logits.softmax(2);
+  }
+
+  /** W from A: A + λI, or I + σ(r)·A when gated. */
+  private NDArray weights(NDArray attention) {
+    NDArray identity = attention.getManager().eye(patches.count());
+    return switch (identityTerm) {
+      case FIXED_LAMBDA -> attention.add(identity.mul(fixedLambda));
+      case LEARNED_LAMBDA -> attention.add(identity.mul(Activation.softPlus(identityParameter.getArray()).add(1f)));
+      case GATE -> identity.add(attention.mul(Activation.sigmoid(identityParameter.getArray())));
+    };
+  }
+
+  /** u·log det W per sample: Σ_i log W_ii when W is lower-triangular (causal), else by elimination. */
+  private NDArray logDet(NDArray w) {
+    NDArray logDetW;
+    if (causalBias != null) {
+      long n = patches.count();
+      logDetW = w.reshape(w.getShape().get(0), n * n).get(":, ::" + (n + 1)).log().sum(new int[] {1});
+    } else {
+      logDetW = BatchedLu.logAbsDet(w);
+    }
+    return logDetW.mul(unmaskedPerToken);
+  }
+
+  /** MASKED_LOGIT above the diagonal of an n×n matrix, 0 elsewhere, row-major. */
+  private static float[] aboveDiagonal(int n) {
+    float[] bias = new float[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        bias[i * n + j] = MASKED_LOGIT;
+      }
+    }
+    return bias;
+  }
+}
