@@ -11,6 +11,7 @@ import org.attnflow.api.Noise;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.ModelFactory;
 import org.attnflow.models.RunConfig;
+import org.attnflow.models.TrainSettings;
 
 /**
  * Builds the model of a configuration and runs a batch of random data through it and back:
@@ -44,6 +45,7 @@ final class CheckCommand implements Command {
   public int run(CommandLine line, PrintStream out) {
     Path file = Path.of(CommonOptions.positional(line, "CONFIG file"));
     RunConfig config = RunConfig.load(file, CommonOptions.overrides(line));
+    TrainSettings.of(config.block("train"));
     Session session = new Session(config, CommonOptions.pluginDir(line));
     try (NDManager manager = session.manager(); NDScope scope = new NDScope()) {
       FlowModel model = session.get(ModelFactory.class).create(config.block("model"), manager);

@@ -33,7 +33,7 @@ public final class Cli {
     this.out = out;
     this.err = err;
     for (Command c : List.of(new TrainCommand(), new EvaluateCommand(), new SampleCommand(),
-        new ReconstructCommand(), new CheckCommand(), new LayersCommand())) {
+        new ReconstructCommand(), new AttentionCommand(), new CheckCommand(), new LayersCommand())) {
       commands.put(c.name(), c);
     }
   }
@@ -50,22 +50,37 @@ public final class Cli {
       return USAGE;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    try {
-      CommandLine line = new DefaultParser().parse(command.options(), rest);
-      if (line.hasOption("help")) {
-        printUsage(command);
-        return 0;
-      }
-      return command.run(line, out);
-    } catch (ParseException | UsageException e) {
-      err.println("attnflow " + command.name() + ": " + e.getMessage()
-          + " (usage: attnflow " + command.name() + " " + command.synopsis() + "; --help for more)");
-      return USAGE;
-    } catch (FlowException e) {
-      return fail(command, e.getMessage(), e);
-    } catch (Exception e) {
-      return fail(command, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+      printUsage(command);
+      return 0;
     }
+    try {
+      return command.run(new DefaultParser().parse(command.options(), rest), out);
+    } catch (ParseException e) {
+      return usage(command, e.getMessage());
+    } catch (Exception e) {
+      FlowException cause = flowCause(e);
+      if (cause instanceof UsageException) {
+        return usage(command, cause.getMessage());
+      }
+      return fail(command, cause != null ? cause.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The framework's own error behind {@code e}, looking through wrappers such as Guice's; null if none. */
+  private static FlowException flowCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FlowException flow) {
+        return flow;
+      }
+    }
+    return null;
+  }
+
+  private int usage(Command command, String message) {
+    err.println("attnflow " + command.name() + ": " + message
+        + " (usage: attnflow " + command.name() + " " + command.synopsis() + "; --help for more)");
+    return USAGE;
   }
 
   private int fail(Command command, String message, Exception e) {

@@ -29,10 +29,18 @@ final class CommonOptions {
         .desc("load plugin jars from this directory").build();
   }
 
-  /** The --set values, in order. */
+  /** The --set values, in order; each must be key=value. */
   static List<String> overrides(CommandLine line) {
     String[] v = line.getOptionValues("set");
-    return v == null ? List.of() : List.of(v);
+    if (v == null) {
+      return List.of();
+    }
+    for (String o : v) {
+      if (!o.contains("=")) {
+        throw new UsageException("--set " + o + ": expected key=value");
+      }
+    }
+    return List.of(v);
   }
 
   /** The --plugins directory, or null. */
@@ -49,21 +57,34 @@ final class CommonOptions {
     return args.get(0);
   }
 
-  /** An integer option with a default. */
-  static int integer(CommandLine line, String name, int fallback) {
-    return (int) number(line, name, fallback);
+  /** An integer option no smaller than {@code min}, with a default. */
+  static int integer(CommandLine line, String name, int fallback, int min) {
+    if (!line.hasOption(name)) {
+      return fallback;
+    }
+    String v = line.getOptionValue(name);
+    int n;
+    try {
+      n = Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " expects an integer, found \"" + v + "\"");
+    }
+    if (n < min) {
+      throw new UsageException("--" + name + " must be at least " + min + ", found " + n);
+    }
+    return n;
   }
 
-  /** A numeric option with a default. */
-  static double number(CommandLine line, String name, double fallback) {
+  /** A long integer option (such as a seed), with a default. */
+  static long longInteger(CommandLine line, String name, long fallback) {
     if (!line.hasOption(name)) {
       return fallback;
     }
     String v = line.getOptionValue(name);
     try {
-      return Double.parseDouble(v);
+      return Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
-      throw new UsageException("--" + name + " expects a number, found \"" + v + "\"");
+      throw new UsageException("--" + name + " expects an integer, found \"" + v + "\"");
     }
   }
 }

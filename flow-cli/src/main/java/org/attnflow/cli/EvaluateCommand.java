@@ -40,16 +40,16 @@ final class EvaluateCommand implements Command {
 
   @Override
   public int run(CommandLine line, PrintStream out) {
+    int limit = CommonOptions.integer(line, "limit", 0, 0);
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);
-    Session session = Session.ofRun(dir, checkpoint, CommonOptions.pluginDir(line));
+    Session session = Session.ofRun(checkpoint, CommonOptions.pluginDir(line));
     com.typesafe.config.Config c = session.config().config();
+    int batch = CommonOptions.integer(line, "batch", c.getInt("train.eval-batch-size"), 1);
+    long seed = CommonOptions.longInteger(line, "seed", c.getLong("train.seed"));
     try (NDManager manager = session.manager()) {
       FlowModel model = session.load(checkpoint, manager);
-      Evaluation e = Evaluator.evaluate(model, session.get(DataPipeline.class), manager,
-          CommonOptions.integer(line, "batch", c.getInt("train.eval-batch-size")),
-          CommonOptions.integer(line, "limit", 0),
-          (long) CommonOptions.number(line, "seed", c.getLong("train.seed")));
+      Evaluation e = Evaluator.evaluate(model, session.get(DataPipeline.class), manager, batch, limit, seed);
       out.println(checkpoint + ": test " + e);
       return 0;
     }

@@ -43,13 +43,10 @@ final class ReconstructCommand implements Command {
 
   @Override
   public int run(CommandLine line, PrintStream out) {
+    int n = CommonOptions.integer(line, "n", 16, 1);
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);
-    int n = CommonOptions.integer(line, "n", 16);
-    if (n < 1) {
-      throw new UsageException("--n must be at least 1");
-    }
-    Session session = Session.ofRun(dir, checkpoint, CommonOptions.pluginDir(line));
+    Session session = Session.ofRun(checkpoint, CommonOptions.pluginDir(line));
     try (NDManager manager = session.manager(); NDScope scope = new NDScope();
         BatchStream test = session.get(DataPipeline.class).test(n, 0, n)) {
       FlowModel model = session.load(checkpoint, manager);

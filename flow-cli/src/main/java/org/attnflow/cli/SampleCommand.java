@@ -43,15 +43,12 @@ final class SampleCommand implements Command {
 
   @Override
   public int run(CommandLine line, PrintStream out) {
+    int n = CommonOptions.integer(line, "n", 64, 1);
+    long seed = CommonOptions.longInteger(line, "seed", 0);
+    List<Double> temperatures = temperatures(line);
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);
-    int n = CommonOptions.integer(line, "n", 64);
-    if (n < 1) {
-      throw new UsageException("--n must be at least 1");
-    }
-    long seed = (long) CommonOptions.number(line, "seed", 0);
-    List<Double> temperatures = temperatures(line);
-    Session session = Session.ofRun(dir, checkpoint, CommonOptions.pluginDir(line));
+    Session session = Session.ofRun(checkpoint, CommonOptions.pluginDir(line));
     Path file = Path.of(line.getOptionValue("out"));
     try (NDManager manager = session.manager()) {
       FlowModel model = session.load(checkpoint, manager);

@@ -7,6 +7,7 @@ import com.google.inject.Injector;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.nio.file.Path;
+import java.util.List;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.DataPipeline;
 import org.attnflow.api.registry.Registry;
@@ -17,7 +18,6 @@ import org.attnflow.models.FlowModel;
 import org.attnflow.models.FlowModule;
 import org.attnflow.models.ModelFactory;
 import org.attnflow.models.RunConfig;
-import org.attnflow.models.RunDirectory;
 
 /**
  * The wiring of one command: Guice assembles the registry, model factory, data pipeline and
@@ -32,10 +32,10 @@ final class Session {
     this.injector = Guice.createInjector(new FlowModule(config, pluginDir), new DataModule());
   }
 
-  /** A session over the configuration saved in a run directory's checkpoint. */
-  static Session ofRun(RunDirectory dir, Path checkpoint, Path pluginDir) {
+  /** A session over the configuration saved in a checkpoint. */
+  static Session ofRun(Path checkpoint, Path pluginDir) {
     String saved = Checkpoint.readHeader(checkpoint).config();
-    return new Session(RunConfig.of(com.typesafe.config.ConfigFactory.parseString(saved).resolve()), pluginDir);
+    return new Session(RunConfig.resume(saved, List.of()), pluginDir);
   }
 
   <T> T get(Class<T> type) {

@@ -49,7 +49,7 @@ final class TrainCommand implements Command {
     }
     List<String> overrides = new ArrayList<>(CommonOptions.overrides(line));
     if (line.hasOption("steps")) {
-      overrides.add("train.steps = " + CommonOptions.integer(line, "steps", 0));
+      overrides.add("train.steps = " + CommonOptions.integer(line, "steps", 0, 0));
     }
     RunDirectory dir;
     RunConfig config;
@@ -59,11 +59,7 @@ final class TrainCommand implements Command {
         throw new UsageException("--resume continues a run with its own configuration and directory: drop -c/--out");
       }
       dir = new RunDirectory(Path.of(line.getOptionValue("resume"))).requireExisting();
-      com.typesafe.config.Config saved = com.typesafe.config.ConfigFactory.parseString(Checkpoint.readHeader(dir.latest()).config());
-      for (String o : overrides) {
-        saved = com.typesafe.config.ConfigFactory.parseString(o).withFallback(saved);
-      }
-      config = RunConfig.of(saved.resolve());
+      config = RunConfig.resume(Checkpoint.readHeader(dir.latest()).config(), overrides);
     } else {
       if (!line.hasOption("config")) {
         throw new UsageException("give a configuration with -c CONFIG, or --resume RUN_DIR");

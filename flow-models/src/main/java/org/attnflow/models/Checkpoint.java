@@ -3,6 +3,7 @@ package org.attnflow.models;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.io.ByteArrayInputStream;
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.zip.CRC32;
 import org.attnflow.api.FlowException;
 
@@ -75,15 +78,29 @@ public record Checkpoint(long step, double bestBpd, String config) {
       in.readDouble();
       readBytes(in, file);
       byte[] params = readBytes(in, file);
+      Map<String, Shape> expected = new LinkedHashMap<>();
+      for (Pair<String, Parameter> p : model.getParameters()) {
+        expected.put(p.getKey(), p.getValue().getArray().getShape());
+      }
+      String misfit = "checkpoint " + file + " does not fit the model built from its configuration: ";
       try {
-        model.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(params)));
-        for (Pair<String, Parameter> p : model.getParameters()) {
-          if (p.getValue().requiresGradient()) {
-            p.getValue().getArray().setRequiresGradient(true);
-          }
+        ByteArrayInputStream bytes = new ByteArrayInputStream(params);
+        model.loadParameters(manager, new DataInputStream(bytes));
+        if (bytes.available() != 0) {
+          throw new FlowException(misfit + "it holds " + bytes.available() + " more bytes of parameters than the model has");
         }
       } catch (MalformedModelException | IOException | RuntimeException e) {
-        throw new FlowException("checkpoint " + file + " does not fit the model built from its configuration: " + e.getMessage(), e);
+        throw e instanceof FlowException f ? f : new FlowException(misfit + e.getMessage(), e);
+      }
+      for (Pair<String, Parameter> p : model.getParameters()) {
+        Shape found = p.getValue().getArray().getShape();
+        if (!found.equals(expected.get(p.getKey()))) {
+          throw new FlowException(misfit + "parameter " + p.getKey() + " has shape " + found
+              + " in the file, the model needs " + expected.get(p.getKey()));
+        }
+        if (p.getValue().requiresGradient()) {
+          p.getValue().getArray().setRequiresGradient(true);
+        }
       }
       byte[] state = readBytes(in, file);
       if (optimizer != null) {

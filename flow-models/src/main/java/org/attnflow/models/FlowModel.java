@@ -65,12 +65,29 @@ public final class FlowModel extends FlowBlock {
     return levels;
   }
 
+  /** What {@link #encode(NDArray, FlowPass, LayerVisitor)} shows of each layer it runs. */
+  public interface LayerVisitor {
+    /** Called after {@code layer} mapped {@code input} to {@code output}; returning false stops the pass. */
+    boolean visit(FlowLayer layer, NDArray input, FlowOutput output);
+  }
+
   /** Encodes a batch (data → latent) within {@code pass}. */
   public Encoding encode(NDArray x, FlowPass pass) {
+    return encode(x, pass, (layer, input, output) -> true);
+  }
+
+  /**
+   * Encodes a batch, showing every layer's input and output to {@code visitor}; returns null when
+   * the visitor stopped the pass.
+   */
+  public Encoding encode(NDArray x, FlowPass pass, LayerVisitor visitor) {
     NDArray h = x;
     NDArray logDet = null;
     for (FlowLayer layer : layers) {
       FlowOutput out = layer.forward(h, pass);
+      if (!visitor.visit(layer, h, out)) {
+        return null;
+      }
       h = out.value();
       logDet = logDet == null ? out.logDet() : logDet.add(out.logDet());
     }
@@ -116,16 +133,18 @@ public final class FlowModel extends FlowBlock {
    * log-det is not finite, or null when all are.
    */
   public String firstNonFiniteLayer(NDArray x) {
-    NDArray h = x;
-    FlowPass pass = FlowPass.encoding();
-    for (FlowLayer layer : layers) {
-      FlowOutput out = layer.forward(h, pass);
-      if (!allFinite(out.value()) || !allFinite(out.logDet())) {
-        return layer.path();
+    String[] culprit = {null};
+    Encoding e = encode(x, FlowPass.encoding(), (layer, input, out) -> {
+      boolean finite = allFinite(out.value()) && allFinite(out.logDet());
+      if (!finite) {
+        culprit[0] = layer.path();
       }
-      h = out.value();
+      return finite;
+    });
+    if (e == null) {
+      return culprit[0];
     }
-    return allFinite(prior.logProb(h, null)) ? null : prior.path();
+    return allFinite(e.logPrior()) ? null : prior.path();
   }
 
   private static boolean allFinite(NDArray a) {

@@ -39,6 +39,8 @@ public final class ModelFactory {
       throw model.error("input", "expected [channels, height, width], found " + input.size() + " values");
     }
     ImageShape inputShape = new ImageShape(input.get(0), input.get(1), input.get(2));
+    String context = "model.input = " + inputShape + " at " + ConfigError.where(model.originOf("input"))
+        + ", model.levels at " + ConfigError.where(model.originOf("levels"));
     int levelCount = model.integer("levels", 1);
     int steps = model.integer("steps", 0);
     Random random = new Random(model.longValue("seed"));
@@ -49,21 +51,21 @@ public final class ModelFactory {
     ImageShape shape = inputShape;
     for (int l = 0; l < levelCount; l++) {
       String level = "model.levels[" + l + "]";
-      shape = add(layers, model.block("squeeze"), level + ".squeeze", shape, 0, random);
+      shape = add(layers, model.block("squeeze"), level + ".squeeze", context, shape, 0, random);
       ImageShape stepShape = shape;
       for (int k = 0; k < steps; k++) {
         for (Settings layer : step) {
           String type = layer.has("type") ? layer.string("type") : "?";
-          shape = add(layers, layer, level + ".steps[" + k + "]." + type, shape, k, random);
+          shape = add(layers, layer, level + ".steps[" + k + "]." + type, context, shape, k, random);
         }
       }
       if (l < levelCount - 1) {
-        shape = add(layers, model.block("split"), level + ".split", shape, 0, random);
+        shape = add(layers, model.block("split"), level + ".split", context, shape, 0, random);
       }
       levels.add(new FlowModel.Level(level, stepShape, shape));
     }
     Settings priorSettings = model.block("prior");
-    Prior prior = build(priorSettings, "model.prior", () -> registry.create(PluginKind.PRIOR,
+    Prior prior = build(priorSettings, "model.prior", context, () -> registry.create(PluginKind.PRIOR,
         new BuildContext(priorSettings, levels.get(levels.size() - 1).output(), null, 0, random, registry)));
     return new FlowModel(inputShape, layers, prior, levels);
   }
@@ -75,21 +77,27 @@ public final class ModelFactory {
     return flow;
   }
 
-  private ImageShape add(List<FlowLayer> layers, Settings settings, String path, ImageShape in, int index, Random random) {
-    FlowLayer layer = build(settings, path, () -> registry.create(PluginKind.LAYER,
+  private ImageShape add(List<FlowLayer> layers, Settings settings, String path, String context, ImageShape in,
+      int index, Random random) {
+    FlowLayer layer = build(settings, path, context, () -> registry.create(PluginKind.LAYER,
         new BuildContext(settings, in, null, index, random, registry)));
     layer.withPath(path);
     layers.add(layer);
     return layer.outputShape();
   }
 
-  private static <T> T build(Settings settings, String path, java.util.function.Supplier<T> builder) {
+  /**
+   * Runs {@code builder}; a failure that is not a configuration error is reported at the layer's
+   * configuration with the model's input shape and where it was set, since a shape that does not
+   * fit often comes from the input and the number of levels rather than from the layer itself.
+   */
+  private static <T> T build(Settings settings, String path, String context, java.util.function.Supplier<T> builder) {
     try {
       return builder.get();
     } catch (ConfigError e) {
       throw e;
     } catch (FlowException e) {
-      throw new ConfigError(settings.origin(), path, e.getMessage());
+      throw new ConfigError(settings.origin(), path, e.getMessage() + " (" + context + ")");
     }
   }
 }

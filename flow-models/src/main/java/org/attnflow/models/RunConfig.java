@@ -6,9 +6,13 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.config.Settings;
 
@@ -19,7 +23,7 @@ import org.attnflow.api.config.Settings;
  */
 public final class RunConfig {
   /** The blocks whose keys are checked against the reference here (plugin blocks check their own). */
-  private static final List<String> CHECKED_BLOCKS = List.of("model", "train");
+  private static final List<String> CHECKED_BLOCKS = List.of("model", "train", "data");
 
   private final Config config;
 
@@ -29,29 +33,58 @@ public final class RunConfig {
 
   /**
    * Loads {@code file} (may be null for the defaults alone) with {@code overrides}, each
-   * {@code key=value} in HOCON syntax.
+   * {@code key=value} in HOCON syntax. Relative paths in the {@code data} block that name an
+   * existing file or folder next to the file that sets them become absolute, so that the saved
+   * configuration of a run still finds its data from any directory.
    */
   public static RunConfig load(Path file, List<String> overrides) {
-    Config reference = reference();
     Config user = ConfigFactory.empty();
     if (file != null) {
       if (!Files.isRegularFile(file)) {
-        throw new FlowException("configuration file " + file + " does not exist");
+        throw new FlowException("configuration file " + file + (Files.exists(file) ? " is not a file" : " does not exist"));
       }
-      user = parse(() -> ConfigFactory.parseFile(file.toFile(),
-          ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF)));
+      user = absoluteDataPaths(parse(() -> ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF))));
     }
+    return build(user, overrides);
+  }
+
+  /** The configuration saved with a run ({@code saved}), with {@code overrides} on top. */
+  public static RunConfig resume(String saved, List<String> overrides) {
+    return build(parse(() -> ConfigFactory.parseString(saved,
+        ConfigParseOptions.defaults().setOriginDescription("the run's saved configuration"))), overrides);
+  }
+
+  private static RunConfig build(Config base, List<String> overrides) {
+    Config reference = reference();
+    Config user = base;
     for (String override : overrides) {
-      if (!override.contains("=")) {
-        throw new FlowException("--set " + override + ": expected key=value");
-      }
       Config one = parse(() -> ConfigFactory.parseString(override,
           ConfigParseOptions.defaults().setOriginDescription("--set " + override)));
       user = one.withFallback(user);
     }
     checkKnownKeys(user, reference);
-    Config base = user;
-    return new RunConfig(parse(() -> base.withFallback(reference).resolve()));
+    Config merged = user;
+    return new RunConfig(parse(() -> merged.withFallback(reference).resolve()));
+  }
+
+  private static Config absoluteDataPaths(Config user) {
+    Config out = user;
+    for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+      ConfigValue v = e.getValue();
+      String file = v.origin().filename();
+      if (!e.getKey().startsWith("data.") || v.valueType() != ConfigValueType.STRING || file == null) {
+        continue;
+      }
+      String text = (String) v.unwrapped();
+      Path dir = Path.of(file).toAbsolutePath().getParent();
+      if (text.isEmpty() || Path.of(text).isAbsolute() || dir == null || !Files.exists(dir.resolve(text))) {
+        continue;
+      }
+      String absolute = dir.resolve(text).normalize().toString();
+      out = out.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(absolute).withOrigin(v.origin()));
+    }
+    return out;
   }
 
   /** The merged {@code reference.conf} of every module (without system properties). */
@@ -83,7 +116,7 @@ public final class RunConfig {
     Settings root = Settings.root(user);
     root.requireKnownKeys(reference.root().keySet(), "the run configuration");
     for (String block : CHECKED_BLOCKS) {
-      if (user.hasPath(block)) {
+      if (user.hasPath(block) && reference.hasPath(block)) {
         root.block(block).requireKnownKeys(reference.getConfig(block).root().keySet(), "the " + block + " block");
       }
     }

@@ -13,13 +13,25 @@ public record RunDirectory(Path root) {
 
   /** Creates the directory if needed. */
   public RunDirectory create() {
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw new FlowException("cannot use " + root + " as a run directory: it is a file");
+    }
     try {
       Files.createDirectories(root);
       Files.createDirectories(samples());
       return this;
     } catch (IOException e) {
-      throw new FlowException("cannot create run directory " + root + ": " + e.getMessage(), e);
+      throw new FlowException("cannot create run directory " + root + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), e);
     }
+  }
+
+  /** Creates the directory for a new run, refusing one that already holds a run's checkpoint. */
+  public RunDirectory createFresh() {
+    if (Files.exists(latest())) {
+      throw new FlowException(root + " already holds a run (" + latest().getFileName()
+          + "): continue it with --resume " + root + ", or train into another directory");
+    }
+    return create();
   }
 
   /** Fails unless this is an existing run directory with a latest checkpoint. */

@@ -16,13 +16,15 @@ import java.util.List;
 import java.util.Map;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.NumericalException;
+import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
 
 /**
  * Trains a flow by maximum likelihood: minimises the mean bits/dim of training batches with Adam
  * or Adamax, linear warm-up and gradient-norm clipping, after the data-dependent initialisation
- * on the first batch. It logs metrics, evaluates and samples periodically, and keeps the latest,
+ * on the first batch. It logs metrics, evaluates and samples before the first step and then
+ * periodically, and keeps the latest,
  * best and numbered checkpoints. A run resumed from its latest checkpoint continues the same
  * trajectory: the data order and noise are functions of the seed and the step.
  */
@@ -43,7 +45,11 @@ public final class Trainer {
    */
   public Evaluation train(RunConfig config, RunDirectory dir, boolean resume, TrainingListener listener) {
     TrainSettings t = TrainSettings.of(config.block("train"));
-    dir.create();
+    if (resume) {
+      dir.requireExisting();
+    } else {
+      dir.createFresh();
+    }
     try (NDManager manager = NDManager.newBaseManager(Devices.resolve(org.attnflow.api.config.Settings.root(config.config())));
         StopSignal stop = StopSignal.install()) {
       FlowModel model = factory.create(config.block("model"), manager);
@@ -106,14 +112,20 @@ public final class Trainer {
       try (MetricsLog metrics = new MetricsLog(dir.metrics(), start);
           BatchStream batches = data.train(t.batchSize(), t.seed(), start)) {
         long step = start;
+        Batch first = null;
+        if (start == 0) {
+          first = batches.next();
+          try (NDScope scope = new NDScope()) {
+            model.initializeFromData(Batches.toArray(manager, first));
+          }
+          evaluate(0, metrics);
+        }
         while (step < t.steps() && !stop.requested()) {
           long begin = System.nanoTime();
           double[] lossAndNorm;
           try (NDScope scope = new NDScope()) {
-            NDArray x = Batches.toArray(manager, batches.next());
-            if (step == 0) {
-              model.initializeFromData(x);
-            }
+            NDArray x = Batches.toArray(manager, first != null ? first : batches.next());
+            first = null;
             lossAndNorm = step(x, step);
           }
           step++;
@@ -156,7 +168,6 @@ public final class Trainer {
       double lossValue = loss.getFloat();
       double norm = Math.sqrt(NDArrays.stack(squares).sum().getFloat());
       if (!Double.isFinite(lossValue) || !Double.isFinite(norm)) {
-        write(step, dir.latest());
         throw new NumericalException(describeNonFinite(x, step, lossValue));
       }
       double scale = t.clipGradNorm() > 0 && norm > t.clipGradNorm() ? t.clipGradNorm() / norm : 1.0;
@@ -171,18 +182,24 @@ public final class Trainer {
       String where = model.firstNonFiniteLayer(x);
       if (where != null) {
         return "step " + (step + 1) + ": the loss is " + loss + "; the first non-finite value appeared in " + where
-            + " (the latest checkpoint holds the parameters before this step)";
+            + lastGood();
       }
       for (FlowLayer layer : model.layers()) {
         for (Pair<String, Parameter> p : layer.getParameters()) {
           NDArray g = p.getValue().requiresGradient() ? p.getValue().getArray().getGradient() : null;
           if (g != null && (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean())) {
             return "step " + (step + 1) + ": the gradient of " + p.getKey() + " in " + layer.path()
-                + " is not finite (the latest checkpoint holds the parameters before this step)";
+                + " is not finite" + lastGood();
           }
         }
       }
-      return "step " + (step + 1) + ": the loss is " + loss + " and the gradient is not finite";
+      return "step " + (step + 1) + ": the loss is " + loss + " and the gradient is not finite" + lastGood();
+    }
+
+    private String lastGood() {
+      return java.nio.file.Files.exists(dir.latest())
+          ? "; the last good checkpoint, " + dir.latest() + " (step " + Checkpoint.readHeader(dir.latest()).step() + "), is kept"
+          : "; no checkpoint was written before it";
     }
 
     private Evaluation evaluate(long step, MetricsLog metrics) {
@@ -192,11 +209,12 @@ public final class Trainer {
       for (double temperature : t.sampleTemperatures()) {
         grids.put(temperature, Sampler.sample(model, manager, t.samples(), temperature, t.seed()));
       }
-      write(step, dir.latest());
-      if (Double.isNaN(best) || e.bpd() < best) {
+      boolean improved = Double.isNaN(best) || e.bpd() < best;
+      if (improved) {
         best = e.bpd();
         write(step, dir.best());
       }
+      write(step, dir.latest());
       listener.evaluated(step, e, grids);
       return e;
     }

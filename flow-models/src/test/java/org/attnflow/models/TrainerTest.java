@@ -59,13 +59,14 @@ class TrainerTest {
             assertEquals(4, samples.get(0.7).count());
           }
         });
-    assertEquals(2, evaluations.size());
-    assertTrue(evaluations.get(1) < evaluations.get(0), "test bits/dim did not fall: " + evaluations);
+    assertEquals(3, evaluations.size(), "before training, at step 20 and at step 40");
+    assertTrue(evaluations.get(2) < evaluations.get(1) && evaluations.get(1) < evaluations.get(0),
+        "test bits/dim did not fall: " + evaluations);
     assertTrue(Files.isRegularFile(dir.config()));
     assertTrue(Files.isRegularFile(dir.best()));
     List<String> rows = Files.readAllLines(dir.metrics());
     assertEquals(MetricsLog.HEADER, rows.get(0));
-    assertEquals(1 + 40 + 2, rows.size(), "one row per step and per evaluation");
+    assertEquals(1 + 40 + 3, rows.size(), "one row per step and per evaluation");
   }
 
   @Test

@@ -23,6 +23,7 @@ public class ConfigError extends FlowException {
     if (file != null && origin.lineNumber() > 0) {
       return file + ":" + origin.lineNumber();
     }
-    return origin.description();
+    // an origin without a file (a --set argument, a parsed string) describes itself as "text: line"
+    return origin.description().replaceFirst(": \\d+$", "");
   }
 }

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
@@ -47,6 +48,12 @@ public final class Settings {
   /** The underlying configuration. */
   public Config config() {
     return object.toConfig();
+  }
+
+  /** Where {@code key} was written (the block's origin when the key is absent). */
+  public ConfigOrigin originOf(String key) {
+    ConfigValue v = object.get(key);
+    return v != null ? v.origin() : object.origin();
   }
 
   /** The keys present in this block. */
@@ -249,6 +256,6 @@ public final class Settings {
   }
 
   private static String describe(ConfigValue v) {
-    return v.valueType().name().toLowerCase() + " " + v.render();
+    return v.valueType().name().toLowerCase() + " " + v.render(ConfigRenderOptions.concise());
   }
 }

@@ -173,7 +173,8 @@ public final class Registry {
       Configuration cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), names);
       return parent.defineModulesWithOneLoader(cf, Registry.class.getClassLoader());
     } catch (RuntimeException e) {
-      throw new FlowException("cannot load the plugin jars of " + dir + " as modules: " + e.getMessage(), e);
+      String cause = e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : "";
+      throw new FlowException("cannot load the plugin jars of " + dir + " as modules: " + e.getMessage() + cause, e);
     }
   }
 
