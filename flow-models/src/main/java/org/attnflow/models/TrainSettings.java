@@ -17,7 +17,8 @@ import org.attnflow.api.config.Settings;
  * @param clipGradNorm global gradient-norm limit (0 = none)
  * @param seed seed of data order, augmentation and noise
  * @param logEvery steps between metrics rows
- * @param evalEvery steps between evaluations
+ * @param evalEvery steps between evaluations (0 = none)
+ * @param evalAtStart whether to evaluate before the first step
  * @param evalLimit test images per evaluation (0 = all)
  * @param evalBatchSize images per evaluation batch
  * @param checkpointEvery steps between numbered checkpoints (0 = none)
@@ -37,6 +38,7 @@ public record TrainSettings(
     long seed,
     long logEvery,
     long evalEvery,
+    boolean evalAtStart,
     int evalLimit,
     int evalBatchSize,
     long checkpointEvery,
@@ -57,12 +59,18 @@ public record TrainSettings(
         t.number("clip-grad-norm"),
         t.longValue("seed"),
         t.integer("log-every", 1),
-        t.integer("eval-every", 1),
+        t.integer("eval-every", 0),
+        t.bool("eval-at-start"),
         t.integer("eval-limit", 0),
         t.integer("eval-batch-size", 1),
         t.integer("checkpoint-every", 0),
         t.numbers("sample-temperatures"),
         t.integer("samples", 1));
+  }
+
+  /** Whether to evaluate after {@code step} completed steps. */
+  public boolean evaluatesAt(long step) {
+    return evalEvery > 0 && (step % evalEvery == 0 || step == steps || (step == 0 && evalAtStart));
   }
 
   /** The learning rate at step {@code step} (0-based), with linear warm-up. */

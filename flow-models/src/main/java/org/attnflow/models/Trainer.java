@@ -118,7 +118,9 @@ public final class Trainer {
           try (NDScope scope = new NDScope()) {
             model.initializeFromData(Batches.toArray(manager, first));
           }
-          evaluate(0, metrics);
+          if (t.evaluatesAt(0)) {
+            evaluate(0, metrics);
+          }
         }
         while (step < t.steps() && !stop.requested()) {
           long begin = System.nanoTime();
@@ -135,14 +137,14 @@ public final class Trainer {
           if (step % t.logEvery() == 0 || step == t.steps()) {
             metrics.train(step, lossAndNorm[0], t.learningRateAt(step - 1), lossAndNorm[1], imagesPerSecond, elapsed());
           }
-          if (step % t.evalEvery() == 0 || step == t.steps()) {
+          if (t.evaluatesAt(step)) {
             last = evaluate(step, metrics);
           }
           if (t.checkpointEvery() > 0 && step % t.checkpointEvery() == 0) {
             write(step, dir.numbered(step));
           }
         }
-        if (stop.requested()) {
+        if (stop.requested() || !t.evaluatesAt(step)) {
           write(step, dir.latest());
         }
       } finally {

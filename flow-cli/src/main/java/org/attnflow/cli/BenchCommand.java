@@ -1,0 +1,176 @@
+package org.attnflow.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.attnflow.api.FlowException;
+import org.attnflow.models.Evaluation;
+import org.attnflow.models.FlowModel;
+import org.attnflow.models.Images;
+import org.attnflow.models.RunConfig;
+import org.attnflow.models.RunDirectory;
+import org.attnflow.models.Sampler;
+import org.attnflow.models.Trainer;
+import org.attnflow.models.TrainingListener;
+
+/**
+ * Measures a workload of BENCHMARKS.md through the same code paths as a user's run: training
+ * throughput (median over steps 10–60), sampling throughput (10 batches of 64 at T = 0.7), peak
+ * memory and native memory growth from step 100 to the end, the parameter count, and with
+ * {@code --eval} the test bits/dim over the full test set after the given number of steps. Prints
+ * one JSON object and a table.
+ */
+final class BenchCommand implements Command {
+  private static final int SAMPLE_BATCHES = 10;
+  private static final int SAMPLE_BATCH = 64;
+  private static final double SAMPLE_TEMPERATURE = 0.7;
+
+  @Override
+  public String name() {
+    return "bench";
+  }
+
+  @Override
+  public String synopsis() {
+    return "CONFIG --steps N [--eval] [--out RUN_DIR] [--set key=value]...";
+  }
+
+  @Override
+  public String description() {
+    return "measure a benchmark workload: throughput, memory, parameters and (with --eval) test bits/dim";
+  }
+
+  @Override
+  public Options options() {
+    return CommonOptions.withConfig(CommonOptions.base())
+        .addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("training steps (at least 60)").build())
+        .addOption(Option.builder().longOpt("eval").desc("evaluate test bits/dim on the full test set at the end").build())
+        .addOption(Option.builder().longOpt("out").hasArg().argName("RUN_DIR").desc("run directory (default: a temporary one, deleted)").build());
+  }
+
+  @Override
+  public int run(CommandLine line, PrintStream out) throws IOException {
+    Path file = Path.of(CommonOptions.positional(line, "CONFIG file"));
+    int steps = CommonOptions.integer(line, "steps", 0, 60);
+    if (!line.hasOption("steps")) {
+      throw new UsageException("give the number of training steps with --steps N (at least 60)");
+    }
+    boolean eval = line.hasOption("eval");
+    List<String> overrides = new ArrayList<>(CommonOptions.overrides(line));
+    overrides.addAll(List.of("train.steps = " + steps, "train.eval-at-start = false",
+        "train.eval-every = " + (eval ? steps : 0), "train.eval-limit = 0", "train.eval-batch-size = 500",
+        "train.sample-temperatures = []", "train.checkpoint-every = 0", "train.log-every = " + steps));
+    RunConfig config = RunConfig.load(file, overrides);
+    boolean temporary = !line.hasOption("out");
+    RunDirectory dir = new RunDirectory(temporary ? Files.createTempDirectory("attnflow-bench") : Path.of(line.getOptionValue("out")));
+    Measurements m = new Measurements(config.config().getLong("train.seed"));
+    try {
+      Evaluation e = new Session(config, CommonOptions.pluginDir(line)).get(Trainer.class).train(config, dir, false, m);
+      String workload = file.getFileName().toString().replaceFirst("\\.conf$", "");
+      Map<String, Object> result = m.result(workload, steps, e);
+      out.println(Json.object(result));
+      out.println();
+      result.forEach((k, v) -> out.printf(Locale.ROOT, "  %-24s %s%n", k, v));
+      return 0;
+    } finally {
+      if (temporary) {
+        deleteTree(dir.root());
+      }
+    }
+  }
+
+  /** Collects the figures as training goes. */
+  private static final class Measurements implements TrainingListener {
+    private final long seed;
+    private final List<Double> throughput = new ArrayList<>();
+    private FlowModel model;
+    private long lastStep;
+    private double rssAt100 = Double.NaN;
+    private double rssAtEnd;
+    private double sampleImagesPerSecond;
+
+    Measurements(long seed) {
+      this.seed = seed;
+    }
+
+    @Override
+    public void started(long firstStep, long lastStepOfRun, FlowModel flow) {
+      model = flow;
+      lastStep = lastStepOfRun;
+    }
+
+    @Override
+    public void stepped(long step, double bpd, double imagesPerSecond) {
+      if (step >= 10 && step <= 60) {
+        throughput.add(imagesPerSecond);
+      }
+      if (step == 100) {
+        rssAt100 = Memory.residentMb();
+      }
+      if (step == lastStep) {
+        rssAtEnd = Memory.residentMb();
+        sampleImagesPerSecond = timeSampling();
+      }
+    }
+
+    private double timeSampling() {
+      try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+        Sampler.sample(model, manager, SAMPLE_BATCH, SAMPLE_TEMPERATURE, seed);
+        long begin = System.nanoTime();
+        for (int i = 0; i < SAMPLE_BATCHES; i++) {
+          Images images = Sampler.sample(model, manager, SAMPLE_BATCH, SAMPLE_TEMPERATURE, seed + 1 + i);
+          if (images.count() != SAMPLE_BATCH) {
+            throw new FlowException("sampling returned " + images.count() + " images");
+          }
+        }
+        return SAMPLE_BATCHES * SAMPLE_BATCH / ((System.nanoTime() - begin) / 1e9);
+      }
+    }
+
+    Map<String, Object> result(String workload, long steps, Evaluation evaluation) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("workload", workload);
+      r.put("date", LocalDate.now().toString());
+      r.put("steps", steps);
+      r.put("train_images_per_s", round(median(throughput), 1));
+      r.put("sample_images_per_s", round(sampleImagesPerSecond, 1));
+      r.put("test_bpd", evaluation == null ? null : round(evaluation.bpd(), 4));
+      r.put("test_bpd_ci95", evaluation == null ? null : round(evaluation.ci95(), 4));
+      r.put("peak_rss_mb", round(Memory.peakResidentMb(), 1));
+      r.put("native_growth_mb", Double.isNaN(rssAt100) ? null : round(rssAtEnd - rssAt100, 1));
+      r.put("parameters", model.freeParameterCount());
+      r.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "engine default"));
+      return r;
+    }
+
+    private static double median(List<Double> values) {
+      List<Double> sorted = new ArrayList<>(values);
+      sorted.sort(null);
+      int n = sorted.size();
+      return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double round(double v, int digits) {
+      double f = Math.pow(10, digits);
+      return Math.round(v * f) / f;
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
