@@ -15,7 +15,7 @@ final class ChannelMixingScores extends PositionScores {
   }
 
   @Override
-  NDArray apply(NDArray masked) {
+  public NDArray apply(NDArray masked) {
     return mixing.apply(masked).sum(new int[] {1}, true).mul(channelMean);
   }
 }

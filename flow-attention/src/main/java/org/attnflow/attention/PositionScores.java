@@ -1,28 +1,20 @@
 package org.attnflow.attention;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
-import org.attnflow.api.FlowBlock;
+import org.attnflow.api.UnaryBlock;
 
 /**
  * iMap's per-position score a_p = mean over c of U[c,p], where U mixes the masked input X̃ = M ⊙ x
  * (over channels or over positions); maps (B, C, H, W) to (B, 1, H, W).
  */
-abstract class PositionScores extends FlowBlock {
+abstract class PositionScores extends UnaryBlock {
   /** Standard deviation of the initial mixing weights Ω. */
   static final double WEIGHT_STD = 0.05;
 
   /** The scores a of the masked input, shape (B, 1, H, W). */
-  abstract NDArray apply(NDArray masked);
-
   @Override
-  protected NDList forwardInternal(
-      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    return new NDList(apply(inputs.singletonOrThrow()));
-  }
+  public abstract NDArray apply(NDArray masked);
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {

@@ -24,7 +24,7 @@ final class SpatialMixingScores extends PositionScores {
   }
 
   @Override
-  NDArray apply(NDArray masked) {
+  public NDArray apply(NDArray masked) {
     long b = masked.getShape().get(0);
     NDArray channelMean = masked.sum(new int[] {1}).reshape(b, shape.positions()).mul(1f / shape.channels());
     return channelMean.matMul(weight.getArray().transpose())

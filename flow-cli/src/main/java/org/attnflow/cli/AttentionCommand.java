@@ -25,33 +25,24 @@ import org.attnflow.models.RunDirectory;
  * heat maps: iMap's per-position weights σ(a + δ) as an H×W map, iTrans's token-to-token matrix
  * A as an N×N map.
  */
-final class AttentionCommand implements Command {
+final class AttentionCommand extends Command {
   private static final int TARGET_SIZE = 256;
 
-  @Override
-  public String name() {
-    return "attention";
+  AttentionCommand() {
+    super("attention",
+        "RUN_DIR [--image N] --out DIR [--checkpoint best|latest|FILE]",
+        "write the attention maps of every attention layer for one test image as PNG heat maps");
   }
 
   @Override
-  public String synopsis() {
-    return "RUN_DIR [--image N] --out DIR [--checkpoint best|latest|FILE]";
-  }
-
-  @Override
-  public String description() {
-    return "write the attention maps of every attention layer for one test image as PNG heat maps";
-  }
-
-  @Override
-  public Options options() {
+  Options options() {
     return RunOptions.add(CommonOptions.base())
         .addOption(Option.builder().longOpt("image").hasArg().argName("N").desc("index of the test image (default 0)").build())
         .addOption(Option.builder("o").longOpt("out").hasArg().argName("DIR").desc("folder for the PNG files").required().build());
   }
 
   @Override
-  public int run(CommandLine line, PrintStream out) {
+  int run(CommandLine line, PrintStream out) {
     int index = CommonOptions.integer(line, "image", 0, 0);
     Path folder = Path.of(line.getOptionValue("out"));
     RunDirectory dir = RunOptions.run(line);

@@ -30,28 +30,19 @@ import org.attnflow.models.TrainingListener;
  * {@code --eval} the test bits/dim over the full test set after the given number of steps. Prints
  * one JSON object and a table.
  */
-final class BenchCommand implements Command {
+final class BenchCommand extends Command {
   private static final int SAMPLE_BATCHES = 10;
   private static final int SAMPLE_BATCH = 64;
   private static final double SAMPLE_TEMPERATURE = 0.7;
 
-  @Override
-  public String name() {
-    return "bench";
+  BenchCommand() {
+    super("bench",
+        "CONFIG --steps N [--eval] [--out RUN_DIR] [--set key=value]...",
+        "measure a benchmark workload: throughput, memory, parameters and (with --eval) test bits/dim");
   }
 
   @Override
-  public String synopsis() {
-    return "CONFIG --steps N [--eval] [--out RUN_DIR] [--set key=value]...";
-  }
-
-  @Override
-  public String description() {
-    return "measure a benchmark workload: throughput, memory, parameters and (with --eval) test bits/dim";
-  }
-
-  @Override
-  public Options options() {
+  Options options() {
     return CommonOptions.withConfig(CommonOptions.base())
         .addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("training steps (at least 60)").build())
         .addOption(Option.builder().longOpt("eval").desc("evaluate test bits/dim on the full test set at the end").build())
@@ -59,7 +50,7 @@ final class BenchCommand implements Command {
   }
 
   @Override
-  public int run(CommandLine line, PrintStream out) throws IOException {
+  int run(CommandLine line, PrintStream out) throws IOException {
     Path file = Path.of(CommonOptions.positional(line, "CONFIG file"));
     int steps = CommonOptions.integer(line, "steps", 0, 60);
     if (!line.hasOption("steps")) {

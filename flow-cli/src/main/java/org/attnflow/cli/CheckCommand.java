@@ -17,32 +17,23 @@ import org.attnflow.models.TrainSettings;
  * Builds the model of a configuration and runs a batch of random data through it and back:
  * prints the shape after each level, the number of free parameters and the round-trip error.
  */
-final class CheckCommand implements Command {
+final class CheckCommand extends Command {
   private static final int BATCH = 4;
   private static final double TOLERANCE = 1e-3;
 
-  @Override
-  public String name() {
-    return "check";
+  CheckCommand() {
+    super("check",
+        "CONFIG [--set key=value]... [--plugins DIR]",
+        "build a model, push random data through forward and inverse, print shapes and counts");
   }
 
   @Override
-  public String synopsis() {
-    return "CONFIG [--set key=value]... [--plugins DIR]";
-  }
-
-  @Override
-  public String description() {
-    return "build a model, push random data through forward and inverse, print shapes and counts";
-  }
-
-  @Override
-  public Options options() {
+  Options options() {
     return CommonOptions.withConfig(CommonOptions.base());
   }
 
   @Override
-  public int run(CommandLine line, PrintStream out) {
+  int run(CommandLine line, PrintStream out) {
     Path file = Path.of(CommonOptions.positional(line, "CONFIG file"));
     RunConfig config = RunConfig.load(file, CommonOptions.overrides(line));
     TrainSettings.of(config.block("train"));

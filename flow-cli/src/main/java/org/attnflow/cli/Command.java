@@ -4,21 +4,36 @@ import java.io.PrintStream;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
-/** One sub-command of {@code attnflow}. */
-interface Command {
+/** One sub-command of {@code attnflow}: its name, synopsis, one-line description, options and action. */
+abstract class Command {
+  private final String name;
+  private final String synopsis;
+  private final String description;
+
+  Command(String name, String synopsis, String description) {
+    this.name = name;
+    this.synopsis = synopsis;
+    this.description = description;
+  }
 
   /** The name typed after {@code attnflow}. */
-  String name();
+  final String name() {
+    return name;
+  }
 
   /** The argument synopsis after the name, e.g. {@code RUN_DIR [options]}. */
-  String synopsis();
+  final String synopsis() {
+    return synopsis;
+  }
 
   /** One line saying what it does. */
-  String description();
+  final String description() {
+    return description;
+  }
 
   /** Its options. */
-  Options options();
+  abstract Options options();
 
   /** Runs it; returns the exit status. Failures are thrown as {@link org.attnflow.api.FlowException}. */
-  int run(CommandLine line, PrintStream out) throws Exception;
+  abstract int run(CommandLine line, PrintStream out) throws Exception;
 }

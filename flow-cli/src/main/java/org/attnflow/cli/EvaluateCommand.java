@@ -13,25 +13,16 @@ import org.attnflow.models.FlowModel;
 import org.attnflow.models.RunDirectory;
 
 /** Prints the test bits/dim of a trained run with a 95% confidence interval. */
-final class EvaluateCommand implements Command {
+final class EvaluateCommand extends Command {
 
-  @Override
-  public String name() {
-    return "evaluate";
+  EvaluateCommand() {
+    super("evaluate",
+        "RUN_DIR [--checkpoint best|latest|FILE] [--limit N] [--batch N] [--seed S]",
+        "test bits/dim of a trained run, with a 95% confidence interval");
   }
 
   @Override
-  public String synopsis() {
-    return "RUN_DIR [--checkpoint best|latest|FILE] [--limit N] [--batch N] [--seed S]";
-  }
-
-  @Override
-  public String description() {
-    return "test bits/dim of a trained run, with a 95% confidence interval";
-  }
-
-  @Override
-  public Options options() {
+  Options options() {
     return RunOptions.add(CommonOptions.base())
         .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("evaluate on the first N test images (default all)").build())
         .addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per batch (default train.eval-batch-size)").build())
@@ -39,7 +30,7 @@ final class EvaluateCommand implements Command {
   }
 
   @Override
-  public int run(CommandLine line, PrintStream out) {
+  int run(CommandLine line, PrintStream out) {
     int limit = CommonOptions.integer(line, "limit", 0, 0);
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);

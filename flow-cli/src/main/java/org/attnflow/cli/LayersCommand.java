@@ -12,30 +12,21 @@ import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.Plugin;
 
 /** Lists every registered plugin (layers, masks, priors, datasets) with its keys and defaults. */
-final class LayersCommand implements Command {
+final class LayersCommand extends Command {
 
-  @Override
-  public String name() {
-    return "layers";
+  LayersCommand() {
+    super("layers",
+        "[--plugins DIR]",
+        "list every layer, mask, prior and dataset plugin with its description and keys");
   }
 
   @Override
-  public String synopsis() {
-    return "[--plugins DIR]";
-  }
-
-  @Override
-  public String description() {
-    return "list every layer, mask, prior and dataset plugin with its description and keys";
-  }
-
-  @Override
-  public Options options() {
+  Options options() {
     return CommonOptions.base().addOption(CommonOptions.plugins());
   }
 
   @Override
-  public int run(CommandLine line, PrintStream out) {
+  int run(CommandLine line, PrintStream out) {
     if (!line.getArgList().isEmpty()) {
       throw new UsageException("unexpected argument " + line.getArgList().get(0));
     }

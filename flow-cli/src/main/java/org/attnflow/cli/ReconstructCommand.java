@@ -17,32 +17,23 @@ import org.attnflow.models.Images;
 import org.attnflow.models.RunDirectory;
 
 /** Encodes real test images and decodes them again, reporting the largest error. */
-final class ReconstructCommand implements Command {
+final class ReconstructCommand extends Command {
 
-  @Override
-  public String name() {
-    return "reconstruct";
+  ReconstructCommand() {
+    super("reconstruct",
+        "RUN_DIR [--n 16] [--out FILE.png] [--checkpoint best|latest|FILE]",
+        "encode and decode test images; report the maximum reconstruction error");
   }
 
   @Override
-  public String synopsis() {
-    return "RUN_DIR [--n 16] [--out FILE.png] [--checkpoint best|latest|FILE]";
-  }
-
-  @Override
-  public String description() {
-    return "encode and decode test images; report the maximum reconstruction error";
-  }
-
-  @Override
-  public Options options() {
+  Options options() {
     return RunOptions.add(CommonOptions.base())
         .addOption(Option.builder().longOpt("n").hasArg().argName("N").desc("test images (default 16)").build())
         .addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE.png").desc("write originals above reconstructions").build());
   }
 
   @Override
-  public int run(CommandLine line, PrintStream out) {
+  int run(CommandLine line, PrintStream out) {
     int n = CommonOptions.integer(line, "n", 16, 1);
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);

@@ -14,25 +14,16 @@ import org.attnflow.models.RunDirectory;
 import org.attnflow.models.Sampler;
 
 /** Draws samples from a trained run into a PNG grid, one row block per temperature. */
-final class SampleCommand implements Command {
+final class SampleCommand extends Command {
 
-  @Override
-  public String name() {
-    return "sample";
+  SampleCommand() {
+    super("sample",
+        "RUN_DIR [--n 64] [--temperature 0.7 | --temperatures 0.5,0.7,1.0] --out FILE.png [--seed S]",
+        "draw samples at one temperature or a sweep, as a PNG grid");
   }
 
   @Override
-  public String synopsis() {
-    return "RUN_DIR [--n 64] [--temperature 0.7 | --temperatures 0.5,0.7,1.0] --out FILE.png [--seed S]";
-  }
-
-  @Override
-  public String description() {
-    return "draw samples at one temperature or a sweep, as a PNG grid";
-  }
-
-  @Override
-  public Options options() {
+  Options options() {
     return RunOptions.add(CommonOptions.base())
         .addOption(Option.builder().longOpt("n").hasArg().argName("N").desc("samples per temperature (default 64)").build())
         .addOption(Option.builder().longOpt("temperature").hasArg().argName("T").desc("sampling temperature (default 0.7)").build())
@@ -42,7 +33,7 @@ final class SampleCommand implements Command {
   }
 
   @Override
-  public int run(CommandLine line, PrintStream out) {
+  int run(CommandLine line, PrintStream out) {
     int n = CommonOptions.integer(line, "n", 64, 1);
     long seed = CommonOptions.longInteger(line, "seed", 0);
     List<Double> temperatures = temperatures(line);

@@ -16,25 +16,16 @@ import org.attnflow.models.RunDirectory;
 import org.attnflow.models.Trainer;
 
 /** Trains a model, or resumes a stopped run from its latest checkpoint. */
-final class TrainCommand implements Command {
+final class TrainCommand extends Command {
 
-  @Override
-  public String name() {
-    return "train";
+  TrainCommand() {
+    super("train",
+        "-c CONFIG [--set key=value]... [--steps N] [--out RUN_DIR] | --resume RUN_DIR [--steps N]",
+        "train by maximum likelihood; evaluate, sample and checkpoint as configured");
   }
 
   @Override
-  public String synopsis() {
-    return "-c CONFIG [--set key=value]... [--steps N] [--out RUN_DIR] | --resume RUN_DIR [--steps N]";
-  }
-
-  @Override
-  public String description() {
-    return "train by maximum likelihood; evaluate, sample and checkpoint as configured";
-  }
-
-  @Override
-  public Options options() {
+  Options options() {
     return CommonOptions.withConfig(CommonOptions.base())
         .addOption(Option.builder("c").longOpt("config").hasArg().argName("CONFIG").desc("the HOCON configuration").build())
         .addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("total training steps (overrides train.steps)").build())
@@ -43,7 +34,7 @@ final class TrainCommand implements Command {
   }
 
   @Override
-  public int run(CommandLine line, PrintStream out) {
+  int run(CommandLine line, PrintStream out) {
     if (!line.getArgList().isEmpty()) {
       throw new UsageException("unexpected argument " + line.getArgList().get(0));
     }

@@ -1,13 +1,10 @@
 package org.attnflow.layers;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.util.PairList;
-import org.attnflow.api.FlowBlock;
+import org.attnflow.api.UnaryBlock;
 import org.attnflow.api.Init;
 import org.attnflow.api.math.FlowMath;
 
@@ -15,7 +12,7 @@ import org.attnflow.api.math.FlowMath;
  * A k×k convolution with "same" padding and a bias, optionally followed by Glow's learned output
  * scale exp(3·logs) per output channel (used by zero-initialised output convolutions).
  */
-public final class Conv extends FlowBlock {
+public final class Conv extends UnaryBlock {
   private final Parameter weight;
   private final Parameter bias;
   private final Parameter logScale;
@@ -41,15 +38,10 @@ public final class Conv extends FlowBlock {
   }
 
   /** Applies the convolution to an NCHW batch. */
+  @Override
   public NDArray apply(NDArray x) {
     NDArray y = FlowMath.conv(x, weight.getArray(), bias.getArray());
     return logScale == null ? y : y.mul(logScale.getArray().mul(3).exp());
-  }
-
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    return new NDList(apply(inputs.singletonOrThrow()));
   }
 
   @Override

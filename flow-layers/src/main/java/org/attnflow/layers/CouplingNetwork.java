@@ -1,20 +1,17 @@
 package org.attnflow.layers;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import java.util.Random;
-import org.attnflow.api.FlowBlock;
+import org.attnflow.api.UnaryBlock;
 
 /**
  * Glow's coupling network: conv3×3 (in → hidden) + ReLU → conv1×1 (hidden → hidden) + ReLU →
  * zero-initialised conv3×3 (hidden → out) with the exp(3·logs) output scale. Hidden
  * convolutions have a bias and N(0, 0.05²) weights.
  */
-public final class CouplingNetwork extends FlowBlock {
+public final class CouplingNetwork extends UnaryBlock {
   private static final double HIDDEN_STD = 0.05;
   private final Conv first;
   private final Conv second;
@@ -28,16 +25,11 @@ public final class CouplingNetwork extends FlowBlock {
   }
 
   /** Applies the network to an NCHW batch. */
+  @Override
   public NDArray apply(NDArray x) {
     NDArray h = Activation.relu(first.apply(x));
     h = Activation.relu(second.apply(h));
     return last.apply(h);
-  }
-
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    return new NDList(apply(inputs.singletonOrThrow()));
   }
 
   @Override
