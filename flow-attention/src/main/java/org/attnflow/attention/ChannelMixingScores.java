@@ -2,6 +2,7 @@ package org.attnflow.attention;
 
 import ai.djl.ndarray.NDArray;
 import org.attnflow.layers.Conv;
+import org.attnflow.api.math.FlowMath;
 
 /** Scores from channel mixing: U = Ω X̃ + β, a 1×1 convolution with Ω ∈ ℝ^{C×C}, β ∈ ℝ^C. */
 final class ChannelMixingScores extends PositionScores {
@@ -16,6 +17,6 @@ final class ChannelMixingScores extends PositionScores {
 
   @Override
   public NDArray apply(NDArray masked) {
-    return mixing.apply(masked).sum(new int[] {1}, true).mul(channelMean);
+    return mixing.apply(masked).sum(new int[] {1}, true).mul(FlowMath.constant(masked, channelMean));
   }
 }

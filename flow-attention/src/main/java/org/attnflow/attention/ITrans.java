@@ -12,6 +12,7 @@ import org.attnflow.api.Init;
 import org.attnflow.api.MaskStrategy;
 import org.attnflow.api.math.BatchedLu;
 import org.attnflow.layers.Conv;
+import org.attnflow.api.math.FlowMath;
 
 /**
  * iTrans, transformer-based invertible attention between P×P patch tokens (ATTENTION.md,
@@ -91,7 +92,7 @@ public final class ITrans extends MaskedAttentionLayer {
   NDArray attentionOfMasked(NDArray masked) {
     NDArray q = patches.tokens(queries.apply(masked));
     NDArray k = patches.tokens(keys.apply(masked));
-    NDArray logits = q.matMul(k.transpose(0, 2, 1)).mul(logitScale);
+    NDArray logits = FlowMath.scale(q.matMul(k.transpose(0, 2, 1)), logitScale);
     if (causalBias != null) {
       logits = logits.add(causalBias.getArray());
     }
@@ -102,7 +103,7 @@ public final class ITrans extends MaskedAttentionLayer {
   private NDArray weights(NDArray attention) {
     NDArray identity = attention.getManager().eye(patches.count());
     return switch (identityTerm) {
-      case FIXED_LAMBDA -> attention.add(identity.mul(fixedLambda));
+      case FIXED_LAMBDA -> attention.add(FlowMath.scale(identity, fixedLambda));
       case LEARNED_LAMBDA -> attention.add(identity.mul(Activation.softPlus(identityParameter.getArray()).add(1f)));
       case GATE -> identity.add(attention.mul(Activation.sigmoid(identityParameter.getArray())));
     };
@@ -117,7 +118,7 @@ public final class ITrans extends MaskedAttentionLayer {
     } else {
       logDetW = BatchedLu.logAbsDet(w);
     }
-    return logDetW.mul(unmaskedPerToken);
+    return FlowMath.scale(logDetW, unmaskedPerToken);
   }
 
   /** MASKED_LOGIT above the diagonal of an n×n matrix, 0 elsewhere, row-major. */

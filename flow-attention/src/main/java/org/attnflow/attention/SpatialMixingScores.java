@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Init;
+import org.attnflow.api.math.FlowMath;
 
 /**
  * Scores from spatial mixing: U[c,p] = Σ_q Ω[p,q] X̃[c,q] + β_p with Ω ∈ ℝ^{n×n}, β ∈ ℝ^n over the
@@ -26,7 +27,8 @@ final class SpatialMixingScores extends PositionScores {
   @Override
   public NDArray apply(NDArray masked) {
     long b = masked.getShape().get(0);
-    NDArray channelMean = masked.sum(new int[] {1}).reshape(b, shape.positions()).mul(1f / shape.channels());
+    NDArray channelMean = masked.sum(new int[] {1}).reshape(b, shape.positions());
+    channelMean = FlowMath.scale(channelMean, 1.0 / shape.channels());
     return channelMean.matMul(weight.getArray().transpose())
         .add(bias.getArray())
         .reshape(b, 1, shape.height(), shape.width());

@@ -219,4 +219,23 @@ class ArchitectureTest {
         .allowEmptyShould(false)
         .check(all);
   }
+
+  /**
+   * DJL's {@code NDArray.mul/div/pow/maximum/minimum(Number)} (and their in-place forms) wrap the
+   * number in an array over a Java buffer and close it at once; autograd keeps the tensor, and a
+   * garbage collection before the backward pass corrupts the gradient. FlowMath.scale/constant
+   * allocate the number in the engine instead.
+   */
+  @Test
+  void noScalarArithmeticWhoseGradientAGarbageCollectionCanCorrupt() {
+    com.tngtech.archunit.lang.syntax.elements.ClassesShouldConjunction rule =
+        noClasses().should().callMethod(ai.djl.ndarray.NDArray.class, "mul", Number.class);
+    for (String name : List.of("div", "pow", "muli", "divi", "powi", "maximum", "minimum")) {
+      rule = rule.orShould().callMethod(ai.djl.ndarray.NDArray.class, name, Number.class);
+    }
+    rule.because("autograd reads the freed buffer after a GC: use FlowMath.scale or FlowMath.constant").check(all);
+    // the rule can fail: FlowMath itself multiplies by an engine-allocated array, never by a Number
+    assertTrue(all.get("org.attnflow.api.math.FlowMath").getMethodCallsFromSelf().stream()
+        .anyMatch(c -> c.getName().equals("mul")));
+  }
 }

@@ -8,6 +8,7 @@ import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Init;
+import org.attnflow.api.math.FlowMath;
 
 /**
  * Activation normalisation: y = (x + b)·exp(logs) per channel, log|det J| = H·W·Σ logs. On the
@@ -56,6 +57,6 @@ public final class ActNorm extends FlowLayer {
   }
 
   private NDArray logDet(NDArray logs, long batch) {
-    return logs.sum().mul(inputShape().positions()).broadcast(new Shape(batch));
+    return FlowMath.scale(logs.sum(), inputShape().positions()).broadcast(new Shape(batch));
   }
 }

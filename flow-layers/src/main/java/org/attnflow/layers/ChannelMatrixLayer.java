@@ -38,7 +38,7 @@ abstract class ChannelMatrixLayer extends FlowLayer {
   }
 
   private NDArray logDet(NDArray w, long batch) {
-    return logAbsDet(w).mul(inputShape().positions()).broadcast(new Shape(batch));
+    return FlowMath.scale(logAbsDet(w), inputShape().positions()).broadcast(new Shape(batch));
   }
 
   private static NDArray apply(NDArray x, NDArray w) {

@@ -30,6 +30,6 @@ abstract class GaussianPrior extends Prior {
   public NDArray sample(NDManager manager, NDArray condition, long batch, FlowPass pass) {
     NDArray[] p = parameters(condition, batch);
     NDArray eps = pass.noise().normal(manager, latentShape().batched(batch));
-    return p[0].add(eps.mul(p[1].exp()).mul(pass.temperature()));
+    return p[0].add(FlowMath.scale(eps.mul(p[1].exp()), pass.temperature()));
   }
 }

@@ -22,6 +22,6 @@ public final class StandardNormalPrior extends Prior {
 
   @Override
   public NDArray sample(NDManager manager, NDArray condition, long batch, FlowPass pass) {
-    return pass.noise().normal(manager, latentShape().batched(batch)).mul(pass.temperature());
+    return FlowMath.scale(pass.noise().normal(manager, latentShape().batched(batch)), pass.temperature());
   }
 }

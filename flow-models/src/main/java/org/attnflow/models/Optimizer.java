@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
 import org.attnflow.api.FlowException;
+import org.attnflow.api.math.FlowMath;
 
 /**
  * Adam or Adamax over a fixed list of parameters, with its moments in public, checkpointable
@@ -48,24 +49,24 @@ public final class Optimizer {
    * whose gradients are {@code gradients} multiplied by {@code gradientScale} (for clipping).
    */
   public void step(List<NDArray> gradients, double lr, double gradientScale, long t) {
-    float correction1 = 1 - (float) Math.pow(beta1, t);
+    double stepSize = lr / (1 - Math.pow(beta1, t));
+    double correction2 = 1 - Math.pow(beta2, t);
     for (int i = 0; i < parameters.size(); i++) {
-      NDArray g = gradients.get(i).mul((float) gradientScale);
+      NDArray g = FlowMath.scale(gradients.get(i), gradientScale);
       NDArray m = first.get(i);
       NDArray v = second.get(i);
-      m.muli(beta1).addi(g.mul(1 - beta1));
-      NDArray update;
+      m.muli(FlowMath.constant(m, beta1)).addi(FlowMath.scale(g, 1 - beta1));
+      v.muli(FlowMath.constant(v, beta2));
+      NDArray denominator;
       if (rule == Rule.ADAM) {
-        float correction2 = 1 - (float) Math.pow(beta2, t);
-        v.muli(beta2).addi(g.square().mul(1 - beta2));
-        update = m.div(correction1).div(v.div(correction2).sqrt().add(epsilon));
+        v.addi(FlowMath.scale(g.square(), 1 - beta2));
+        denominator = FlowMath.scale(v, 1 / correction2).sqrt().add(epsilon);
       } else {
         // v ← max(β₂·v, |g|), written as β₂·v + relu(|g| − β₂·v) to stay in place.
-        v.muli(beta2);
         v.addi(Activation.relu(g.abs().sub(v)));
-        update = m.div(correction1).div(v.add(epsilon));
+        denominator = v.add(epsilon);
       }
-      parameters.get(i).getArray().subi(update.mul((float) lr));
+      parameters.get(i).getArray().subi(FlowMath.scale(m, stepSize).div(denominator));
     }
   }
 

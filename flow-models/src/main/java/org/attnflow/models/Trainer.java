@@ -175,7 +175,7 @@ public final class Trainer {
       double scale = t.clipGradNorm() > 0 && norm > t.clipGradNorm() ? t.clipGradNorm() / norm : 1.0;
       optimizer.step(grads, t.learningRateAt(step), scale, step + 1);
       for (NDArray g : grads) {
-        g.muli(0);
+        g.subi(g);
       }
       return new double[] {lossValue, norm};
     }

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +18,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.attnflow.api.FlowLayer;
@@ -23,6 +27,7 @@ import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Noise;
+import org.attnflow.api.math.FlowMath;
 
 /**
  * The contract every invertible layer must meet, as JUnit assertions a layer author can call:
@@ -32,7 +37,8 @@ import org.attnflow.api.Noise;
  *
  * <p>Layers are checked with randomised parameters (a zero-initialised layer is often the
  * identity and proves nothing): after initialisation and the data-dependent phase, every
- * trainable parameter is perturbed by Gaussian noise of {@link #perturbation}.
+ * trainable parameter is perturbed by Gaussian noise of {@link #perturbation}. Gradients must
+ * not change when a garbage collection runs between the forward and the backward pass.
  */
 public final class LayerContract {
   private final Supplier<? extends FlowLayer> factory;
@@ -85,6 +91,7 @@ public final class LayerContract {
       verifyInverseLogDet(layer, x);
       verifyLogDetAgainstJacobian(layer, x);
       verifySaveLoad(layer, x, manager);
+      verifyGradientsSurviveGarbageCollection(layer, x);
     }
   }
 
@@ -94,7 +101,7 @@ public final class LayerContract {
   public FlowLayer prepare(NDManager manager, long layerSeed) {
     FlowLayer layer = factory.get();
     layer.initialize(manager, DataType.FLOAT32, layer.inputShape().batched(batch));
-    NDArray warmup = new Noise(layerSeed + 17).normal(manager, layer.inputShape().batched(4)).mul(0.5);
+    NDArray warmup = FlowMath.scale(new Noise(layerSeed + 17).normal(manager, layer.inputShape().batched(4)), 0.5);
     layer.forward(warmup, FlowPass.initializing());
     randomize(layer, layerSeed, perturbation);
     return layer;
@@ -102,7 +109,7 @@ public final class LayerContract {
 
   /** A random input batch for the contract's checks. */
   public NDArray input(NDManager manager, ImageShape shape) {
-    return new Noise(seed + 1).normal(manager, shape.batched(batch)).mul(0.5);
+    return FlowMath.scale(new Noise(seed + 1).normal(manager, shape.batched(batch)), 0.5);
   }
 
   /** Adds Gaussian noise of standard deviation {@code std} to every trainable parameter. */
@@ -188,6 +195,59 @@ public final class LayerContract {
     FlowOutput b = copy.forward(x, FlowPass.encoding());
     assertArrayEquals(a.value().toFloatArray(), b.value().toFloatArray(), 0f, layer.path() + ": output changed after save/load");
     assertArrayEquals(a.logDet().toFloatArray(), b.logDet().toFloatArray(), 0f, layer.path() + ": log-det changed after save/load");
+  }
+
+  /**
+   * Asserts that a garbage collection between the forward and the backward pass leaves every
+   * gradient unchanged. It fails for layers that multiply by a DJL scalar ({@code
+   * NDArray.mul(Number)} and friends), whose buffer autograd reads after the collector freed it;
+   * use {@link org.attnflow.api.math.FlowMath#scale} instead.
+   */
+  public void verifyGradientsSurviveGarbageCollection(FlowLayer layer, NDArray x) {
+    float[] calm = gradients(layer, x, false);
+    float[] collected = gradients(layer, x, true);
+    assertArrayEquals(calm, collected, 0f, layer.path() + ": gradients change when a garbage collection runs before backward");
+    assertTrue(calm.length > 0, layer.path() + ": no gradient was computed");
+  }
+
+  private static float[] gradients(FlowLayer layer, NDArray x, boolean collectGarbage) {
+    NDArray xi = x.duplicate();
+    xi.setRequiresGradient(true);
+    List<Parameter> params = new ArrayList<>();
+    for (Pair<String, Parameter> p : layer.getParameters()) {
+      if (p.getValue().requiresGradient()) {
+        params.add(p.getValue());
+        NDArray a = p.getValue().getArray();
+        if (a.hasGradient()) {
+          NDArray g = a.getGradient();
+          g.subi(g);
+        }
+      }
+    }
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      FlowOutput out = layer.forward(xi, FlowPass.encoding());
+      NDArray loss = out.value().square().sum().add(out.logDet().sum());
+      if (collectGarbage) {
+        for (int i = 0; i < 3; i++) {
+          System.gc();
+        }
+      }
+      gc.backward(loss);
+    }
+    List<Float> all = new ArrayList<>();
+    for (float v : xi.getGradient().toFloatArray()) {
+      all.add(v);
+    }
+    for (Parameter p : params) {
+      for (float v : p.getArray().getGradient().toFloatArray()) {
+        all.add(v);
+      }
+    }
+    float[] out = new float[all.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = all.get(i);
+    }
+    return out;
   }
 
   private static void assertAllFinite(FlowLayer layer, String what, NDArray a) {

@@ -25,6 +25,6 @@ public final class BitsPerDim {
 
   /** Bits/dim per sample, as {@link #of(double, long)}, for a [B] array of log-densities (differentiable). */
   public static NDArray of(NDArray logDensity, long dimensions) {
-    return logDensity.neg().add(dimensions * Math.log(256)).div(dimensions * Math.log(2));
+    return FlowMath.scale(logDensity.neg().add(dimensions * Math.log(256)), 1 / (dimensions * Math.log(2)));
   }
 }

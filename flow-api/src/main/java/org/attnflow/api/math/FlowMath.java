@@ -12,6 +12,25 @@ public final class FlowMath {
 
   private FlowMath() {}
 
+  /**
+   * The number {@code value} as a 0-dimensional array of {@code like}'s type and device, allocated
+   * by the engine.
+   *
+   * <p>Use it (or {@link #scale}) instead of DJL's {@code NDArray.mul/div/pow/maximum/minimum(Number)}:
+   * on the PyTorch engine those wrap the number in an array over a Java buffer and close it at
+   * once, while autograd keeps the tensor for the backward pass; when the garbage collector frees
+   * the buffer in between, the gradient silently reads freed memory. {@code add/sub(Number)} are
+   * safe (their backward needs no operand). An architecture test forbids the unsafe calls.
+   */
+  public static NDArray constant(NDArray like, double value) {
+    return like.getManager().full(new Shape(), (float) value, like.getDataType()).toDevice(like.getDevice(), false);
+  }
+
+  /** {@code x · c}, safe under autograd (see {@link #constant}). */
+  public static NDArray scale(NDArray x, double c) {
+    return x.mul(constant(x, c));
+  }
+
   /** log σ(t), computed stably as −softplus(−t). */
   public static NDArray logSigmoid(NDArray t) {
     return Activation.softPlus(t.neg()).neg();
@@ -51,11 +70,11 @@ public final class FlowMath {
    */
   public static NDArray gaussianLogDensity(NDArray z, NDArray mean, NDArray logStd) {
     NDArray scaled = z.sub(mean).mul(logStd.neg().exp());
-    return perSample(scaled.square().add(logStd.mul(2)).add(LOG_2PI).mul(-0.5));
+    return perSample(scale(scaled.square().add(scale(logStd, 2)).add(LOG_2PI), -0.5));
   }
 
   /** Per-sample log-density of a standard normal; shape [B]. */
   public static NDArray standardNormalLogDensity(NDArray z) {
-    return perSample(z.square().add(LOG_2PI).mul(-0.5));
+    return perSample(scale(z.square().add(LOG_2PI), -0.5));
   }
 }
