@@ -98,6 +98,8 @@ public final class ModelFactory {
       throw e;
     } catch (FlowException e) {
       throw new ConfigError(settings.origin(), path, e.getMessage() + " (" + context + ")");
+    } catch (RuntimeException e) {
+      throw new ConfigError(settings.origin(), path, "the plugin failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 }

@@ -166,12 +166,25 @@ public final class Registry {
 
   private static ModuleLayer pluginLayer(Path dir, List<Path> jars, Module self) {
     ModuleLayer parent = self.getLayer();
-    ModuleFinder finder = ModuleFinder.of(jars.toArray(Path[]::new));
-    Set<String> names;
     try {
-      names = finder.findAll().stream().map(r -> r.descriptor().name()).collect(Collectors.toSet());
-      Configuration cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), names);
+      Map<String, Path> byName = new LinkedHashMap<>();
+      for (Path jar : jars) {
+        String name = ModuleFinder.of(jar).findAll().iterator().next().descriptor().name();
+        if (parent.findModule(name).isPresent()) {
+          throw new FlowException("plugin jar " + jar + " is module " + name
+              + ", which the application already contains: remove it from " + dir);
+        }
+        Path previous = byName.put(name, jar);
+        if (previous != null) {
+          throw new FlowException("plugin jars " + previous + " and " + jar + " are both module " + name
+              + ": keep one version in " + dir);
+        }
+      }
+      ModuleFinder finder = ModuleFinder.of(jars.toArray(Path[]::new));
+      Configuration cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), byName.keySet());
       return parent.defineModulesWithOneLoader(cf, Registry.class.getClassLoader());
+    } catch (FlowException e) {
+      throw e;
     } catch (RuntimeException e) {
       String cause = e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : "";
       throw new FlowException("cannot load the plugin jars of " + dir + " as modules: " + e.getMessage() + cause, e);
