@@ -1,0 +1,69 @@
+package org.attnflow.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The attention heat maps and the benchmark command, end to end on tiny data. */
+class AttentionAndBenchTest {
+  private static final String ATTENTION_STEP = "[ { type = actnorm }, { type = invconv }, "
+      + "{ type = affine-coupling, hidden = 8 }, { type = imap }, { type = itrans, gate = true } ]";
+
+  @Test
+  void attentionWritesOneHeatMapPerAttentionLayer(@TempDir Path tmp) throws IOException {
+    Harness.TinyData data = Harness.tinyData(tmp.resolve("data"));
+    Path config = tmp.resolve("attention.conf");
+    Files.writeString(config, Harness.tinyConfig(data, ATTENTION_STEP));
+    Path run = tmp.resolve("run");
+    Harness.assertOk(Harness.run("train", "-c", config.toString(), "--steps", "2", "--out", run.toString()));
+
+    Path maps = tmp.resolve("maps");
+    Harness.Result r = Harness.assertOk(Harness.run("attention", run.toString(), "--image", "3", "--out", maps.toString()));
+    assertTrue(r.out().contains("wrote 4 attention maps of test image 3"), r.out());
+    List<Path> files;
+    try (Stream<Path> s = Files.list(maps)) {
+      files = s.sorted().toList();
+    }
+    assertEquals(5, files.size(), "the image and 2 levels × (iMap + iTrans): " + files);
+    BufferedImage imap = ImageIO.read(files.stream().filter(f -> f.toString().contains("imap")).findFirst().orElseThrow().toFile());
+    BufferedImage itrans = ImageIO.read(files.stream().filter(f -> f.toString().contains("itrans")).findFirst().orElseThrow().toFile());
+    assertNotNull(imap);
+    assertNotNull(itrans);
+    // level 0 works on 4×4×4: iMap shows a 4×4 map, iTrans a 4×4 token matrix (2×2 patches of 4×4)
+    assertEquals(imap.getWidth(), imap.getHeight());
+    assertEquals(itrans.getWidth(), itrans.getHeight());
+  }
+
+  @Test
+  void attentionRefusesAModelWithoutAttention(@TempDir Path tmp) throws IOException {
+    Harness.TinyData data = Harness.tinyData(tmp.resolve("data"));
+    Path run = tmp.resolve("run");
+    Harness.assertOk(Harness.run("train", "-c", Harness.writeTinyConfig(tmp, data).toString(), "--steps", "1", "--out", run.toString()));
+    String error = Harness.assertOneLineError(Harness.run("attention", run.toString(), "--out", tmp.resolve("m").toString()), 1);
+    assertTrue(error.contains("no attention layer"), error);
+  }
+
+  @Test
+  void benchPrintsTheFiguresOfBenchmarksMd(@TempDir Path tmp) throws IOException {
+    Harness.TinyData data = Harness.tinyData(tmp.resolve("data"));
+    Harness.Result r = Harness.assertOk(Harness.run("bench", Harness.writeTinyConfig(tmp, data).toString(), "--steps", "60", "--eval"));
+    String json = r.out().lines().findFirst().orElseThrow();
+    for (String key : List.of("\"workload\": \"tiny\"", "\"steps\": 60", "\"train_images_per_s\": ", "\"sample_images_per_s\": ",
+        "\"test_bpd\": ", "\"peak_rss_mb\": ", "\"native_growth_mb\": null", "\"parameters\": ")) {
+      assertTrue(json.contains(key), key + " in " + json);
+    }
+    assertTrue(!json.contains("\"test_bpd\": null"), json);
+    String error = Harness.assertOneLineError(Harness.run("bench", Harness.writeTinyConfig(tmp, data).toString(), "--steps", "10"), 2);
+    assertTrue(error.contains("at least 60"), error);
+  }
+}
