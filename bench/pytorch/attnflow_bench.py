@@ -1,0 +1,766 @@
+#!/usr/bin/python3
+"""PyTorch eager counterpart of the AttnFlow benchmark workloads (shared/BENCHMARKS.md).
+
+Workloads: fmnist32 data with glow32, imap32, itrans32 or itrans32g. The model, the
+initialisation, the training recipe and the reported figures mirror the Java/DJL side
+(`./attnflow bench configs/bench/<workload>.conf --steps N [--eval]`), so that both can be run
+side by side on one machine with the same thread count. See README.md next to this file.
+
+    /usr/bin/python3 bench/pytorch/attnflow_bench.py --workload glow32 --steps 70
+    /usr/bin/python3 bench/pytorch/attnflow_bench.py --workload itrans32g --steps 2000 --eval
+    /usr/bin/python3 bench/pytorch/attnflow_bench.py --selftest
+
+Written for Debian's python3-torch (PyTorch 1.13, CPU) and python3-numpy; nothing else.
+"""
+
+import argparse
+import datetime
+import gzip
+import json
+import math
+import os
+import resource
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+LOG_2PI = math.log(2 * math.pi)
+HIDDEN_STD = 0.05  # N(0, 0.05²) for hidden convs, iMap's Ω and iTrans' Q and K
+SIGMOID_OFFSET = 2.0  # Glow's sigmoid(raw + 2) and iMap's δ
+DATA_DIR = "/usr/share/datasets/fashion-mnist"
+
+WORKLOADS = {
+    # name: (attention, expected free parameters from BENCHMARKS.md)
+    "glow32": (None, 298_880),
+    "imap32": ("imap", 302_016),
+    "itrans32": ("itrans", 304_704),
+    "itrans32g": ("itrans-gated", 304_728),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Layers. Every layer maps data → latent with forward(x) -> (y, logdet[B]) and back with
+# inverse(y) -> (x, -logdet[B]).
+# ---------------------------------------------------------------------------------------------
+
+def per_sample(t):
+    """Sum over every axis but the first: shape [B]."""
+    return t.reshape(t.shape[0], -1).sum(1)
+
+
+def hidden_conv(cin, cout, k):
+    """A k×k 'same' convolution with bias 0 and N(0, 0.05²) weights (Conv.hidden)."""
+    conv = nn.Conv2d(cin, cout, k, padding=k // 2, bias=True)
+    with torch.no_grad():
+        conv.weight.normal_(0.0, HIDDEN_STD)
+        conv.bias.zero_()
+    return conv
+
+
+class ZeroConv(nn.Module):
+    """Glow's zero-initialised conv with bias and a learned per-output-channel exp(3·logs)."""
+
+    def __init__(self, cin, cout, k=3):
+        super().__init__()
+        self.pad = k // 2
+        self.weight = nn.Parameter(torch.zeros(cout, cin, k, k))
+        self.bias = nn.Parameter(torch.zeros(cout))
+        self.logs = nn.Parameter(torch.zeros(1, cout, 1, 1))
+
+    def forward(self, x):
+        return F.conv2d(x, self.weight, self.bias, padding=self.pad) * torch.exp(3.0 * self.logs)
+
+
+class Squeeze(nn.Module):
+    """(C,H,W) → (4C,H/2,W/2); channel 4c + 2di + dj holds pixel (2i+di, 2j+dj)."""
+
+    def forward(self, x):
+        b, c, h, w = x.shape
+        y = x.reshape(b, c, h // 2, 2, w // 2, 2).permute(0, 1, 3, 5, 2, 4).reshape(b, 4 * c, h // 2, w // 2)
+        return y, x.new_zeros(b)
+
+    def inverse(self, y):
+        b, c4, h2, w2 = y.shape
+        c = c4 // 4
+        x = y.reshape(b, c, 2, 2, h2, w2).permute(0, 1, 4, 2, 5, 3).reshape(b, c, 2 * h2, 2 * w2)
+        return x, y.new_zeros(b)
+
+
+class ActNorm(nn.Module):
+    """y = (x + b)·exp(logs) per channel; b = −mean, logs = −log(std + 1e-6) on the first batch."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.bias = nn.Parameter(torch.zeros(1, c, 1, 1))
+        self.logs = nn.Parameter(torch.zeros(1, c, 1, 1))
+        self.register_buffer("initialized", torch.zeros(1))
+        self.pending = True  # mirror of `initialized == 0`, without a tensor read per call
+
+    @torch.no_grad()
+    def initialize_from(self, x):
+        c = x.shape[1]
+        per_channel = x.transpose(0, 1).reshape(c, -1)
+        mean = per_channel.mean(1)
+        std = (per_channel - mean[:, None]).pow(2).mean(1).sqrt()  # population std, like the Java side
+        self.bias.copy_((-mean).view(1, c, 1, 1))
+        self.logs.copy_((-torch.log(std + 1e-6)).view(1, c, 1, 1))
+        self.initialized.fill_(1.0)
+        self.pending = False
+
+    def forward(self, x):
+        if self.pending:
+            self.initialize_from(x)
+        hw = x.shape[2] * x.shape[3]
+        return (x + self.bias) * torch.exp(self.logs), (self.logs.sum() * hw).expand(x.shape[0])
+
+    def inverse(self, y):
+        hw = y.shape[2] * y.shape[3]
+        return y * torch.exp(-self.logs) - self.bias, (-self.logs.sum() * hw).expand(y.shape[0])
+
+
+def random_rotation(n, generator):
+    """Gram–Schmidt over the rows of a Gaussian matrix (RandomRotation.java), float64."""
+    q = torch.randn(n, n, generator=generator, dtype=torch.float64)
+    for r in range(n):
+        for p in range(r):
+            q[r] -= torch.dot(q[r], q[p]) * q[p]
+        q[r] /= q[r].norm()
+    return q
+
+
+class InvConvLU(nn.Module):
+    """W = P·L·(U + diag(sign·exp(logs))), L unit lower, U strictly upper; log|det W| = Σ logs.
+
+    L and U are stored as full C×C parameters multiplied by fixed 0/1 masks (as in InvConvLu.java);
+    the free scalars are C(C−1)/2 + C(C−1)/2 + C = C², which free_parameters() reports.
+    """
+
+    def __init__(self, c, generator):
+        super().__init__()
+        self.c = c
+        w0 = random_rotation(c, generator)
+        p, l, u = torch.linalg.lu(w0)  # w0 = P·L·U, partial pivoting (DenseLu's convention)
+        d = torch.diagonal(u)
+        self.lower = nn.Parameter(torch.tril(l, -1).float())
+        self.upper = nn.Parameter(torch.triu(u, 1).float())
+        self.logs = nn.Parameter(torch.log(d.abs()).float())
+        self.register_buffer("perm", p.float())
+        self.register_buffer("sign", torch.sign(d).float())
+        self.register_buffer("lower_mask", torch.tril(torch.ones(c, c), -1))
+        self.register_buffer("upper_mask", torch.triu(torch.ones(c, c), 1))
+        self.register_buffer("eye", torch.eye(c))
+
+    def free_parameters(self):
+        return self.c * self.c
+
+    def matrix(self):
+        l = self.lower * self.lower_mask + self.eye
+        u = self.upper * self.upper_mask + torch.diag(self.sign * torch.exp(self.logs))
+        return self.perm @ l @ u
+
+    def forward(self, x):
+        w = self.matrix()
+        ld = (self.logs.sum() * (x.shape[2] * x.shape[3])).expand(x.shape[0])
+        return F.conv2d(x, w.view(self.c, self.c, 1, 1)), ld
+
+    def inverse(self, y):
+        w_inv = torch.inverse(self.matrix().double()).to(y.dtype)
+        ld = (self.logs.sum() * (y.shape[2] * y.shape[3])).expand(y.shape[0])
+        return F.conv2d(y, w_inv.view(self.c, self.c, 1, 1)), -ld
+
+
+class AffineCoupling(nn.Module):
+    """x₁ (first half) conditions x₂: h = NN(x₁), shift = h[:,0::2], scale = σ(h[:,1::2] + 2)."""
+
+    def __init__(self, c, hidden):
+        super().__init__()
+        self.kept = c // 2
+        self.conv1 = hidden_conv(c // 2, hidden, 3)
+        self.conv2 = hidden_conv(hidden, hidden, 1)
+        self.out = ZeroConv(hidden, 2 * (c - c // 2), 3)
+
+    def net(self, x1):
+        return self.out(F.relu(self.conv2(F.relu(self.conv1(x1)))))
+
+    def forward(self, x):
+        x1, x2 = x[:, : self.kept], x[:, self.kept:]
+        h = self.net(x1)
+        raw = h[:, 1::2] + SIGMOID_OFFSET
+        y2 = (x2 + h[:, 0::2]) * torch.sigmoid(raw)
+        return torch.cat([x1, y2], 1), per_sample(F.logsigmoid(raw))
+
+    def inverse(self, y):
+        y1, y2 = y[:, : self.kept], y[:, self.kept:]
+        h = self.net(y1)
+        raw = h[:, 1::2] + SIGMOID_OFFSET
+        x2 = y2 / torch.sigmoid(raw) - h[:, 0::2]
+        return torch.cat([y1, x2], 1), -per_sample(F.logsigmoid(raw))
+
+
+def checkerboard(c, h, w, grid=1):
+    """3-D checkerboard: M[c,i,j] = 1 iff (c + ⌊i/g⌋ + ⌊j/g⌋) is even; shape (1, C, H, W)."""
+    ci = torch.arange(c).view(c, 1, 1)
+    ii = (torch.arange(h) // grid).view(1, h, 1)
+    jj = (torch.arange(w) // grid).view(1, 1, w)
+    return ((ci + ii + jj) % 2 == 0).float().unsqueeze(0)
+
+
+def step_mask(c, h, w, step_index):
+    """M on even steps of a level, 1 − M on odd ones (LayerMasks.atStep with alternate = true)."""
+    m = checkerboard(c, h, w)
+    return 1.0 - m if step_index % 2 == 1 else m
+
+
+class IMap(nn.Module):
+    """iMap with channel mixing: y = S ⊙ x, S = σ(s_c + δ) where M = 1, σ(a_p + δ) where M = 0,
+    a = channel mean of Ω(M ⊙ x) + β. log|det J| = Σ log S (block-triangular Jacobian)."""
+
+    def __init__(self, c, h, w, step_index):
+        super().__init__()
+        self.register_buffer("mask", step_mask(c, h, w, step_index))
+        self.omega = hidden_conv(c, c, 1)  # Ω ∈ ℝ^{C×C} with bias β
+        self.s = nn.Parameter(torch.zeros(1, c, 1, 1))
+
+    def masked_log_scale(self):
+        return F.logsigmoid(self.s + SIGMOID_OFFSET)  # (1, C, 1, 1)
+
+    def log_scale(self, masked):
+        a = self.omega(masked).mean(1, keepdim=True)  # (B, 1, H, W)
+        unmasked = F.logsigmoid(a + SIGMOID_OFFSET)
+        return unmasked + self.mask * (self.masked_log_scale() - unmasked)  # (B, C, H, W)
+
+    def forward(self, x):
+        ls = self.log_scale(x * self.mask)
+        return x * torch.exp(ls), per_sample(ls)
+
+    def inverse(self, y):
+        x_masked = y * self.mask * torch.exp(-self.masked_log_scale())
+        ls = self.log_scale(x_masked)
+        return y * torch.exp(-ls), -per_sample(ls)
+
+
+class ITrans(nn.Module):
+    """iTrans between P×P patch tokens: A = softmax(QKᵀ/√d), W = A + λI (paper, λ = 1 fixed) or
+    W = I + σ(r)·A (gated), y = M ⊙ x + unpatchify(W · patchify((1 − M) ⊙ x)).
+
+    log|det J| = u · log det W per sample, u = unmasked features per token (= d/2). This is the
+    natural PyTorch eager implementation: torch.linalg.slogdet for log det W and
+    torch.linalg.solve for the inverse (both LU with partial pivoting in LAPACK; the Java side
+    writes its own unpivoted batched LU, valid because W is diagonally dominant).
+    """
+
+    def __init__(self, c, h, w, step_index, patch=2, gated=False, gate_init=-4.0, lam=1.0):
+        super().__init__()
+        if h % patch or w % patch:
+            raise ValueError(f"patch {patch} does not tile {c}x{h}x{w}")
+        self.c, self.h, self.w, self.p = c, h, w, patch
+        self.n = (h // patch) * (w // patch)
+        self.d = c * patch * patch
+        mask = step_mask(c, h, w, step_index)
+        tok = self.tokens(mask)[0]
+        if not bool((tok == tok[0:1]).all()):
+            raise ValueError("iTrans needs the same mask pattern in every patch")
+        self.register_buffer("mask", mask)
+        self.unmasked_per_token = float((1.0 - mask).sum().item()) / self.n
+        self.queries = hidden_conv(c, c, 1)
+        self.keys = hidden_conv(c, c, 1)
+        self.scale = 1.0 / math.sqrt(self.d)
+        self.gated = gated
+        self.lam = lam
+        if gated:
+            self.gate = nn.Parameter(torch.tensor([gate_init]))
+        self.register_buffer("eye", torch.eye(self.n))
+
+    def tokens(self, x):
+        """(B, C, H, W) → (B, N, d): row-major patch order, (channel, row, column) features."""
+        b, p = x.shape[0], self.p
+        return (x.reshape(b, self.c, self.h // p, p, self.w // p, p)
+                .permute(0, 2, 4, 1, 3, 5).reshape(b, self.n, self.d))
+
+    def image(self, t):
+        b, p = t.shape[0], self.p
+        return (t.reshape(b, self.h // p, self.w // p, self.c, p, p)
+                .permute(0, 3, 1, 4, 2, 5).reshape(b, self.c, self.h, self.w))
+
+    def weights(self, kept):
+        q = self.tokens(self.queries(kept))
+        k = self.tokens(self.keys(kept))
+        a = torch.softmax(q @ k.transpose(1, 2) * self.scale, dim=2)
+        if self.gated:
+            return self.eye + torch.sigmoid(self.gate) * a
+        return a + self.lam * self.eye
+
+    def log_det(self, w):
+        sign, logabs = torch.linalg.slogdet(w)  # det W > 0: W is strictly diagonally dominant
+        return logabs * self.unmasked_per_token
+
+    def forward(self, x):
+        kept = x * self.mask
+        w = self.weights(kept)
+        mixed = w @ self.tokens(x - kept)  # masked features of V are 0 and stay 0 in W·V
+        return kept + self.image(mixed), self.log_det(w)
+
+    def inverse(self, y):
+        kept = y * self.mask
+        w = self.weights(kept)
+        v = torch.linalg.solve(w, self.tokens(y - kept))
+        return kept + self.image(v), -self.log_det(w)
+
+
+class Split(nn.Module):
+    """z₁ = first half (kept), z₂ = second half with N(mean, exp(logstd)²), [mean, logstd] =
+    h[:,0::2], h[:,1::2] of a zero-initialised 3×3 conv (exp(3·logs) scale) of z₁."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.kept = c // 2
+        self.prior = ZeroConv(c // 2, 2 * (c - c // 2), 3)
+
+    def params(self, z1):
+        h = self.prior(z1)
+        return h[:, 0::2], h[:, 1::2]
+
+    def forward(self, x):
+        z1, z2 = x[:, : self.kept], x[:, self.kept:]
+        mean, logstd = self.params(z1)
+        return z1, z2, gaussian_log_density(z2, mean, logstd)
+
+    def inverse(self, z1, z2=None, temperature=1.0, generator=None):
+        if z2 is None:
+            mean, logstd = self.params(z1)
+            eps = torch.randn(mean.shape, generator=generator, dtype=z1.dtype)
+            z2 = mean + eps * torch.exp(logstd) * temperature
+        return torch.cat([z1, z2], 1)
+
+
+def gaussian_log_density(z, mean, logstd):
+    scaled = (z - mean) * torch.exp(-logstd)
+    return per_sample(-0.5 * (scaled * scaled + 2.0 * logstd + LOG_2PI))
+
+
+def standard_normal_log_density(z):
+    return per_sample(-0.5 * (z * z + LOG_2PI))
+
+
+class Flow(nn.Module):
+    """Multi-scale Glow: per level squeeze, K × [ActNorm, InvConvLU, AffineCoupling, attention],
+    split (all levels but the last); standard normal prior on the final latent."""
+
+    def __init__(self, attention=None, input_shape=(1, 32, 32), levels=3, steps=8, hidden=64,
+                 patch=2, seed=0, smaller_patch_ok=False):
+        super().__init__()
+        generator = torch.Generator().manual_seed(seed)  # rotations
+        torch.manual_seed(seed)  # N(0, 0.05²) weights
+        self.input_shape = tuple(input_shape)
+        self.dims = int(np.prod(input_shape))
+        c, h, w = input_shape
+        layers = []
+        for level in range(levels):
+            layers.append(Squeeze())
+            c, h, w = 4 * c, h // 2, w // 2
+            for k in range(steps):
+                layers += [ActNorm(c), InvConvLU(c, generator), AffineCoupling(c, hidden)]
+                if attention == "imap":
+                    layers.append(IMap(c, h, w, k))
+                elif attention in ("itrans", "itrans-gated"):
+                    # smaller_patch_ok (self-test only): P = 1 on maps that P does not tile.
+                    p = patch if (h % patch == 0 and w % patch == 0) or not smaller_patch_ok else 1
+                    layers.append(ITrans(c, h, w, k, patch=p, gated=attention == "itrans-gated"))
+                elif attention is not None:
+                    raise ValueError(attention)
+            if level < levels - 1:
+                layers.append(Split(c))
+                c = c // 2
+        self.layers = nn.ModuleList(layers)
+        self.top_shape = (c, h, w)
+
+    def free_parameters(self):
+        total = 0
+        counted = set()
+        for m in self.modules():
+            if isinstance(m, InvConvLU):
+                total += m.free_parameters()
+                counted.update(id(p) for p in m.parameters(recurse=False))
+        for p in self.parameters():
+            if p.requires_grad and id(p) not in counted:
+                total += p.numel()
+        return total
+
+    @torch.no_grad()
+    def initialize_from_data(self, x):
+        for m in self.modules():
+            if isinstance(m, ActNorm):
+                m.pending = True
+        self.encode(x)
+
+    def encode(self, x):
+        """Returns (latents [z₂ of each split..., final z], log|det J| [B], log prior [B])."""
+        h = x
+        logdet = x.new_zeros(x.shape[0])
+        logprior = x.new_zeros(x.shape[0])
+        latents = []
+        for layer in self.layers:
+            if isinstance(layer, Split):
+                h, z2, lp = layer(h)
+                latents.append(z2)
+                logprior = logprior + lp
+            else:
+                h, ld = layer(h)
+                logdet = logdet + ld
+        latents.append(h)
+        return latents, logdet, logprior + standard_normal_log_density(h)
+
+    def decode(self, latents=None, n=None, temperature=1.0, generator=None, dtype=torch.float32):
+        if latents is None:
+            h = torch.randn((n,) + self.top_shape, generator=generator, dtype=dtype) * temperature
+            factored = None
+        else:
+            h = latents[-1]
+            factored = list(latents[:-1])
+        for layer in reversed(self.layers):
+            if isinstance(layer, Split):
+                z2 = factored.pop() if factored is not None else None
+                h = layer.inverse(h, z2, temperature, generator)
+            else:
+                h, _ = layer.inverse(h)
+        return h
+
+    def bits_per_dim(self, x):
+        _, logdet, logprior = self.encode(x)
+        d = self.dims
+        return (d * math.log(256.0) - (logdet + logprior)) / (d * math.log(2.0))
+
+
+def build(workload, seed=0):
+    attention, _ = WORKLOADS[workload]
+    return Flow(attention, seed=seed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Data: Fashion-MNIST IDX .gz, padded 2 → 1×32×32, uniform dequantisation on a 2⁻¹⁶ grid.
+# ---------------------------------------------------------------------------------------------
+
+def read_idx_images(path):
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    magic, n, rows, cols = struct.unpack(">IIII", raw[:16])
+    if magic != 2051:
+        raise ValueError(f"{path}: not an IDX image file (magic {magic})")
+    images = np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(n, 1, rows, cols)
+    return np.pad(images, ((0, 0), (0, 0), (2, 2), (2, 2)))  # zero padding → 1×32×32
+
+
+def dequantise(pixels, rng):
+    """x = (x_int + u)/256 − 0.5, u on a 2⁻¹⁶ grid (exact in float32, strictly below 0.5)."""
+    u = rng.integers(0, 1 << 16, size=pixels.shape, dtype=np.int64)
+    fixed = (pixels.astype(np.int64) << 16) | u
+    return (fixed.astype(np.float32) * np.float32(2.0 ** -24) - np.float32(0.5)).astype(np.float32)
+
+
+class TrainBatches:
+    """Batch b holds positions [bB, (b+1)B) of the epoch sequence, reshuffled every epoch."""
+
+    def __init__(self, images, batch, seed):
+        self.images = images
+        self.batch = batch
+        self.order_rng = np.random.default_rng([seed, 1])
+        self.noise_rng = np.random.default_rng([seed, 2])
+        self.order = np.empty(0, dtype=np.int64)
+
+    def next(self):
+        while len(self.order) < self.batch:
+            self.order = np.concatenate([self.order, self.order_rng.permutation(len(self.images))])
+        idx, self.order = self.order[: self.batch], self.order[self.batch:]
+        return dequantise(self.images[idx], self.noise_rng)
+
+
+# ---------------------------------------------------------------------------------------------
+# Measurements.
+# ---------------------------------------------------------------------------------------------
+
+def resident_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def quantise(x):
+    """Images.quantise: floor((x + 0.5)·256) clamped to 0..255 (NaN → 0), as uint8."""
+    q = torch.floor((x + 0.5) * 256.0)
+    q = torch.nan_to_num(q, nan=0.0).clamp(0, 255)
+    return q.to(torch.uint8)
+
+
+@torch.no_grad()
+def time_sampling(model, seed, batches=10, batch=64, temperature=0.7):
+    model.eval()
+    quantise(model.decode(n=batch, temperature=temperature, generator=torch.Generator().manual_seed(seed)))
+    begin = time.perf_counter()
+    for i in range(batches):
+        g = torch.Generator().manual_seed(seed + 1 + i)
+        images = quantise(model.decode(n=batch, temperature=temperature, generator=g))
+        assert images.shape[0] == batch
+    elapsed = time.perf_counter() - begin
+    model.train()
+    return batches * batch / elapsed
+
+
+@torch.no_grad()
+def evaluate(model, test_images, seed, batch=500):
+    rng = np.random.default_rng([seed, 3])
+    values = []
+    for start in range(0, len(test_images), batch):
+        x = torch.from_numpy(dequantise(test_images[start:start + batch], rng))
+        values.append(model.bits_per_dim(x).double())
+    bpd = torch.cat(values).numpy()
+    n = len(bpd)
+    mean = float(bpd.mean())
+    s = float(bpd.std(ddof=1)) if n > 1 else 0.0
+    return mean, 1.96 * s / math.sqrt(n), n
+
+
+def train(args):
+    torch.manual_seed(args.seed)
+    attention, expected = WORKLOADS[args.workload]
+    model = build(args.workload, args.seed)
+    count = model.free_parameters()
+    assert count == expected, f"{args.workload}: {count} free parameters, BENCHMARKS.md says {expected}"
+
+    train_images = read_idx_images(os.path.join(DATA_DIR, "train-images-idx3-ubyte.gz"))
+    batches = TrainBatches(train_images, args.batch, args.seed)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
+
+    first = batches.next()
+    model.initialize_from_data(torch.tensor(first))  # ActNorm data-dependent init, not timed
+
+    throughput, trajectory = [], []
+    rss_at_100 = rss_at_end = None
+    sample_rate = None
+    pending = first
+    for step in range(args.steps):  # 0-based; reported steps are 1-based like the Java trainer
+        batch_np = pending if pending is not None else batches.next()  # prepared outside the timer
+        pending = None                                                  # (Java prefetches it)
+        begin = time.perf_counter()
+        x = torch.tensor(batch_np)  # data-to-tensor (a copy, like NDManager.create)
+        loss = model.bits_per_dim(x).mean()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        norm = math.sqrt(sum(float(p.grad.pow(2).sum()) for p in params if p.grad is not None))
+        loss_value = float(loss)
+        if not (math.isfinite(loss_value) and math.isfinite(norm)):
+            raise FloatingPointError(f"step {step + 1}: loss {loss_value}, gradient norm {norm}")
+        if args.clip > 0 and norm > args.clip:
+            with torch.no_grad():
+                for p in params:
+                    if p.grad is not None:
+                        p.grad.mul_(args.clip / norm)
+        lr = args.lr * min(1.0, (step + 1) / args.warmup) if args.warmup > 0 else args.lr
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        optimizer.step()
+        seconds = time.perf_counter() - begin
+        done = step + 1
+        rate = args.batch / seconds
+        if 10 <= done <= 60:
+            throughput.append(rate)
+        trajectory.append(loss_value)
+        if done % args.log_every == 0 or done == 1 or done == args.steps:
+            print(f"step {done:5d}  bpd {loss_value:8.4f}  grad-norm {norm:9.3f}  lr {lr:.2e}  "
+                  f"{rate:7.1f} img/s", file=sys.stderr, flush=True)
+        if done == 100:
+            rss_at_100 = resident_mb()
+        if done == args.steps:
+            rss_at_end = resident_mb()
+            sample_rate = time_sampling(model, args.seed)
+
+    test_bpd = ci95 = None
+    if args.eval:
+        test_images = read_idx_images(os.path.join(DATA_DIR, "t10k-images-idx3-ubyte.gz"))
+        test_bpd, ci95, _ = evaluate(model, test_images, args.seed)
+
+    result = {
+        "workload": args.workload,
+        "date": datetime.date.today().isoformat(),
+        "steps": args.steps,
+        "train_images_per_s": round(float(np.median(throughput)), 1),
+        "sample_images_per_s": round(sample_rate, 1),
+        "test_bpd": None if test_bpd is None else round(test_bpd, 4),
+        "test_bpd_ci95": None if ci95 is None else round(ci95, 4),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "native_growth_mb": None if rss_at_100 is None else round(rss_at_end - rss_at_100, 1),
+        "parameters": count,
+        # The Java side prints OMP_NUM_THREADS as a string ("engine default" when unset).
+        "threads": str(args.threads),
+    }
+    print(json.dumps(result, ensure_ascii=False))
+    print()
+    for k, v in result.items():
+        print(f"  {k:<24s} {'null' if v is None else v}")
+    if args.trajectory:
+        with open(args.trajectory, "w") as f:
+            for i, v in enumerate(trajectory):
+                f.write(f"{i + 1}\t{v:.6f}\n")
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-tests.
+# ---------------------------------------------------------------------------------------------
+
+def perturb(model, std, seed):
+    """Moves every trainable parameter off its initial value, so zero-initialised parts act."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(torch.randn(p.shape, generator=g, dtype=p.dtype) * std)
+
+
+def all_latents_flat(model, x):
+    latents, logdet, _ = model.encode(x)
+    return torch.cat([z.reshape(z.shape[0], -1) for z in latents], 1), logdet
+
+
+def jacobian_check(model, shape, seed, samples=2):
+    """Max |log|det ∂z/∂x| (brute force) − Σ layer log-dets| over a few samples, float64."""
+    g = torch.Generator().manual_seed(seed)
+    worst = 0.0
+    for _ in range(samples):
+        x = torch.rand((1,) + tuple(shape), generator=g, dtype=torch.float64) - 0.5
+
+        def f(flat):
+            return all_latents_flat(model, flat.view((1,) + tuple(shape)))[0][0]
+
+        jac = torch.autograd.functional.jacobian(f, x.reshape(-1))
+        sign, brute = torch.linalg.slogdet(jac)
+        _, logdet = all_latents_flat(model, x)
+        worst = max(worst, abs(float(brute) - float(logdet[0])))
+    return worst
+
+
+def layer_jacobian_check(layer, shape, seed):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.rand((1,) + tuple(shape), generator=g, dtype=torch.float64) - 0.5
+    jac = torch.autograd.functional.jacobian(lambda v: layer(v.view((1,) + tuple(shape)))[0].reshape(-1),
+                                             x.reshape(-1))
+    _, brute = torch.linalg.slogdet(jac)
+    y, ld = layer(x)
+    back, ld_inv = layer.inverse(y)
+    return abs(float(brute) - float(ld[0])), float((back - x).abs().max()), abs(float(ld[0] + ld_inv[0]))
+
+
+def selftest(workloads, seed=0):
+    torch.manual_seed(seed)
+    ok = True
+    images = read_idx_images(os.path.join(DATA_DIR, "t10k-images-idx3-ubyte.gz"))[:64]
+    rng = np.random.default_rng([seed, 9])
+    report = {}
+    for name in workloads:
+        attention, expected = WORKLOADS[name]
+        entry = {}
+        model = build(name, seed)
+        count = model.free_parameters()
+        entry["parameters"] = count
+        entry["parameters_ok"] = count == expected
+        ok &= count == expected
+        model.initialize_from_data(torch.from_numpy(dequantise(images[:32], rng)))
+        with torch.no_grad():
+            # (a) at initialisation, on dequantised data
+            x = torch.from_numpy(dequantise(images[32:48], rng))
+            latents, logdet, _ = model.encode(x)
+            entry["roundtrip_init_data"] = float((model.decode(latents) - x).abs().max())
+            entry["bpd_init_data"] = float(model.bits_per_dim(x).mean())
+            # (b) a random batch after moving every parameter (zero convs included) by N(0, 0.01²)
+            perturb(model, 0.01, seed + 1)
+            x = torch.rand(16, 1, 32, 32, generator=torch.Generator().manual_seed(seed + 2)) - 0.5
+            latents, logdet, _ = model.encode(x)
+            entry["roundtrip_random_perturbed"] = float((model.decode(latents) - x).abs().max())
+            xd = torch.from_numpy(dequantise(images[48:64], rng))
+            latents, _, _ = model.encode(xd)
+            entry["roundtrip_data_perturbed"] = float((model.decode(latents) - xd).abs().max())
+        worst = max(entry["roundtrip_init_data"], entry["roundtrip_random_perturbed"],
+                    entry["roundtrip_data_perturbed"])
+        if name != "itrans32":
+            entry["roundtrip_ok"] = worst < 1e-3
+            ok &= worst < 1e-3
+        else:
+            entry["roundtrip_ok"] = "report only (paper form W = A + I)"
+
+        # Brute-force Jacobian of a tiny 2-level model, input 2×4×4 (D = 32), float64. iTrans
+        # uses P = 2 at level 1 (2×2 maps: one token) and P = 1 at level 2 (1×1 maps: one token).
+        tiny = Flow(attention, input_shape=(2, 4, 4), levels=2, steps=2, hidden=8, patch=2, seed=seed,
+                    smaller_patch_ok=True).double()
+        tiny.initialize_from_data(torch.rand(8, 2, 4, 4, dtype=torch.float64,
+                                             generator=torch.Generator().manual_seed(seed + 3)) - 0.5)
+        perturb(tiny, 0.1, seed + 4)
+        entry["tiny_model_logdet_error"] = jacobian_check(tiny, (2, 4, 4), seed + 5)
+        ok &= entry["tiny_model_logdet_error"] < 1e-4
+        with torch.no_grad():
+            xt = torch.rand(4, 2, 4, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(seed + 6)) - 0.5
+            entry["tiny_model_roundtrip"] = float((tiny.decode(tiny.encode(xt)[0]) - xt).abs().max())
+
+        # The attention layer alone on maps with several tokens (the tiny model has one token).
+        if attention is not None:
+            layer_checks = {}
+            for shape in ((4, 4, 4), (8, 8, 8)):
+                for k in (0, 1):
+                    c, h, w = shape
+                    if attention == "imap":
+                        layer = IMap(c, h, w, k)
+                    else:
+                        layer = ITrans(c, h, w, k, patch=2, gated=attention == "itrans-gated")
+                    layer = layer.double()
+                    perturb(layer, 0.3, seed + 7 + k)
+                    err_ld, err_rt, err_inv = layer_jacobian_check(layer, shape, seed + 9)
+                    key = f"{c}x{h}x{w}/{'1-M' if k else 'M'}"
+                    layer_checks[key] = {"logdet_error": err_ld, "roundtrip": err_rt, "inverse_logdet": err_inv}
+                    ok &= err_ld < 1e-4 and err_rt < 1e-8 and err_inv < 1e-8
+            entry["attention_layer_checks"] = layer_checks
+        report[name] = entry
+    print(json.dumps(report, indent=2))
+    print("selftest:", "PASS" if ok else "FAIL")
+    return ok
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workload", choices=sorted(WORKLOADS))
+    ap.add_argument("--steps", type=int, help="training steps (at least 60)")
+    ap.add_argument("--eval", action="store_true", help="test bits/dim on the full test set at the end")
+    ap.add_argument("--threads", type=int, default=2, help="intra-op (and inter-op) threads (default 2)")
+    ap.add_argument("--selftest", action="store_true", help="round-trip, parameter and Jacobian checks")
+    ap.add_argument("--log-every", type=int, default=25, help="progress line to stderr every N steps")
+    ap.add_argument("--trajectory", help="write the per-step training bpd to this file (TSV)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--clip", type=float, default=100.0)
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(args.threads)
+
+    if args.selftest:
+        names = [args.workload] if args.workload else list(WORKLOADS)
+        sys.exit(0 if selftest(names, args.seed) else 1)
+    if not args.workload or args.steps is None:
+        ap.error("give --workload and --steps N (or --selftest)")
+    if args.steps < 60:
+        ap.error("--steps must be at least 60 (throughput is the median over steps 10-60)")
+    train(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+package org.attnflow.marflow;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.attnflow.api.FlowPass;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.Prior;
+import org.attnflow.api.ShapeException;
+import org.attnflow.api.math.FlowMath;
+import org.attnflow.layers.Conv;
+
+/**
+ * The MaRFlow prior of mAR-SCF: a channel-autoregressive Gaussian over a latent z of C×H×W,
+ *
+ * <pre>
+ *   p(z | u) = Π_c N(z_c; μ_c, σ_c²),   (μ_c, log σ_c) = out(h^top_c),
+ * </pre>
+ *
+ * where h^top_c is the top hidden state of a stack of ConvLSTM layers ({@link ConvLstmCell}) run
+ * over the channel index as time. The input at step c is z_{c−1} (zeros at c = 0) concatenated
+ * with an embedding e = ReLU(conv(u)) of the condition u (the kept half of a split; there is none
+ * for the final latent); each higher layer takes the hidden state of the layer below. The output
+ * convolution {@code out} (hidden → 2, channel 0 the mean and 1 the log-std) is zero-initialised
+ * with Glow's exp(3·logs) scale, so the prior starts as N(0, I).
+ *
+ * <p>The log-likelihood is exact: all C steps run with the true previous channels (teacher
+ * forcing), layer by layer, so that each layer's input convolution is one engine call for all
+ * steps and only the recurrent convolution and the gate arithmetic run C times. Sampling runs
+ * channel by channel, z_c = μ_c + T·σ_c·ε_c, feeding each sampled channel back; temperature 0
+ * gives the chain of means.
+ */
+public final class MarFlowPrior extends Prior {
+  private final MarFlowOptions options;
+  private final Conv embedding;
+  private final List<ConvLstmCell> cells;
+  private final Conv output;
+
+  /**
+   * Creates the prior of {@code latent} given a condition of {@code condition} (null for an
+   * unconditional prior), drawing the initial weights from {@code random}.
+   */
+  public MarFlowPrior(ImageShape latent, ImageShape condition, MarFlowOptions options, Random random) {
+    super(latent, condition);
+    if (condition != null && (condition.height() != latent.height() || condition.width() != latent.width())) {
+      throw new ShapeException("the marflow prior needs a condition of the latent's spatial size: latent "
+          + latent + ", condition " + condition);
+    }
+    this.options = options;
+    embedding = condition == null ? null
+        : child("embedding", Conv.hidden(condition.channels(), options.embed(), options.kernel(), random.nextLong(), ConvLstmCell.WEIGHT_STD));
+    List<ConvLstmCell> list = new ArrayList<>();
+    for (int l = 0; l < options.layers(); l++) {
+      int in = l > 0 ? options.hidden() : 1 + (condition == null ? 0 : options.embed());
+      list.add(child("lstm" + l, new ConvLstmCell(in, options.hidden(), options.kernel(), options.dilation(), random.nextLong())));
+    }
+    cells = Collections.unmodifiableList(list);
+    output = child("output", Conv.zero(options.hidden(), 2, options.kernel()));
+  }
+
+  /** The architecture of this prior (after the per-size overrides). */
+  public MarFlowOptions options() {
+    return options;
+  }
+
+  List<ConvLstmCell> cells() {
+    return cells;
+  }
+
+  Conv embedding() {
+    return embedding;
+  }
+
+  Conv output() {
+    return output;
+  }
+
+  @Override
+  public NDArray logProb(NDArray z, NDArray condition) {
+    NDArray[] p = meanAndLogStd(z, condition);
+    return FlowMath.gaussianLogDensity(z, p[0], p[1]);
+  }
+
+  /**
+   * The means and log-stds of every channel of {@code z} given its previous channels (teacher
+   * forcing), each (B, C, H, W).
+   */
+  NDArray[] meanAndLogStd(NDArray z, NDArray condition) {
+    checkLatent(z);
+    long batch = z.getShape().get(0);
+    int channels = latentShape().channels();
+    int height = latentShape().height();
+    int width = latentShape().width();
+    NDArray embedded = embed(condition, batch);
+
+    // The inputs of all steps, time-major: (C·B, 1, H, W) = [0, z_0, …, z_{C−2}].
+    NDArray zeros = z.getManager().zeros(new Shape(batch, 1, height, width));
+    NDArray previous = channels == 1 ? zeros
+        : NDArrays.concat(new NDList(zeros, z.split(new long[] {channels - 1}, 1).get(0)), 1);
+    NDArray x = previous.transpose(1, 0, 2, 3).reshape(channels * batch, 1, height, width);
+
+    for (int l = 0; l < cells.size(); l++) {
+      ConvLstmCell cell = cells.get(l);
+      NDList w = cell.splitWeight(splitPoints(l));
+      NDArray gates = cell.conv(x, w.get(0), cell.bias());
+      if (l == 0 && embedded != null) {
+        long g = 4L * cell.hidden();
+        gates = gates.reshape(channels, batch, g, height, width)
+            .add(cell.conv(embedded, w.get(1), null))
+            .reshape(channels * batch, g, height, width);
+      }
+      NDArray recurrent = w.get(w.size() - 1);
+      NDList steps = channels == 1 ? new NDList(gates) : gates.split(channels, 0);
+      NDList hidden = new NDList(channels);
+      ConvLstmCell.State state = null;
+      for (int t = 0; t < channels; t++) {
+        state = cell.step(steps.get(t), state, recurrent);
+        hidden.add(state.h());
+      }
+      x = channels == 1 ? hidden.get(0) : NDArrays.concat(hidden, 0);
+    }
+
+    // (C·B, 2, H, W) → (2, B, C, H, W): the means and the log-stds in latent layout.
+    NDList p = output.apply(x).reshape(channels, batch, 2, height, width).transpose(2, 1, 0, 3, 4).split(2, 0);
+    Shape latent = latentShape().batched(batch);
+    return new NDArray[] {p.get(0).reshape(latent), p.get(1).reshape(latent)};
+  }
+
+  @Override
+  public NDArray sample(NDManager manager, NDArray condition, long batch, FlowPass pass) {
+    int channels = latentShape().channels();
+    float temperature = (float) pass.temperature();
+    // Drawn at every temperature, so that one noise seed gives the same ε at every temperature.
+    NDArray eps = pass.noise().normal(manager, latentShape().batched(batch));
+    NDList noise = channels == 1 ? new NDList(eps) : eps.split(channels, 1);
+    NDArray embedded = embed(condition, batch);
+
+    List<NDList> weights = new ArrayList<>();
+    NDArray conditionGates = null;
+    for (int l = 0; l < cells.size(); l++) {
+      ConvLstmCell cell = cells.get(l);
+      NDList w = cell.splitWeight(splitPoints(l));
+      weights.add(w);
+      if (l == 0 && embedded != null) {
+        conditionGates = cell.conv(embedded, w.get(1), cell.bias());
+      }
+    }
+
+    ConvLstmCell.State[] states = new ConvLstmCell.State[cells.size()];
+    NDArray previous = manager.zeros(new Shape(batch, 1, latentShape().height(), latentShape().width()));
+    NDList sampled = new NDList(channels);
+    for (int t = 0; t < channels; t++) {
+      NDArray x = previous;
+      for (int l = 0; l < cells.size(); l++) {
+        ConvLstmCell cell = cells.get(l);
+        NDList w = weights.get(l);
+        NDArray gates = conditionGates != null && l == 0
+            ? cell.conv(x, w.get(0), null).add(conditionGates)
+            : cell.conv(x, w.get(0), cell.bias());
+        states[l] = cell.step(gates, states[l], w.get(w.size() - 1));
+        x = states[l].h();
+      }
+      NDList p = output.apply(x).split(2, 1);
+      NDArray zt = temperature == 0 ? p.get(0) : p.get(0).add(FlowMath.scale(noise.get(t).mul(p.get(1).exp()), temperature));
+      sampled.add(zt);
+      previous = zt;
+    }
+    return channels == 1 ? sampled.get(0) : NDArrays.concat(sampled, 1);
+  }
+
+  /** Where the first layer's weight is cut: [z_{c−1} | embedding | h], or [input | h] above it. */
+  private long[] splitPoints(int layer) {
+    ConvLstmCell cell = cells.get(layer);
+    if (layer == 0 && embedding != null) {
+      return new long[] {1, cell.inputs()};
+    }
+    return new long[] {cell.inputs()};
+  }
+
+  private NDArray embed(NDArray condition, long batch) {
+    if (conditionShape() == null) {
+      if (condition != null) {
+        throw new IllegalArgumentException(path() + ": this marflow prior is unconditional and was given a condition " + condition.getShape());
+      }
+      return null;
+    }
+    if (condition == null) {
+      throw new IllegalArgumentException(path() + ": this marflow prior needs a condition of " + conditionShape());
+    }
+    if (!condition.getShape().equals(conditionShape().batched(batch))) {
+      throw new ShapeException(path() + ": the condition must be " + conditionShape().batched(batch) + ", found " + condition.getShape());
+    }
+    return Activation.relu(embedding.apply(condition));
+  }
+
+  private void checkLatent(NDArray z) {
+    if (z.getShape().dimension() != 4 || !ImageShape.of(z.getShape()).equals(latentShape())) {
+      throw new ShapeException(path() + ": the latent must be (B, " + latentShape() + "), found " + z.getShape());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MarFlowPrior(" + latentShape() + (conditionShape() == null ? "" : " | " + conditionShape()) + ", " + options + ")";
+  }
+}
