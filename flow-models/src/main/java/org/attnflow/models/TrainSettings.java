@@ -70,7 +70,10 @@ public record TrainSettings(
 
   /** Whether to evaluate after {@code step} completed steps. */
   public boolean evaluatesAt(long step) {
-    return evalEvery > 0 && (step % evalEvery == 0 || step == steps || (step == 0 && evalAtStart));
+    if (evalEvery == 0) {
+      return false;
+    }
+    return step == 0 ? evalAtStart : step % evalEvery == 0 || step == steps;
   }
 
   /** The learning rate at step {@code step} (0-based), with linear warm-up. */
