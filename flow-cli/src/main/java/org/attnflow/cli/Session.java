@@ -27,9 +27,11 @@ final class Session {
   private final Injector injector;
   private final RunConfig config;
 
+  /** Wires {@code config}; plugins come from {@code pluginDir}, or when null from the configuration's {@code plugins}. */
   Session(RunConfig config, Path pluginDir) {
     this.config = config;
-    this.injector = Guice.createInjector(new FlowModule(config, pluginDir), new DataModule());
+    Path plugins = pluginDir != null ? pluginDir : config.pluginDir();
+    this.injector = Guice.createInjector(new FlowModule(config, plugins), new DataModule());
   }
 
   /** A session over the configuration saved in a checkpoint. */

@@ -20,6 +20,9 @@ public final class Conv extends UnaryBlock {
   private final int out;
 
   private Conv(int in, int out, int kernel, Initializer weightInit, boolean outputScale) {
+    if (kernel < 1 || kernel % 2 == 0) {
+      throw new org.attnflow.api.ShapeException("a convolution keeps the spatial size only with an odd kernel, found " + kernel);
+    }
     this.in = in;
     this.out = out;
     weight = parameter("weight", new Shape(out, in, kernel, kernel), weightInit);

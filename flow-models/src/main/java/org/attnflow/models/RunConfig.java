@@ -33,9 +33,9 @@ public final class RunConfig {
 
   /**
    * Loads {@code file} (may be null for the defaults alone) with {@code overrides}, each
-   * {@code key=value} in HOCON syntax. Relative paths in the {@code data} block that name an
-   * existing file or folder next to the file that sets them become absolute, so that the saved
-   * configuration of a run still finds its data from any directory.
+   * {@code key=value} in HOCON syntax. Relative paths in the {@code data} block and in
+   * {@code plugins} that name an existing file or folder next to the file that sets them become
+   * absolute, so that the saved configuration of a run still finds them from any directory.
    */
   public static RunConfig load(Path file, List<String> overrides) {
     Config user = ConfigFactory.empty();
@@ -43,7 +43,7 @@ public final class RunConfig {
       if (!Files.isRegularFile(file)) {
         throw new FlowException("configuration file " + file + (Files.exists(file) ? " is not a file" : " does not exist"));
       }
-      user = absoluteDataPaths(parse(() -> ConfigFactory.parseFile(file.toFile(),
+      user = absolutePaths(parse(() -> ConfigFactory.parseFile(file.toFile(),
           ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF))));
     }
     return build(user, overrides);
@@ -68,12 +68,13 @@ public final class RunConfig {
     return new RunConfig(parse(() -> merged.withFallback(reference).resolve()));
   }
 
-  private static Config absoluteDataPaths(Config user) {
+  private static Config absolutePaths(Config user) {
     Config out = user;
     for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
       ConfigValue v = e.getValue();
       String file = v.origin().filename();
-      if (!e.getKey().startsWith("data.") || v.valueType() != ConfigValueType.STRING || file == null) {
+      boolean pathKey = e.getKey().startsWith("data.") || e.getKey().equals("plugins");
+      if (!pathKey || v.valueType() != ConfigValueType.STRING || file == null) {
         continue;
       }
       String text = (String) v.unwrapped();
@@ -100,6 +101,11 @@ public final class RunConfig {
   /** The whole configuration. */
   public Config config() {
     return config;
+  }
+
+  /** The plugin folder the configuration names, or null. */
+  public Path pluginDir() {
+    return config.hasPath("plugins") ? Path.of(config.getString("plugins")) : null;
   }
 
   /** One top-level block as settings with its path. */

@@ -131,9 +131,13 @@ public final class LayerContract {
 
   /** Asserts that the forward and inverse outputs and log-dets are finite. */
   public void verifyFinite(FlowLayer layer, NDArray x) {
-    FlowOutput f = layer.forward(x, FlowPass.encoding());
+    FlowPass pass = FlowPass.encoding();
+    FlowOutput f = layer.forward(x, pass);
     assertAllFinite(layer, "forward output", f.value());
     assertAllFinite(layer, "forward log-det", f.logDet());
+    if (pass.priorLogProb() != null) {
+      assertAllFinite(layer, "prior log-likelihood of the factored-out latents", pass.priorLogProb());
+    }
     FlowOutput b = layer.inverse(f.value(), FlowPass.sampling(1.0, new Noise(seed + 2)));
     assertAllFinite(layer, "inverse output", b.value());
   }
@@ -191,8 +195,14 @@ public final class LayerContract {
     } catch (MalformedModelException e) {
       throw new AssertionError(layer.path() + ": saved parameters cannot be loaded: " + e.getMessage(), e);
     }
-    FlowOutput a = layer.forward(x, FlowPass.encoding());
-    FlowOutput b = copy.forward(x, FlowPass.encoding());
+    FlowPass passA = FlowPass.encoding();
+    FlowPass passB = FlowPass.encoding();
+    FlowOutput a = layer.forward(x, passA);
+    FlowOutput b = copy.forward(x, passB);
+    if (passA.priorLogProb() != null) {
+      assertArrayEquals(passA.priorLogProb().toFloatArray(), passB.priorLogProb().toFloatArray(), 0f,
+          layer.path() + ": the prior log-likelihood changed after save/load");
+    }
     assertArrayEquals(a.value().toFloatArray(), b.value().toFloatArray(), 0f, layer.path() + ": output changed after save/load");
     assertArrayEquals(a.logDet().toFloatArray(), b.logDet().toFloatArray(), 0f, layer.path() + ": log-det changed after save/load");
   }
@@ -225,8 +235,12 @@ public final class LayerContract {
       }
     }
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      FlowOutput out = layer.forward(xi, FlowPass.encoding());
+      FlowPass pass = FlowPass.encoding();
+      FlowOutput out = layer.forward(xi, pass);
       NDArray loss = out.value().square().sum().add(out.logDet().sum());
+      if (pass.priorLogProb() != null) {
+        loss = loss.add(pass.priorLogProb().sum());
+      }
       if (collectGarbage) {
         for (int i = 0; i < 3; i++) {
           System.gc();
