@@ -158,6 +158,16 @@ class PluginJarTest {
   }
 
   @Test
+  void thePluginDirectoryCanComeFromTheConfigurationRelativeToItsFile() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("configured"));
+    Files.copy(plugins.resolve("test-negate-plugin.jar"), Files.createDirectories(dir.resolve("jars")).resolve("p.jar"));
+    Path file = dir.resolve("with-plugins.conf");
+    Files.writeString(file, "plugins = jars\n" + Files.readString(config("negate-key.conf", "{ type = test-negate }")));
+    Harness.Result r = assertOk(run("check", file.toString()));
+    assertTrue(r.out().contains("round trip"), r::toString);
+  }
+
+  @Test
   void withoutThePluginDirectoryTheTypeIsUnknown() throws IOException {
     Path file = config("negate-missing.conf", "{ type = test-negate }");
     String line = assertOneLineError(run("check", file.toString()), Cli.FAILED);
