@@ -88,7 +88,8 @@ final class BenchCommand extends Command {
     private long lastStep;
     private double rssAt100 = Double.NaN;
     private double rssAtEnd;
-    private double sampleImagesPerSecond;
+    private double sampleImagesPerSecond = Double.NaN;
+    private String sampleError;
 
     Measurements(long seed) {
       this.seed = seed;
@@ -110,7 +111,12 @@ final class BenchCommand extends Command {
       }
       if (step == lastStep) {
         rssAtEnd = Memory.residentMb();
-        sampleImagesPerSecond = timeSampling();
+        try {
+          sampleImagesPerSecond = timeSampling();
+        } catch (FlowException e) {
+          // a model whose inverse breaks down (the paper's iTrans overflows) still gets its other figures
+          sampleError = e.getMessage();
+        }
       }
     }
 
@@ -135,6 +141,9 @@ final class BenchCommand extends Command {
       r.put("steps", steps);
       r.put("train_images_per_s", round(median(throughput), 1));
       r.put("sample_images_per_s", round(sampleImagesPerSecond, 1));
+      if (sampleError != null) {
+        r.put("sample_error", sampleError);
+      }
       r.put("test_bpd", evaluation == null ? null : round(evaluation.bpd(), 4));
       r.put("test_bpd_ci95", evaluation == null ? null : round(evaluation.ci95(), 4));
       r.put("peak_rss_mb", round(Memory.peakResidentMb(), 1));
@@ -152,6 +161,9 @@ final class BenchCommand extends Command {
     }
 
     private static double round(double v, int digits) {
+      if (!Double.isFinite(v)) {
+        return v;
+      }
       double f = Math.pow(10, digits);
       return Math.round(v * f) / f;
     }
