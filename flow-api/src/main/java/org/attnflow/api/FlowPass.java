@@ -83,10 +83,6 @@ public final class FlowPass {
     return latents.poll();
   }
 
-  /** Stores a latent for decoding; latents are popped in the reverse order of pushing. */
-  public void giveLatent(NDArray latent) {
-    latents.push(latent);
-  }
 
   /** The latents stored so far, most recent first. */
   public Deque<NDArray> latents() {
