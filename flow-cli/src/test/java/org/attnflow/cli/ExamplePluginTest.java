@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -48,7 +45,7 @@ class ExamplePluginTest {
   void buildThePluginJar() throws IOException, InterruptedException {
     plugins = Files.createDirectories(tmp.resolve("plugins"));
     runs = Files.createDirectories(tmp.resolve("runs"));
-    example = projectRoot().resolve(EXAMPLE);
+    example = Harness.repo(EXAMPLE);
     Path pom = example.resolve("pom.xml");
     assertTrue(Files.isRegularFile(pom), "missing " + pom);
     Path target = example.resolve("target");
@@ -81,7 +78,7 @@ class ExamplePluginTest {
 
   @Test
   void layersListsThePluginWithItsDocumentedKeys() {
-    Result r = cli("layers", "--plugins", plugins.toString());
+    Harness.Result r = Harness.run("layers", "--plugins", plugins.toString());
     assertEquals(0, r.status(), r::toString);
     List<String> lines = r.out().lines().collect(Collectors.toList());
     int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("  " + TYPE + " ")).findFirst()
@@ -95,7 +92,7 @@ class ExamplePluginTest {
   @Test
   void trainsTheExampleConfigurationWithThePlugin() throws IOException {
     Path run = runs.resolve("run");
-    Result r = cli("train", "-c", example.resolve("example.conf").toString(), "--plugins", plugins.toString(),
+    Harness.Result r = Harness.run("train", "-c", example.resolve("example.conf").toString(), "--plugins", plugins.toString(),
         "--steps", "3", "--out", run.toString(),
         // tiny and fast: one step per level, few images, a small evaluation
         "--set", "device = cpu",
@@ -116,36 +113,11 @@ class ExamplePluginTest {
 
   @Test
   void withoutThePluginTheTypeIsUnknown() {
-    Result r = cli("train", "-c", example.resolve("example.conf").toString(), "--steps", "1",
+    Harness.Result r = Harness.run("train", "-c", example.resolve("example.conf").toString(), "--steps", "1",
         "--out", runs.resolve("no-plugin").toString());
     assertEquals(Cli.FAILED, r.status(), r::toString);
     assertTrue(r.err().contains("example.conf:") && r.err().contains("model.step[2].type: unknown layer type \"" + TYPE + "\"")
         && r.err().contains("known layer types:") && r.err().contains("actnorm"), r::toString);
-  }
-
-  /** What one command line produced. */
-  private record Result(int status, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + status + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
-    }
-  }
-
-  private static Result cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      status = new Cli(o, e).run(args);
-    }
-    return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  /** The project root: tests run in flow-cli/, whose parent holds examples/. */
-  private static Path projectRoot() {
-    Path here = Path.of("").toAbsolutePath();
-    return Files.isDirectory(here.resolve("examples")) ? here : here.getParent();
   }
 
   private static String maven() {
