@@ -56,7 +56,7 @@ final class AttentionCommand extends Command {
         BatchStream test = data.test(index + 1, 0, index + 1)) {
       FlowModel model = session.load(checkpoint, manager);
       Batch batch = test.next();
-      NDArray all = manager.create(batch.values(), batch.shape().batched(batch.size()));
+      NDArray all = batch.toArray(manager);
       NDArray x = all.get(index + ":" + (index + 1));
       Png.grid(Images.quantise(x), folder.resolve(String.format(Locale.ROOT, "image%05d.png", index)));
       int[] written = {0};

@@ -42,7 +42,7 @@ final class ReconstructCommand extends Command {
         BatchStream test = session.get(DataPipeline.class).test(n, 0, n)) {
       FlowModel model = session.load(checkpoint, manager);
       Batch batch = test.next();
-      NDArray x = manager.create(batch.values(), batch.shape().batched(batch.size()));
+      NDArray x = batch.toArray(manager);
       NDArray back = model.reconstruct(x);
       double error = back.sub(x).abs().max().getFloat();
       out.printf("reconstructed %d test images: max |x − f⁻¹(f(x))| = %.3g%n", batch.size(), error);

@@ -19,7 +19,7 @@ public final class Evaluator {
     try (BatchStream stream = data.test(batchSize, seed, limit)) {
       for (Batch b = stream.next(); b != null; b = stream.next()) {
         try (NDScope scope = new NDScope()) {
-          NDArray x = Batches.toArray(manager, b);
+          NDArray x = b.toArray(manager);
           for (float v : model.bitsPerDim(x).toFloatArray()) {
             sum += v;
             sumSquares += (double) v * v;

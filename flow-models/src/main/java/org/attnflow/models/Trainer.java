@@ -116,7 +116,7 @@ public final class Trainer {
         if (start == 0) {
           first = batches.next();
           try (NDScope scope = new NDScope()) {
-            model.initializeFromData(Batches.toArray(manager, first));
+            model.initializeFromData(first.toArray(manager));
           }
           if (t.evaluatesAt(0)) {
             evaluate(0, metrics);
@@ -126,7 +126,7 @@ public final class Trainer {
           long begin = System.nanoTime();
           double[] lossAndNorm;
           try (NDScope scope = new NDScope()) {
-            NDArray x = Batches.toArray(manager, first != null ? first : batches.next());
+            NDArray x = (first != null ? first : batches.next()).toArray(manager);
             first = null;
             lossAndNorm = step(x, step);
           }

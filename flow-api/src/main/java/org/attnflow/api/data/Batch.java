@@ -1,5 +1,7 @@
 package org.attnflow.api.data;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import org.attnflow.api.ImageShape;
 
 /**
@@ -9,4 +11,10 @@ import org.attnflow.api.ImageShape;
  * @param size the number of images (the last test batch may be smaller)
  * @param shape the per-image shape
  */
-public record Batch(float[] values, int size, ImageShape shape) {}
+public record Batch(float[] values, int size, ImageShape shape) {
+
+  /** The batch as an engine array of shape (size, C, H, W) in {@code manager}. */
+  public NDArray toArray(NDManager manager) {
+    return manager.create(values, shape.batched(size));
+  }
+}
