@@ -1,18 +1,23 @@
 package org.attnflow.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.math.FlowMath;
 
 /**
- * Adam or Adamax over a fixed list of parameters, with its moments in public, checkpointable
- * arrays. The moments live in the manager given at construction, outside any per-step scope.
+ * Adam or Adamax over a fixed list of parameters. The moments are kept as one flat vector each,
+ * and an update runs on the flat gradient ({@link #gradient()}) in a dozen engine operations
+ * whatever the number of parameters: per parameter there is only the gathering of its gradient
+ * and the subtraction of its slice of the update. The moments live in the manager given at
+ * construction, outside any per-step scope, and are saved per parameter ({@link #state()}).
  */
 public final class Optimizer {
   /** The update rule. */
@@ -24,61 +29,80 @@ public final class Optimizer {
   }
 
   private final Rule rule;
-  private final float beta1;
-  private final float beta2;
+  private final double beta1;
+  private final double beta2;
   private final float epsilon;
   private final List<Parameter> parameters;
-  private final List<NDArray> first = new ArrayList<>();
-  private final List<NDArray> second = new ArrayList<>();
+  private final long[] ends;
+  private final long size;
+  private final NDArray first;
+  private final NDArray second;
 
   /** Creates the optimiser with zero moments for {@code parameters}. */
   public Optimizer(Rule rule, double beta1, double beta2, double epsilon, List<Parameter> parameters, NDManager manager) {
     this.rule = rule;
-    this.beta1 = (float) beta1;
-    this.beta2 = (float) beta2;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
     this.epsilon = (float) epsilon;
     this.parameters = List.copyOf(parameters);
+    ends = new long[parameters.size()];
+    long total = 0;
+    for (int i = 0; i < parameters.size(); i++) {
+      total += parameters.get(i).getArray().size();
+      ends[i] = total;
+    }
+    size = total;
+    first = manager.zeros(new Shape(size));
+    second = manager.zeros(new Shape(size));
+  }
+
+  /** The gradients of all parameters as one flat vector, in parameter order. */
+  public NDArray gradient() {
+    NDList flat = new NDList(parameters.size());
     for (Parameter p : parameters) {
-      first.add(manager.zeros(p.getArray().getShape()));
-      second.add(manager.zeros(p.getArray().getShape()));
+      flat.add(p.getArray().getGradient().reshape(-1));
+    }
+    return NDArrays.concat(flat);
+  }
+
+  /** Sets every parameter's accumulated gradient to zero, ready for the next backward pass. */
+  public void zeroGradients() {
+    for (Parameter p : parameters) {
+      NDArray g = p.getArray().getGradient();
+      g.subi(g);
     }
   }
 
   /**
    * Applies update number {@code t} (1-based) with learning rate {@code lr} to the parameters,
-   * whose gradients are {@code gradients} multiplied by {@code gradientScale} (for clipping).
+   * given their flat gradient {@code gradient} (from {@link #gradient()}) multiplied by
+   * {@code gradientScale} (for clipping).
    */
-  public void step(List<NDArray> gradients, double lr, double gradientScale, long t) {
-    double stepSize = lr / (1 - Math.pow(beta1, t));
-    double correction2 = 1 - Math.pow(beta2, t);
+  public void step(NDArray gradient, double lr, double gradientScale, long t) {
+    first.muli(FlowMath.constant(first, beta1)).addi(FlowMath.scale(gradient, (1 - beta1) * gradientScale));
+    second.muli(FlowMath.constant(second, beta2));
+    NDArray denominator;
+    if (rule == Rule.ADAM) {
+      second.addi(FlowMath.scale(gradient.square(), (1 - beta2) * gradientScale * gradientScale));
+      denominator = FlowMath.scale(second, 1 / (1 - Math.pow(beta2, t))).sqrt().add(epsilon);
+    } else {
+      // v ← max(β₂·v, |s·g|), written as β₂·v + relu(|s·g| − β₂·v) to stay in place.
+      second.addi(Activation.relu(FlowMath.scale(gradient.abs(), gradientScale).sub(second)));
+      denominator = second.add(epsilon);
+    }
+    NDArray update = FlowMath.scale(first, lr / (1 - Math.pow(beta1, t))).div(denominator);
+    NDList slices = update.split(splitPoints());
     for (int i = 0; i < parameters.size(); i++) {
-      NDArray g = FlowMath.scale(gradients.get(i), gradientScale);
-      NDArray m = first.get(i);
-      NDArray v = second.get(i);
-      m.muli(FlowMath.constant(m, beta1)).addi(FlowMath.scale(g, 1 - beta1));
-      v.muli(FlowMath.constant(v, beta2));
-      NDArray denominator;
-      if (rule == Rule.ADAM) {
-        v.addi(FlowMath.scale(g.square(), 1 - beta2));
-        denominator = FlowMath.scale(v, 1 / correction2).sqrt().add(epsilon);
-      } else {
-        // v ← max(β₂·v, |g|), written as β₂·v + relu(|g| − β₂·v) to stay in place.
-        v.addi(Activation.relu(g.abs().sub(v)));
-        denominator = v.add(epsilon);
-      }
-      parameters.get(i).getArray().subi(FlowMath.scale(m, stepSize).div(denominator));
+      NDArray p = parameters.get(i).getArray();
+      p.subi(slices.get(i).reshape(p.getShape()));
     }
   }
 
-  /** The moments, named for saving: first moments then second moments. */
+  /** The moments, one array per parameter and named for saving: first moments then second moments. */
   public NDList state() {
-    NDList list = new NDList();
-    for (int i = 0; i < parameters.size(); i++) {
-      list.add(first.get(i));
-    }
-    for (int i = 0; i < parameters.size(); i++) {
-      list.add(second.get(i));
-    }
+    NDList list = new NDList(2 * parameters.size());
+    list.addAll(perParameter(first));
+    list.addAll(perParameter(second));
     return list;
   }
 
@@ -88,16 +112,34 @@ public final class Optimizer {
       throw new FlowException("checkpoint holds optimiser state for " + state.size() / 2
           + " parameters, the model has " + parameters.size());
     }
-    for (int i = 0; i < parameters.size(); i++) {
-      copy(state.get(i), first.get(i));
-      copy(state.get(parameters.size() + i), second.get(i));
-    }
+    first.set(flatValues(state.subNDList(0, parameters.size())));
+    second.set(flatValues(state.subNDList(parameters.size(), 2 * parameters.size())));
   }
 
-  private static void copy(NDArray from, NDArray to) {
-    if (!from.getShape().equals(to.getShape())) {
-      throw new FlowException("checkpoint optimiser state has shape " + from.getShape() + ", expected " + to.getShape());
+  private NDList perParameter(NDArray flat) {
+    NDList slices = flat.split(splitPoints());
+    NDList list = new NDList(parameters.size());
+    for (int i = 0; i < parameters.size(); i++) {
+      list.add(slices.get(i).reshape(parameters.get(i).getArray().getShape()));
     }
-    to.set(from.toFloatArray());
+    return list;
+  }
+
+  private float[] flatValues(NDList arrays) {
+    float[] values = new float[Math.toIntExact(size)];
+    for (int i = 0; i < arrays.size(); i++) {
+      Shape expected = parameters.get(i).getArray().getShape();
+      if (!arrays.get(i).getShape().equals(expected)) {
+        throw new FlowException("checkpoint optimiser state has shape " + arrays.get(i).getShape() + ", expected " + expected);
+      }
+      float[] part = arrays.get(i).toFloatArray();
+      System.arraycopy(part, 0, values, Math.toIntExact(ends[i] - part.length), part.length);
+    }
+    return values;
+  }
+
+  /** The indices where one parameter's slice of a flat vector ends and the next begins. */
+  private long[] splitPoints() {
+    return Arrays.copyOf(ends, Math.max(0, ends.length - 1));
   }
 }

@@ -2,8 +2,6 @@ package org.attnflow.models;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
@@ -89,7 +87,6 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final NDManager manager;
     private final TrainingListener listener;
-    private final List<Parameter> params;
     private final long started = System.nanoTime();
     private double best;
 
@@ -102,7 +99,6 @@ public final class Trainer {
       this.optimizer = optimizer;
       this.manager = manager;
       this.listener = listener;
-      this.params = trainable(model);
       this.best = best;
     }
 
@@ -160,23 +156,15 @@ public final class Trainer {
         loss = model.bitsPerDim(x).mean();
         gc.backward(loss);
       }
-      List<NDArray> grads = new ArrayList<>(params.size());
-      NDList squares = new NDList(params.size());
-      for (Parameter p : params) {
-        NDArray g = p.getArray().getGradient();
-        grads.add(g);
-        squares.add(g.square().sum());
-      }
+      NDArray gradient = optimizer.gradient();
       double lossValue = loss.getFloat();
-      double norm = Math.sqrt(NDArrays.stack(squares).sum().getFloat());
+      double norm = Math.sqrt(gradient.square().sum().getFloat());
       if (!Double.isFinite(lossValue) || !Double.isFinite(norm)) {
         throw new NumericalException(describeNonFinite(x, step, lossValue));
       }
       double scale = t.clipGradNorm() > 0 && norm > t.clipGradNorm() ? t.clipGradNorm() / norm : 1.0;
-      optimizer.step(grads, t.learningRateAt(step), scale, step + 1);
-      for (NDArray g : grads) {
-        g.subi(g);
-      }
+      optimizer.step(gradient, t.learningRateAt(step), scale, step + 1);
+      optimizer.zeroGradients();
       return new double[] {lossValue, norm};
     }
 
