@@ -33,6 +33,7 @@ LOG_2PI = math.log(2 * math.pi)
 HIDDEN_STD = 0.05  # N(0, 0.05²) for hidden convs, iMap's Ω and iTrans' Q and K
 SIGMOID_OFFSET = 2.0  # Glow's sigmoid(raw + 2) and iMap's δ
 DATA_DIR = "/usr/share/datasets/fashion-mnist"
+PROFILED_STEPS = (21, 25)  # --profile records these training steps (1-based, inclusive), as the Java side
 
 WORKLOADS = {
     # name: (attention, expected free parameters from BENCHMARKS.md)
@@ -503,7 +504,8 @@ def quantise(x):
 
 
 @torch.no_grad()
-def time_sampling(model, seed, batches=10, batch=64, temperature=0.7):
+@torch.no_grad()
+def time_sampling(model, seed, batches=10, batch=64, temperature=0.7, profile=None):
     model.eval()
     quantise(model.decode(n=batch, temperature=temperature, generator=torch.Generator().manual_seed(seed)))
     begin = time.perf_counter()
@@ -512,6 +514,11 @@ def time_sampling(model, seed, batches=10, batch=64, temperature=0.7):
         images = quantise(model.decode(n=batch, temperature=temperature, generator=g))
         assert images.shape[0] == batch
     elapsed = time.perf_counter() - begin
+    if profile:  # one more batch under the profiler, as the Java side does
+        with torch.autograd.profiler.profile(record_shapes=True) as prof:
+            model.decode(n=batch, temperature=temperature, generator=torch.Generator().manual_seed(seed))
+        root, ext = os.path.splitext(profile)
+        prof.export_chrome_trace(root + "-sampling" + (ext or ".json"))
     model.train()
     return batches * batch / elapsed
 
@@ -549,7 +556,11 @@ def train(args):
     rss_at_100 = rss_at_end = None
     sample_rate = None
     pending = first
+    profiler = None
     for step in range(args.steps):  # 0-based; reported steps are 1-based like the Java trainer
+        if args.profile and step + 1 == PROFILED_STEPS[0]:
+            profiler = torch.autograd.profiler.profile(record_shapes=True)
+            profiler.__enter__()
         batch_np = pending if pending is not None else batches.next()  # prepared outside the timer
         pending = None                                                  # (Java prefetches it)
         begin = time.perf_counter()
@@ -579,11 +590,15 @@ def train(args):
         if done % args.log_every == 0 or done == 1 or done == args.steps:
             print(f"step {done:5d}  bpd {loss_value:8.4f}  grad-norm {norm:9.3f}  lr {lr:.2e}  "
                   f"{rate:7.1f} img/s", file=sys.stderr, flush=True)
+        if profiler is not None and done == PROFILED_STEPS[1]:
+            profiler.__exit__(None, None, None)
+            profiler.export_chrome_trace(args.profile)
+            profiler = None
         if done == 100:
             rss_at_100 = resident_mb()
         if done == args.steps:
             rss_at_end = resident_mb()
-            sample_rate = time_sampling(model, args.seed)
+            sample_rate = time_sampling(model, args.seed, profile=args.profile)
 
     test_bpd = ci95 = None
     if args.eval:
@@ -741,6 +756,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2, help="intra-op (and inter-op) threads (default 2)")
     ap.add_argument("--selftest", action="store_true", help="round-trip, parameter and Jacobian checks")
     ap.add_argument("--log-every", type=int, default=25, help="progress line to stderr every N steps")
+    ap.add_argument("--profile", help="write the operator trace of steps 21-25 to this file (Chrome trace JSON), one sampling batch to FILE-sampling.json")
     ap.add_argument("--trajectory", help="write the per-step training bpd to this file (TSV)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--batch", type=int, default=64)

@@ -6,6 +6,7 @@ module org.attnflow.cli {
   requires com.google.guice;
   requires org.apache.commons.cli;
   requires java.desktop;
+  requires ai.djl.pytorch_engine;
 
   opens org.attnflow.cli to com.google.guice;
 }

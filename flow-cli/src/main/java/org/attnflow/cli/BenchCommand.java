@@ -34,10 +34,12 @@ final class BenchCommand extends Command {
   private static final int SAMPLE_BATCHES = 10;
   private static final int SAMPLE_BATCH = 64;
   private static final double SAMPLE_TEMPERATURE = 0.7;
+  private static final int PROFILED_FIRST = 21;
+  private static final int PROFILED_LAST = 25;
 
   BenchCommand() {
     super("bench",
-        "CONFIG --steps N [--eval] [--out RUN_DIR] [--set key=value]...",
+        "CONFIG --steps N [--eval] [--profile TRACE.json] [--out RUN_DIR] [--set key=value]...",
         "measure a benchmark workload: throughput, memory, parameters and (with --eval) test bits/dim");
   }
 
@@ -46,6 +48,9 @@ final class BenchCommand extends Command {
     return CommonOptions.withConfig(CommonOptions.base())
         .addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("training steps (at least 60)").build())
         .addOption(Option.builder().longOpt("eval").desc("evaluate test bits/dim on the full test set at the end").build())
+        .addOption(Option.builder().longOpt("profile").hasArg().argName("TRACE.json")
+            .desc("write the engine's operator trace of steps " + PROFILED_FIRST + "–" + PROFILED_LAST
+                + " (Chrome trace format), and of one sampling batch to TRACE-sampling.json").build())
         .addOption(Option.builder().longOpt("out").hasArg().argName("RUN_DIR").desc("run directory (default: a temporary one, deleted)").build());
   }
 
@@ -64,7 +69,9 @@ final class BenchCommand extends Command {
     RunConfig config = RunConfig.load(file, overrides);
     boolean temporary = !line.hasOption("out");
     RunDirectory dir = new RunDirectory(temporary ? Files.createTempDirectory("attnflow-bench") : Path.of(line.getOptionValue("out")));
-    Measurements m = new Measurements(config.config().getLong("train.seed"));
+    NativeProfile profile = line.hasOption("profile")
+        ? new NativeProfile(Path.of(line.getOptionValue("profile")), PROFILED_FIRST, PROFILED_LAST) : null;
+    Measurements m = new Measurements(config.config().getLong("train.seed"), profile);
     try {
       Evaluation e = new Session(config, CommonOptions.pluginDir(line)).get(Trainer.class).train(config, dir, false, m);
       String workload = file.getFileName().toString().replaceFirst("\\.conf$", "");
@@ -83,6 +90,7 @@ final class BenchCommand extends Command {
   /** Collects the figures as training goes. */
   private static final class Measurements implements TrainingListener {
     private final long seed;
+    private final NativeProfile profile;
     private final List<Double> throughput = new ArrayList<>();
     private FlowModel model;
     private long lastStep;
@@ -91,8 +99,9 @@ final class BenchCommand extends Command {
     private double sampleImagesPerSecond = Double.NaN;
     private String sampleError;
 
-    Measurements(long seed) {
+    Measurements(long seed, NativeProfile profile) {
       this.seed = seed;
+      this.profile = profile;
     }
 
     @Override
@@ -103,6 +112,9 @@ final class BenchCommand extends Command {
 
     @Override
     public void stepped(long step, double bpd, double imagesPerSecond) {
+      if (profile != null) {
+        profile.stepped(step);
+      }
       if (step >= 10 && step <= 60) {
         throughput.add(imagesPerSecond);
       }
@@ -130,7 +142,11 @@ final class BenchCommand extends Command {
             throw new FlowException("sampling returned " + images.count() + " images");
           }
         }
-        return SAMPLE_BATCHES * SAMPLE_BATCH / ((System.nanoTime() - begin) / 1e9);
+        double imagesPerSecond = SAMPLE_BATCHES * SAMPLE_BATCH / ((System.nanoTime() - begin) / 1e9);
+        if (profile != null) {
+          profile.sampling(() -> Sampler.sample(model, manager, SAMPLE_BATCH, SAMPLE_TEMPERATURE, seed));
+        }
+        return imagesPerSecond;
       }
     }
 
