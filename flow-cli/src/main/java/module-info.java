@@ -7,6 +7,7 @@ module org.attnflow.cli {
   requires org.apache.commons.cli;
   requires java.desktop;
   requires ai.djl.pytorch_engine;
+  requires com.sun.jna;
 
   opens org.attnflow.cli to com.google.guice;
 }

@@ -7,6 +7,7 @@ public final class Main {
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
     EngineEnvironment.offline();
+    NativeMemory.tune();
     System.exit(new Cli(System.out, System.err).run(args));
   }
 }
