@@ -2,7 +2,9 @@ package org.attnflow.api;
 
 import ai.djl.ndarray.NDArray;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * The state of one pass through a flow: the latents factored out by split layers (a stack, pushed
@@ -87,6 +89,15 @@ public final class FlowPass {
   /** The latents stored so far, most recent first. */
   public Deque<NDArray> latents() {
     return latents;
+  }
+
+  /** The arrays this pass holds: the stored latents and the summed prior log-likelihood. */
+  List<NDArray> arrays() {
+    List<NDArray> held = new ArrayList<>(latents);
+    if (priorLogProb != null) {
+      held.add(priorLogProb);
+    }
+    return held;
   }
 
   /** The summed prior log-likelihood of the factored-out latents, or null when there is none. */
