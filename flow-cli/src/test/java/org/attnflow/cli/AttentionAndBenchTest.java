@@ -66,4 +66,18 @@ class AttentionAndBenchTest {
     String error = Harness.assertOneLineError(Harness.run("bench", Harness.writeTinyConfig(tmp, data).toString(), "--steps", "10"), 2);
     assertTrue(error.contains("at least 60"), error);
   }
+
+  @Test
+  void benchProfileWritesTheOperatorTracesOfTheStepsAndOfSampling(@TempDir Path tmp) throws IOException {
+    Harness.TinyData data = Harness.tinyData(tmp.resolve("data"));
+    Path trace = tmp.resolve("trace.json");
+    Harness.assertOk(Harness.run("bench", Harness.writeTinyConfig(tmp, data).toString(), "--steps", "60",
+        "--profile", trace.toString()));
+    String steps = Files.readString(trace);
+    String sampling = Files.readString(tmp.resolve("trace-sampling.json"));
+    // the training window holds the backward pass, the sampling batch only forward operators
+    assertTrue(steps.contains("\"aten::convolution_backward\""), "backward convolutions in the steps' trace");
+    assertTrue(sampling.contains("\"aten::convolution\""), "convolutions in the sampling trace");
+    assertTrue(!sampling.contains("convolution_backward"), "no backward pass while sampling");
+  }
 }
