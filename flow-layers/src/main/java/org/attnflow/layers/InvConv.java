@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Init;
 import org.attnflow.api.math.DenseLu;
+import org.attnflow.api.math.FlowMath;
 
 /**
  * Glow's invertible 1×1 convolution in plain form: W is a free C×C matrix initialised to a random
@@ -47,7 +48,7 @@ public final class InvConv extends ChannelMatrixLayer {
     for (int i = 0; i < g.length; i++) {
       g[i] = (float) invT[i];
     }
-    NDArray gradient = matrix.getManager().create(g, new Shape(c, c));
+    NDArray gradient = FlowMath.array(matrix.getManager(), g, new Shape(c, c));
     return matrix.sub(matrix.stopGradient()).mul(gradient).sum().add((float) lu.logAbsDet());
   }
 }

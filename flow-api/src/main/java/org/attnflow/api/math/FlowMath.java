@@ -1,6 +1,7 @@
 package org.attnflow.api.math;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
@@ -24,6 +25,19 @@ public final class FlowMath {
    */
   public static NDArray constant(NDArray like, double value) {
     return like.getManager().full(new Shape(), (float) value, like.getDataType()).toDevice(like.getDevice(), false);
+  }
+
+  /**
+   * An array of {@code values} in memory the engine owns. DJL's {@code NDManager.create(float[])}
+   * wraps a Java buffer that lives only as long as the Java array object: once that is closed
+   * (a layer's scope closes when it returns, see {@code FlowLayer}), a garbage collection frees
+   * the memory that autograd may still read in the backward pass. Use this for any array made
+   * from Java values inside a transform.
+   */
+  public static NDArray array(NDManager manager, float[] values, Shape shape) {
+    try (NDArray javaOwned = manager.create(values, shape)) {
+      return javaOwned.duplicate();
+    }
   }
 
   /** {@code x · c}, safe under autograd (see {@link #constant}). */
