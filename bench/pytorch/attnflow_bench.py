@@ -504,7 +504,6 @@ def quantise(x):
 
 
 @torch.no_grad()
-@torch.no_grad()
 def time_sampling(model, seed, batches=10, batch=64, temperature=0.7, profile=None):
     model.eval()
     quantise(model.decode(n=batch, temperature=temperature, generator=torch.Generator().manual_seed(seed)))
