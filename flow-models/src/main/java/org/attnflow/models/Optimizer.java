@@ -33,8 +33,10 @@ public final class Optimizer {
   private final double beta2;
   private final float epsilon;
   private final List<Parameter> parameters;
-  private final long[] ends;
-  private final long size;
+  /** Where each parameter's slice of a flat vector starts, plus the total length at the end. */
+  private final long[] offsets;
+  /** The offsets where one parameter's slice ends and the next begins (for {@code split}). */
+  private final long[] splitPoints;
   private final NDArray first;
   private final NDArray second;
 
@@ -45,15 +47,13 @@ public final class Optimizer {
     this.beta2 = beta2;
     this.epsilon = (float) epsilon;
     this.parameters = List.copyOf(parameters);
-    ends = new long[parameters.size()];
-    long total = 0;
+    offsets = new long[parameters.size() + 1];
     for (int i = 0; i < parameters.size(); i++) {
-      total += parameters.get(i).getArray().size();
-      ends[i] = total;
+      offsets[i + 1] = offsets[i] + parameters.get(i).getArray().size();
     }
-    size = total;
-    first = manager.zeros(new Shape(size));
-    second = manager.zeros(new Shape(size));
+    splitPoints = Arrays.copyOfRange(offsets, 1, Math.max(1, parameters.size()));
+    first = manager.zeros(new Shape(offsets[parameters.size()]));
+    second = manager.zeros(new Shape(offsets[parameters.size()]));
   }
 
   /** The gradients of all parameters as one flat vector, in parameter order. */
@@ -91,7 +91,7 @@ public final class Optimizer {
       denominator = second.add(epsilon);
     }
     NDArray update = FlowMath.scale(first, lr / (1 - Math.pow(beta1, t))).div(denominator);
-    NDList slices = update.split(splitPoints());
+    NDList slices = update.split(splitPoints);
     for (int i = 0; i < parameters.size(); i++) {
       NDArray p = parameters.get(i).getArray();
       p.subi(slices.get(i).reshape(p.getShape()));
@@ -117,7 +117,7 @@ public final class Optimizer {
   }
 
   private NDList perParameter(NDArray flat) {
-    NDList slices = flat.split(splitPoints());
+    NDList slices = flat.split(splitPoints);
     NDList list = new NDList(parameters.size());
     for (int i = 0; i < parameters.size(); i++) {
       list.add(slices.get(i).reshape(parameters.get(i).getArray().getShape()));
@@ -126,20 +126,15 @@ public final class Optimizer {
   }
 
   private float[] flatValues(NDList arrays) {
-    float[] values = new float[Math.toIntExact(size)];
+    float[] values = new float[Math.toIntExact(offsets[parameters.size()])];
     for (int i = 0; i < arrays.size(); i++) {
       Shape expected = parameters.get(i).getArray().getShape();
       if (!arrays.get(i).getShape().equals(expected)) {
         throw new FlowException("checkpoint optimiser state has shape " + arrays.get(i).getShape() + ", expected " + expected);
       }
       float[] part = arrays.get(i).toFloatArray();
-      System.arraycopy(part, 0, values, Math.toIntExact(ends[i] - part.length), part.length);
+      System.arraycopy(part, 0, values, Math.toIntExact(offsets[i]), part.length);
     }
     return values;
-  }
-
-  /** The indices where one parameter's slice of a flat vector ends and the next begins. */
-  private long[] splitPoints() {
-    return Arrays.copyOf(ends, Math.max(0, ends.length - 1));
   }
 }
