@@ -85,7 +85,6 @@ public final class FlowPass {
     return latents.poll();
   }
 
-
   /** The latents stored so far, most recent first. */
   public Deque<NDArray> latents() {
     return latents;

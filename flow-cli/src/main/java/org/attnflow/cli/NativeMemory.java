@@ -9,7 +9,7 @@ import java.util.Locale;
  * <p>The Java main thread is not the process's first thread, so glibc serves it from a secondary
  * arena whose memory it hands back to the kernel eagerly: a freed multi-megabyte activation is
  * returned and the next one is faulted in afresh, page by page. On glow32 that is 4.2 million
- * page faults in 70 training steps against 0.17 million with the settings below (a PyTorch eager
+ * page faults in 70 training steps against 0.18 million with the settings below (a PyTorch eager
  * process, whose main thread uses the main arena, has 0.19 million), and training is ~20% faster.
  * The settings: blocks up to 32 MB come from the heap instead of their own mappings, the heap is
  * trimmed only beyond 1 GB of free space at its top, and grows 256 MB at a time. Environment

@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
-import org.attnflow.api.UnaryBlock;
 import org.attnflow.api.Init;
+import org.attnflow.api.ShapeException;
+import org.attnflow.api.UnaryBlock;
 import org.attnflow.api.math.FlowMath;
 
 /**
@@ -21,7 +22,7 @@ public final class Conv extends UnaryBlock {
 
   private Conv(int in, int out, int kernel, Initializer weightInit, boolean outputScale) {
     if (kernel < 1 || kernel % 2 == 0) {
-      throw new org.attnflow.api.ShapeException("a convolution keeps the spatial size only with an odd kernel, found " + kernel);
+      throw new ShapeException("a convolution keeps the spatial size only with an odd kernel, found " + kernel);
     }
     this.in = in;
     this.out = out;
