@@ -290,13 +290,7 @@ class EndToEndTest {
     Path crafted = tmp.resolve(name);
     try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
       FlowModel model = load(a, manager);
-      List<Parameter> trainable = new ArrayList<>();
-      for (Pair<String, Parameter> p : model.getParameters()) {
-        if (p.getValue().requiresGradient()) {
-          trainable.add(p.getValue());
-        }
-      }
-      Optimizer optimizer = new Optimizer(Optimizer.Rule.ADAM, 0.9, 0.999, 1e-8, trainable, manager);
+      Optimizer optimizer = new Optimizer(Optimizer.Rule.ADAM, 0.9, 0.999, 1e-8, model.trainableParameters(), manager);
       new Checkpoint(header.step(), header.bestBpd(), changed).write(crafted, model, optimizer);
     }
     return crafted;

@@ -4,8 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
 import java.util.List;
 import org.attnflow.api.FlowBlock;
 import org.attnflow.api.FlowLayer;
@@ -53,6 +56,17 @@ public final class FlowModel extends FlowBlock {
   /** The number of scalars per sample, D. */
   public long dimensions() {
     return inputShape.size();
+  }
+
+  /** The parameters the optimiser updates: those that require a gradient (not fixed state). */
+  public List<Parameter> trainableParameters() {
+    List<Parameter> out = new ArrayList<>();
+    for (Pair<String, Parameter> p : getParameters()) {
+      if (p.getValue().requiresGradient()) {
+        out.add(p.getValue());
+      }
+    }
+    return out;
   }
 
   /** The layers in data → latent order. */

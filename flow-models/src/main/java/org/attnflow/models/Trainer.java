@@ -8,7 +8,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,7 @@ public final class Trainer {
     try (NDManager manager = NDManager.newBaseManager(Devices.resolve(org.attnflow.api.config.Settings.root(config.config())));
         StopSignal stop = StopSignal.install()) {
       FlowModel model = factory.create(config.block("model"), manager);
-      List<Parameter> params = trainable(model);
+      List<Parameter> params = model.trainableParameters();
       Optimizer optimizer = new Optimizer(t.rule(), t.beta1(), t.beta2(), t.epsilon(), params, manager);
       long start = 0;
       double best = Double.NaN;
@@ -66,16 +65,6 @@ public final class Trainer {
       Run run = new Run(config, dir, t, model, optimizer, manager, listener, best);
       return run.loop(start, stop);
     }
-  }
-
-  private static List<Parameter> trainable(FlowModel model) {
-    List<Parameter> out = new ArrayList<>();
-    for (Pair<String, Parameter> p : model.getParameters()) {
-      if (p.getValue().requiresGradient()) {
-        out.add(p.getValue());
-      }
-    }
-    return out;
   }
 
   /** One training run's mutable state. */
