@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.attnflow.api.FlowBlock;
 import org.attnflow.api.Init;
+import org.attnflow.api.math.FlowMath;
 
 /**
  * One convolutional LSTM layer. The gates come from one k×k convolution (dilation d, "same"
@@ -89,7 +90,8 @@ final class ConvLstmCell extends FlowBlock {
   /** The gate convolution of {@code x} (N, Cin, H, W) with a part of the weight and an optional bias. */
   NDArray conv(NDArray x, NDArray w, NDArray b) {
     long pad = (long) dilation * (kernel / 2);
-    return Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation)).singletonOrThrow();
+    return Conv2d.conv2d(FlowMath.channelsLast(x), w, b, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation))
+        .singletonOrThrow();
   }
 
   /**
