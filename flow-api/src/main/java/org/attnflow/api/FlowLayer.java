@@ -40,7 +40,7 @@ public abstract class FlowLayer extends FlowBlock {
         initializeFromData(x);
       }
       FlowOutput out = scoped(() -> transform(x, pass), pass);
-      return checked(out, outputShape(), x.getShape().get(0), "forward");
+      return checked(out, pass, outputShape(), x.getShape().get(0), "forward");
     } catch (FlowException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -53,7 +53,7 @@ public abstract class FlowLayer extends FlowBlock {
     checkShape(y, outputShape(), "inverse input");
     try {
       FlowOutput out = scoped(() -> invert(y, pass), pass);
-      return checked(out, inputShape, y.getShape().get(0), "inverse");
+      return checked(out, pass, inputShape, y.getShape().get(0), "inverse");
     } catch (FlowException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -72,11 +72,10 @@ public abstract class FlowLayer extends FlowBlock {
     FlowOutput out;
     try (NDScope scope = new NDScope()) {
       out = transform.get();
-      NDScope.unregister(out.value(), out.logDet());
+      out.arrays().forEach(NDScope::unregister);
       pass.arrays().forEach(NDScope::unregister);
     }
-    NDScope.register(out.value());
-    NDScope.register(out.logDet());
+    out.arrays().forEach(NDScope::register);
     pass.arrays().forEach(NDScope::register);
     return out;
   }
@@ -144,8 +143,14 @@ public abstract class FlowLayer extends FlowBlock {
     }
   }
 
-  private FlowOutput checked(FlowOutput out, ImageShape expected, long batch, String direction) {
+  private FlowOutput checked(FlowOutput out, FlowPass pass, ImageShape expected, long batch, String direction) {
     checkShape(out.value(), expected, direction + " output");
+    if (out.logDet() == null) {
+      if (pass.needsLogDet()) {
+        throw new ShapeException(path() + ": " + direction + " returned no log-det, but this pass needs it");
+      }
+      return out;
+    }
     Shape logDetShape = out.logDet().getShape();
     if (logDetShape.dimension() != 1 || logDetShape.get(0) != batch) {
       throw new ShapeException(path() + ": " + direction + " log-det must have shape (" + batch + "), found " + logDetShape);

@@ -18,35 +18,40 @@ public final class FlowPass {
   private final double temperature;
   private final Noise noise;
   private final boolean initializing;
+  private final boolean logDets;
   private NDArray priorLogProb;
 
-  private FlowPass(double temperature, Noise noise, boolean initializing) {
+  private FlowPass(double temperature, Noise noise, boolean initializing, boolean logDets) {
     this.temperature = temperature;
     this.noise = noise;
     this.initializing = initializing;
+    this.logDets = logDets;
   }
 
   /** A pass that encodes data (or decodes given latents) with no sampling. */
   public static FlowPass encoding() {
-    return new FlowPass(1.0, null, false);
+    return new FlowPass(1.0, null, false, true);
   }
 
   /** The pass that runs the data-dependent initialisation on the first batch. */
   public static FlowPass initializing() {
-    return new FlowPass(1.0, null, true);
+    return new FlowPass(1.0, null, true, true);
   }
 
-  /** A pass that samples missing latents at {@code temperature} from {@code noise}. */
+  /**
+   * A pass that samples missing latents at {@code temperature} from {@code noise}. Nobody reads
+   * its log-dets, so layers may skip them (see {@link #needsLogDet()}).
+   */
   public static FlowPass sampling(double temperature, Noise noise) {
     if (!(temperature >= 0)) {
       throw new IllegalArgumentException("temperature must be ≥ 0, found " + temperature);
     }
-    return new FlowPass(temperature, noise, false);
+    return new FlowPass(temperature, noise, false, false);
   }
 
   /** A pass that inverts this (encoding) pass: it gives back the latents this pass factored out. */
   public FlowPass inverse() {
-    FlowPass pass = new FlowPass(1.0, null, false);
+    FlowPass pass = new FlowPass(1.0, null, false, true);
     pass.latents.addAll(latents);
     return pass;
   }
@@ -54,6 +59,15 @@ public final class FlowPass {
   /** True when layers must initialise themselves from the data they see. */
   public boolean isInitializing() {
     return initializing;
+  }
+
+  /**
+   * False for a sampling pass, whose log-dets nobody reads: a layer may then return {@link
+   * FlowOutput#valueOnly} and skip computing its log-det (in glow32 a third of the sampling
+   * pass's engine calls). A layer that computes it anyway is correct too.
+   */
+  public boolean needsLogDet() {
+    return logDets;
   }
 
   /** The sampling temperature (standard deviation multiplier). */

@@ -41,7 +41,7 @@ public final class IMap extends MaskedAttentionLayer {
   protected FlowOutput invert(NDArray y, FlowPass pass) {
     NDArray masked = y.mul(mask()).mul(maskedLogScale().neg().exp());
     NDArray logScale = logScale(masked);
-    return new FlowOutput(y.mul(logScale.neg().exp()), FlowMath.perSample(logScale).neg());
+    return FlowOutput.of(y.mul(logScale.neg().exp()), pass, () -> FlowMath.perSample(logScale).neg());
   }
 
   @Override

@@ -85,7 +85,7 @@ public final class ITrans extends MaskedAttentionLayer {
     NDArray kept = y.mul(mask());
     NDArray w = weights(attentionOfMasked(kept));
     NDArray values = BatchedLu.solve(w, patches.tokens(y.sub(kept)));
-    return new FlowOutput(kept.add(patches.image(values)), logDet(w).neg());
+    return FlowOutput.of(kept.add(patches.image(values)), pass, () -> logDet(w).neg());
   }
 
   @Override

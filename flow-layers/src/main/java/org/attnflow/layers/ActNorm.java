@@ -53,7 +53,7 @@ public final class ActNorm extends FlowLayer {
   @Override
   protected FlowOutput invert(NDArray y, FlowPass pass) {
     NDArray logs = logScale.getArray();
-    return new FlowOutput(y.mul(logs.neg().exp()).sub(bias.getArray()), logDet(logs, y.getShape().get(0)).neg());
+    return FlowOutput.of(y.mul(logs.neg().exp()).sub(bias.getArray()), pass, () -> logDet(logs, y.getShape().get(0)).neg());
   }
 
   private NDArray logDet(NDArray logs, long batch) {

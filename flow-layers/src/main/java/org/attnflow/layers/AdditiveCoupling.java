@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.attnflow.api.FlowOutput;
+import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
 
 /** Additive (volume-preserving) coupling: y₂ = x₂ + NN(x₁), log|det J| = 0. */
@@ -20,7 +21,7 @@ public final class AdditiveCoupling extends CouplingLayer {
   }
 
   @Override
-  FlowOutput coupleInverse(NDArray y2, NDArray h) {
-    return new FlowOutput(y2.sub(h), zeroLogDet(y2));
+  FlowOutput coupleInverse(NDArray y2, NDArray h, FlowPass pass) {
+    return FlowOutput.of(y2.sub(h), pass, () -> zeroLogDet(y2));
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import java.util.Random;
 import org.attnflow.api.FlowOutput;
+import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.math.FlowMath;
 
@@ -27,9 +28,9 @@ public final class AffineCoupling extends CouplingLayer {
   }
 
   @Override
-  FlowOutput coupleInverse(NDArray y2, NDArray h) {
+  FlowOutput coupleInverse(NDArray y2, NDArray h, FlowPass pass) {
     NDArray raw = FlowMath.alternateChannels(h, 1).add(SCALE_OFFSET);
     NDArray x2 = y2.div(Activation.sigmoid(raw)).sub(FlowMath.alternateChannels(h, 0));
-    return new FlowOutput(x2, FlowMath.perSample(FlowMath.logSigmoid(raw)).neg());
+    return FlowOutput.of(x2, pass, () -> FlowMath.perSample(FlowMath.logSigmoid(raw)).neg());
   }
 }

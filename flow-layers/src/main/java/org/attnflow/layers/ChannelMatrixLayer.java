@@ -34,7 +34,7 @@ abstract class ChannelMatrixLayer extends FlowLayer {
   @Override
   protected FlowOutput invert(NDArray y, FlowPass pass) {
     NDArray w = matrix();
-    return new FlowOutput(apply(y, w.inverse()), logDet(w, y.getShape().get(0)).neg());
+    return FlowOutput.of(apply(y, w.inverse()), pass, () -> logDet(w, y.getShape().get(0)).neg());
   }
 
   private NDArray logDet(NDArray w, long batch) {

@@ -37,7 +37,7 @@ public final class ChannelPermutation extends FlowLayer {
 
   @Override
   protected FlowOutput invert(NDArray y, FlowPass pass) {
-    return new FlowOutput(permute(y, inverseIndex.getArray()), zeroLogDet(y));
+    return FlowOutput.of(permute(y, inverseIndex.getArray()), pass, () -> zeroLogDet(y));
   }
 
   private NDArray permute(NDArray x, NDArray order) {

@@ -33,8 +33,8 @@ abstract class CouplingLayer extends FlowLayer {
   /** The forward transform of x₂ given the network output h. */
   abstract FlowOutput coupleForward(NDArray x2, NDArray h);
 
-  /** The inverse transform of y₂ given the network output h. */
-  abstract FlowOutput coupleInverse(NDArray y2, NDArray h);
+  /** The inverse transform of y₂ given the network output h; the log-det only when {@code pass} needs it. */
+  abstract FlowOutput coupleInverse(NDArray y2, NDArray h, FlowPass pass);
 
   @Override
   protected FlowOutput transform(NDArray x, FlowPass pass) {
@@ -46,7 +46,7 @@ abstract class CouplingLayer extends FlowLayer {
   @Override
   protected FlowOutput invert(NDArray y, FlowPass pass) {
     NDArray y1 = FlowMath.channels(y, 0, kept);
-    FlowOutput out = coupleInverse(FlowMath.channels(y, kept, inputShape().channels()), network.apply(y1));
+    FlowOutput out = coupleInverse(FlowMath.channels(y, kept, inputShape().channels()), network.apply(y1), pass);
     return new FlowOutput(NDArrays.concat(new NDList(y1, out.value()), 1), out.logDet());
   }
 }

@@ -61,6 +61,6 @@ public final class Split extends FlowLayer {
     if (z2 == null) {
       z2 = prior.sample(z1.getManager(), z1, z1.getShape().get(0), pass);
     }
-    return new FlowOutput(NDArrays.concat(new NDList(z1, z2), 1), zeroLogDet(z1));
+    return FlowOutput.of(NDArrays.concat(new NDList(z1, z2), 1), pass, () -> zeroLogDet(z1));
   }
 }

@@ -45,6 +45,6 @@ public final class Squeeze extends FlowLayer {
     NDArray x = y.reshape(b, s.channels(), 2, 2, s.height() / 2, s.width() / 2)
         .transpose(0, 1, 4, 2, 5, 3)
         .reshape(s.batched(b));
-    return new FlowOutput(x, zeroLogDet(y));
+    return FlowOutput.of(x, pass, () -> zeroLogDet(y));
   }
 }

@@ -89,6 +89,7 @@ public final class LayerContract {
       verifyFinite(layer, x);
       verifyRoundTrip(layer, x);
       verifyInverseLogDet(layer, x);
+      verifySamplingInverse(layer, x);
       verifyLogDetAgainstJacobian(layer, x);
       verifySaveLoad(layer, x, manager);
       verifyGradientsSurviveGarbageCollection(layer, x);
@@ -150,6 +151,21 @@ public final class LayerContract {
     double err = back.value().sub(x).abs().max().getFloat();
     assertTrue(err <= roundTripTolerance, layer.path() + ": round-trip error " + err + " > " + roundTripTolerance);
     return err;
+  }
+
+  /**
+   * Asserts that a sampling pass, which need not compute log-dets, inverts to the same values as
+   * an encoding pass; layers that factor out latents (and so sample them afresh) are exempt.
+   */
+  public void verifySamplingInverse(FlowLayer layer, NDArray x) {
+    FlowPass encode = FlowPass.encoding();
+    FlowOutput f = layer.forward(x, encode);
+    if (!encode.latents().isEmpty()) {
+      return;
+    }
+    float[] exact = layer.inverse(f.value(), encode.inverse()).value().toFloatArray();
+    float[] sampled = layer.inverse(f.value(), FlowPass.sampling(1.0, new Noise(seed + 3))).value().toFloatArray();
+    assertArrayEquals(exact, sampled, 0f, layer.path() + ": a sampling pass inverts to other values than an encoding pass");
   }
 
   /** Asserts that the inverse's log-det is the negated forward log-det at the matching point. */
