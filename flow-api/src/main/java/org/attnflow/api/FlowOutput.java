@@ -17,13 +17,13 @@ public record FlowOutput(NDArray value, NDArray logDet) {
     return new FlowOutput(value, null);
   }
 
-  /** The arrays this output holds: the value and, when present, the log-det. */
-  List<NDArray> arrays() {
-    return logDet == null ? List.of(value) : List.of(value, logDet);
-  }
-
   /** {@code value} with the log-det from {@code logDet}, computed only when {@code pass} needs it. */
   public static FlowOutput of(NDArray value, FlowPass pass, Supplier<NDArray> logDet) {
     return new FlowOutput(value, pass.needsLogDet() ? logDet.get() : null);
+  }
+
+  /** The arrays this output holds: the value and, when present, the log-det. */
+  List<NDArray> arrays() {
+    return logDet == null ? List.of(value) : List.of(value, logDet);
   }
 }
