@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.attnflow.api.FlowBlock;
@@ -89,9 +88,7 @@ final class ConvLstmCell extends FlowBlock {
 
   /** The gate convolution of {@code x} (N, Cin, H, W) with a part of the weight and an optional bias. */
   NDArray conv(NDArray x, NDArray w, NDArray b) {
-    long pad = (long) dilation * (kernel / 2);
-    return Conv2d.conv2d(FlowMath.channelsLast(x), w, b, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation))
-        .singletonOrThrow();
+    return FlowMath.conv(x, w, b, dilation);
   }
 
   /**

@@ -63,9 +63,14 @@ public final class FlowMath {
    * @param bias (Cout), or null
    */
   public static NDArray conv(NDArray x, NDArray weight, NDArray bias) {
-    long k = weight.getShape().get(2);
-    long pad = k / 2;
-    return Conv2d.conv2d(channelsLast(x), weight, bias, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1)).singletonOrThrow();
+    return conv(x, weight, bias, 1);
+  }
+
+  /** {@link #conv(NDArray, NDArray, NDArray)} with the kernel dilated by {@code dilation}. */
+  public static NDArray conv(NDArray x, NDArray weight, NDArray bias, int dilation) {
+    long pad = dilation * (weight.getShape().get(2) / 2);
+    return Conv2d.conv2d(channelsLast(x), weight, bias, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation))
+        .singletonOrThrow();
   }
 
   /**
