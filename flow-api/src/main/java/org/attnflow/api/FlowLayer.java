@@ -95,6 +95,11 @@ public abstract class FlowLayer extends FlowBlock {
     return x.getManager().zeros(new Shape(x.getShape().get(0)));
   }
 
+  /** The output of a volume-preserving step: {@code value} with a zero log-det when {@code pass} needs one. */
+  protected static FlowOutput volumePreserving(NDArray value, FlowPass pass) {
+    return FlowOutput.of(value, pass, () -> zeroLogDet(value));
+  }
+
   /** Initialises parameters from the first batch; the default does nothing. */
   protected void initializeFromData(NDArray x) {}
 

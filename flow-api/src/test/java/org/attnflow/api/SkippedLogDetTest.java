@@ -1,6 +1,7 @@
 package org.attnflow.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,7 +61,7 @@ class SkippedLogDetTest {
     assertTrue(FlowPass.encoding().needsLogDet());
     assertTrue(FlowPass.initializing().needsLogDet());
     assertTrue(FlowPass.encoding().inverse().needsLogDet());
-    assertTrue(!FlowPass.sampling(0.7, new Noise(0)).needsLogDet());
+    assertFalse(FlowPass.sampling(0.7, new Noise(0)).needsLogDet());
   }
 
   @Test

@@ -22,6 +22,6 @@ public final class AdditiveCoupling extends CouplingLayer {
 
   @Override
   FlowOutput coupleInverse(NDArray y2, NDArray h, FlowPass pass) {
-    return FlowOutput.of(y2.sub(h), pass, () -> zeroLogDet(y2));
+    return volumePreserving(y2.sub(h), pass);
   }
 }

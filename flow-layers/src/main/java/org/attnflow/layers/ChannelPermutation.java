@@ -32,12 +32,12 @@ public final class ChannelPermutation extends FlowLayer {
 
   @Override
   protected FlowOutput transform(NDArray x, FlowPass pass) {
-    return new FlowOutput(permute(x, forwardIndex.getArray()), zeroLogDet(x));
+    return volumePreserving(permute(x, forwardIndex.getArray()), pass);
   }
 
   @Override
   protected FlowOutput invert(NDArray y, FlowPass pass) {
-    return FlowOutput.of(permute(y, inverseIndex.getArray()), pass, () -> zeroLogDet(y));
+    return volumePreserving(permute(y, inverseIndex.getArray()), pass);
   }
 
   private NDArray permute(NDArray x, NDArray order) {

@@ -52,7 +52,7 @@ public final class Split extends FlowLayer {
     NDArray z1 = FlowMath.channels(x, 0, kept);
     NDArray z2 = FlowMath.channels(x, kept, inputShape().channels());
     pass.pushLatent(z2, prior.logProb(z2, z1));
-    return new FlowOutput(z1, zeroLogDet(x));
+    return volumePreserving(z1, pass);
   }
 
   @Override
@@ -61,6 +61,6 @@ public final class Split extends FlowLayer {
     if (z2 == null) {
       z2 = prior.sample(z1.getManager(), z1, z1.getShape().get(0), pass);
     }
-    return FlowOutput.of(NDArrays.concat(new NDList(z1, z2), 1), pass, () -> zeroLogDet(z1));
+    return volumePreserving(NDArrays.concat(new NDList(z1, z2), 1), pass);
   }
 }

@@ -35,7 +35,7 @@ public final class Squeeze extends FlowLayer {
     NDArray y = x.reshape(b, s.channels(), s.height() / 2, 2, s.width() / 2, 2)
         .transpose(0, 1, 3, 5, 2, 4)
         .reshape(outputShape().batched(b));
-    return new FlowOutput(y, zeroLogDet(x));
+    return volumePreserving(y, pass);
   }
 
   @Override
@@ -45,6 +45,6 @@ public final class Squeeze extends FlowLayer {
     NDArray x = y.reshape(b, s.channels(), 2, 2, s.height() / 2, s.width() / 2)
         .transpose(0, 1, 4, 2, 5, 3)
         .reshape(s.batched(b));
-    return FlowOutput.of(x, pass, () -> zeroLogDet(y));
+    return volumePreserving(x, pass);
   }
 }
