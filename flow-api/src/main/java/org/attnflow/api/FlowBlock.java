@@ -1,5 +1,6 @@
 package org.attnflow.api;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -8,6 +9,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
+import java.io.DataInputStream;
+import java.io.IOException;
 
 /**
  * The common base of the framework's blocks (layers, priors, models): a DJL block with a
@@ -72,6 +75,22 @@ public abstract class FlowBlock extends AbstractBlock {
   /** Adds a child block under a name; its parameters are saved and counted with this block's. */
   protected final <B extends FlowBlock> B child(String name, B block) {
     return addChildBlock(name, block);
+  }
+
+  /**
+   * Loads the parameter values as DJL does, then marks the trainable ones for gradients again:
+   * DJL's loading replaces each array with one that does not require a gradient, which leaves a
+   * restored model untrainable and, because PyTorch picks another matrix-product path for such
+   * arrays, rounding differently from the model that was saved.
+   */
+  @Override
+  public void loadParameters(NDManager manager, DataInputStream in) throws IOException, MalformedModelException {
+    super.loadParameters(manager, in);
+    for (Parameter p : getDirectParameters().values()) {
+      if (p.requiresGradient()) {
+        p.getArray().setRequiresGradient(true);
+      }
+    }
   }
 
   /** Children know their own shapes, so they are initialised with the shapes they were built for. */

@@ -98,9 +98,6 @@ public record Checkpoint(long step, double bestBpd, String config) {
           throw new FlowException(misfit + "parameter " + p.getKey() + " has shape " + found
               + " in the file, the model needs " + expected.get(p.getKey()));
         }
-        if (p.getValue().requiresGradient()) {
-          p.getValue().getArray().setRequiresGradient(true);
-        }
       }
       byte[] state = readBytes(in, file);
       if (optimizer != null) {

@@ -211,6 +211,10 @@ public final class LayerContract {
     } catch (MalformedModelException e) {
       throw new AssertionError(layer.path() + ": saved parameters cannot be loaded: " + e.getMessage(), e);
     }
+    for (Pair<String, Parameter> p : copy.getParameters()) {
+      assertEquals(p.getValue().requiresGradient(), p.getValue().getArray().hasGradient(),
+          layer.path() + ": after loading, " + p.getKey() + " must require a gradient exactly when it is trainable");
+    }
     FlowPass passA = FlowPass.encoding();
     FlowPass passB = FlowPass.encoding();
     FlowOutput a = layer.forward(x, passA);
