@@ -11,6 +11,9 @@ public final class FlowMath {
   /** log(2π). */
   public static final double LOG_2PI = Math.log(2 * Math.PI);
 
+  /** The fewest output channels for which {@link #conv} keeps its output channels-last. */
+  public static final int WIDE = 32;
+
   private FlowMath() {}
 
   /**
@@ -58,6 +61,14 @@ public final class FlowMath {
   /**
    * A 2-D convolution with stride 1 and "same" zero padding for an odd kernel.
    *
+   * <p>The input is handed to oneDNN stored channels-last ({@link #channelsLast}), which it
+   * convolves without reordering. A wide output (at least {@link #WIDE} channels: a hidden
+   * activation) stays channels-last for the next convolution; a narrow one (a flow tensor of a few
+   * channels) comes back in NCHW order ({@link #channelsFirst}), because with C innermost the
+   * per-channel scales and shifts and the channel slices that follow it run in loops of C
+   * elements: 2–4× slower on glow32's 4-channel tensors than in NCHW order (README, "Speed").
+   * A 1×1 kernel with a narrow output is a batched matrix product instead.
+   *
    * @param x input (B, Cin, H, W)
    * @param weight (Cout, Cin, k, k)
    * @param bias (Cout), or null
@@ -68,23 +79,49 @@ public final class FlowMath {
 
   /** {@link #conv(NDArray, NDArray, NDArray)} with the kernel dilated by {@code dilation}. */
   public static NDArray conv(NDArray x, NDArray weight, NDArray bias, int dilation) {
-    long pad = dilation * (weight.getShape().get(2) / 2);
-    return Conv2d.conv2d(channelsLast(x), weight, bias, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation))
+    Shape k = weight.getShape();
+    if (k.get(0) < WIDE && k.get(2) == 1 && k.get(3) == 1) {
+      return mixChannels(x, weight.reshape(k.get(0), k.get(1)), bias);
+    }
+    long pad = dilation * (k.get(2) / 2);
+    NDArray y = Conv2d.conv2d(channelsLast(x), weight, bias, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation))
         .singletonOrThrow();
+    return k.get(0) >= WIDE ? y : channelsFirst(y);
+  }
+
+  /**
+   * A 1×1 convolution with a narrow output, {@code matrix}·x + bias at every position: one batched
+   * matrix product over the (B, Cin, H·W) view, which keeps NCHW order and on glow32's invertible
+   * 1×1 convolutions ran faster than oneDNN's convolution (README, "Speed").
+   */
+  private static NDArray mixChannels(NDArray x, NDArray matrix, NDArray bias) {
+    Shape s = x.getShape();
+    NDArray y = matrix.matMul(x.reshape(s.get(0), s.get(1), -1));
+    if (bias != null) {
+      y = y.add(bias.reshape(-1, 1));
+    }
+    return y.reshape(s.get(0), matrix.getShape().get(0), s.get(2), s.get(3));
   }
 
   /**
    * {@code x} (B, C, H, W) with its values stored channels-last (NHWC order in memory); the
    * logical shape and values are unchanged, and an array already stored so is returned as a view.
-   * oneDNN convolves channels-last data directly, and its output stays channels-last through the
-   * elementwise operations after it, while NCHW data is reordered to a blocked layout and back
-   * around every convolution: in glow32 those reorders took a third of the convolution time, and
-   * training runs ~11% faster without them (README, "Speed").
+   * oneDNN convolves channels-last data directly, while NCHW data is reordered to a blocked layout
+   * and back around every convolution: in glow32 those reorders took a third of the convolution
+   * time, and training runs ~11% faster without them (README, "Speed").
    */
   public static NDArray channelsLast(NDArray x) {
     Shape s = x.getShape();
     // reshape(-1) copies only when the NHWC view is not contiguous, i.e. when x is not yet channels-last
     return x.transpose(0, 2, 3, 1).reshape(-1).reshape(s.get(0), s.get(2), s.get(3), s.get(1)).transpose(0, 3, 1, 2);
+  }
+
+  /**
+   * {@code x} with its values stored in the order of its logical shape (NCHW for an image batch);
+   * a copy only when it is not stored so already.
+   */
+  public static NDArray channelsFirst(NDArray x) {
+    return x.reshape(-1).reshape(x.getShape());
   }
 
   /** Channels [from, to) of an NCHW array. */
