@@ -61,13 +61,15 @@ public final class FlowMath {
   /**
    * A 2-D convolution with stride 1 and "same" zero padding for an odd kernel.
    *
-   * <p>The input is handed to oneDNN stored channels-last ({@link #channelsLast}), which it
-   * convolves without reordering. A wide output (at least {@link #WIDE} channels: a hidden
-   * activation) stays channels-last for the next convolution; a narrow one (a flow tensor of a few
-   * channels) comes back in NCHW order ({@link #channelsFirst}), because with C innermost the
-   * per-channel scales and shifts and the channel slices that follow it run in loops of C
-   * elements: 2–4× slower on glow32's 4-channel tensors than in NCHW order (README, "Speed").
-   * A 1×1 kernel with a narrow output is a batched matrix product instead.
+   * <p>The layout follows the width. A wide array (at least {@link #WIDE} channels) is a hidden
+   * activation, stored channels-last: oneDNN convolves it without reordering, and a wide output
+   * stays channels-last for the next convolution. A narrow array (a flow tensor of a few
+   * channels) is stored in NCHW order: a narrow input is copied to channels-last
+   * ({@link #channelsLast}) and a narrow output back to NCHW ({@link #channelsFirst}), because
+   * with C innermost the per-channel scales and shifts and the channel slices that follow run in
+   * loops of C elements, 2–4× slower on glow32's 4-channel tensors (README, "Speed"). A wide input
+   * stored otherwise still gives the right result, reordered by oneDNN. A 1×1 kernel with a
+   * narrow output is a batched matrix product instead.
    *
    * @param x input (B, Cin, H, W)
    * @param weight (Cout, Cin, k, k)
@@ -84,7 +86,8 @@ public final class FlowMath {
       return mixChannels(x, weight.reshape(k.get(0), k.get(1)), bias);
     }
     long pad = dilation * (k.get(2) / 2);
-    NDArray y = Conv2d.conv2d(channelsLast(x), weight, bias, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation))
+    NDArray in = k.get(1) >= WIDE ? x : channelsLast(x);
+    NDArray y = Conv2d.conv2d(in, weight, bias, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation))
         .singletonOrThrow();
     return k.get(0) >= WIDE ? y : channelsFirst(y);
   }

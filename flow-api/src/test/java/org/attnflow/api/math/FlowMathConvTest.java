@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FlowMathConvTest {
   private static final int B = 2;
   private static final int CIN = 3;
+  private static final int WIDE = FlowMath.WIDE;
   private static final int H = 5;
   private static final int W = 4;
 
@@ -37,15 +38,21 @@ class FlowMathConvTest {
     }
   }
 
-  /** Each of the three paths: matrix product (1×1, narrow), NCHW output (3×3, narrow), channels-last output. */
+  /**
+   * Every path: matrix product (1×1, narrow output), narrow and wide outputs, narrow inputs and
+   * wide ones stored either way.
+   */
   @ParameterizedTest
-  @CsvSource({"1, 4", "3, 4", "1, " + FlowMath.WIDE, "3, " + FlowMath.WIDE})
-  void aSameConvolutionMatchesTheSumWrittenOut(int k, int cout) {
-    float[] x = random(B * CIN * H * W, 2);
-    float[] w = random(cout * CIN * k * k, 3);
+  @CsvSource({"1, 3, 4, false", "3, 3, 4, false", "1, 3, " + WIDE + ", false", "3, 3, " + WIDE + ", false",
+      "3, " + WIDE + ", 4, false", "3, " + WIDE + ", 4, true", "1, " + WIDE + ", " + WIDE + ", true",
+      "3, " + WIDE + ", " + WIDE + ", true"})
+  void aSameConvolutionMatchesTheSumWrittenOut(int k, int cin, int cout, boolean channelsLastInput) {
+    float[] x = random(B * cin * H * W, 2);
+    float[] w = random(cout * cin * k * k, 3);
     float[] bias = random(cout, 4);
     try (NDManager m = NDManager.newBaseManager()) {
-      float[] y = FlowMath.conv(m.create(x, new Shape(B, CIN, H, W)), m.create(w, new Shape(cout, CIN, k, k)),
+      NDArray input = m.create(x, new Shape(B, cin, H, W));
+      float[] y = FlowMath.conv(channelsLastInput ? FlowMath.channelsLast(input) : input, m.create(w, new Shape(cout, cin, k, k)),
           m.create(bias, new Shape(cout))).toFloatArray();
       assertEquals(B * cout * H * W, y.length);
       for (int b = 0; b < B; b++) {
@@ -53,13 +60,13 @@ class FlowMathConvTest {
           for (int i = 0; i < H; i++) {
             for (int j = 0; j < W; j++) {
               double sum = bias[o];
-              for (int c = 0; c < CIN; c++) {
+              for (int c = 0; c < cin; c++) {
                 for (int di = -k / 2; di <= k / 2; di++) {
                   for (int dj = -k / 2; dj <= k / 2; dj++) {
                     int si = i + di;
                     int sj = j + dj;
                     if (si >= 0 && si < H && sj >= 0 && sj < W) {
-                      sum += (double) x[((b * CIN + c) * H + si) * W + sj] * w[((o * CIN + c) * k + di + k / 2) * k + dj + k / 2];
+                      sum += (double) x[((b * cin + c) * H + si) * W + sj] * w[((o * cin + c) * k + di + k / 2) * k + dj + k / 2];
                     }
                   }
                 }
