@@ -3,11 +3,14 @@
 #
 #   bench/side-by-side.sh [--rounds N] [--threads T] [--steps S] OUT.jsonl WORKLOAD...
 #
-# Each round runs, per workload, `./attnflow bench` and `bench/pytorch/attnflow_bench.py` back to
-# back, Java first in odd rounds and PyTorch first in even ones, so that a drift of the machine's
-# speed hits both sides alike. Every run's JSON object is appended to OUT.jsonl with a "side"
-# key; at the end bench/side_by_side_summary.py prints each pair's Java/PyTorch ratio and the
-# median ratio per workload. Run it on an otherwise idle machine.
+# Each round runs, per workload, `./attnflow bench` and `bench/pytorch/attnflow_bench.py` at the
+# same time but taking turns: one training step (or sampling batch) of one side, then one of the
+# other, handing a token through two named pipes (`--take-turns`). Both sides thus meet the same
+# drift of a shared machine's speed, which swings by tens of percent within seconds here, and
+# only one of them computes at any moment. Java gets the first turn in odd rounds, PyTorch in
+# even ones. Every run's JSON object is appended to OUT.jsonl with a "side" key; at the end
+# bench/side_by_side_summary.py prints each pair's Java/PyTorch ratio and the median ratio per
+# workload. Run it on an otherwise idle machine.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 rounds=5 threads=2 steps=70
@@ -26,23 +29,35 @@ fi
 out="$1"; shift
 export OMP_NUM_THREADS="$threads"
 
-java_side() {
-  "$here/attnflow" bench "$here/configs/bench/$1.conf" --steps "$steps" 2>/dev/null | grep '^{' \
-    | sed "s/^{/{\"side\": \"java\", \"round\": $2, /" >> "$out"
+send() {  # pipe byte: a read-write open of a pipe never waits, even when nobody reads it any more
+  exec 3<>"$1"; printf '%s' "$2" >&3; exec 3>&-
 }
-python_side() {
+
+pair() {  # workload round: both sides of one workload, taking turns
+  local turns; turns="$(mktemp -d)"
+  mkfifo "$turns/java" "$turns/pytorch"
+  "$here/attnflow" bench "$here/configs/bench/$1.conf" --steps "$steps" --take-turns "$turns" 2>/dev/null \
+    | grep '^{' | sed "s/^{/{\"side\": \"java\", \"round\": $2, /" >> "$out" &
+  local java=$!
   /usr/bin/python3 "$here/bench/pytorch/attnflow_bench.py" --workload "$1" --steps "$steps" \
-    --threads "$threads" 2>/dev/null | grep '^{' \
-    | sed "s/^{/{\"side\": \"pytorch\", \"round\": $2, /" >> "$out"
+    --threads "$threads" --take-turns "$turns" 2>/dev/null \
+    | grep '^{' | sed "s/^{/{\"side\": \"pytorch\", \"round\": $2, /" >> "$out" &
+  local python=$!
+  while [[ ! -e "$turns/java.ready" || ! -e "$turns/pytorch.ready" ]]; do
+    if ! kill -0 "$java" 2>/dev/null || ! kill -0 "$python" 2>/dev/null; then break; fi
+    sleep 0.2
+  done
+  if (( $2 % 2 == 1 )); then send "$turns/java" t; else send "$turns/pytorch" t; fi
+  # when one side ends (or fails), release the other from waiting for its turn
+  wait -n "$java" "$python" || true
+  send "$turns/java" d; send "$turns/pytorch" d
+  wait "$java" "$python" || true
+  rm -rf "$turns"
 }
 
 for round in $(seq 1 "$rounds"); do
   for workload in "$@"; do
-    if (( round % 2 == 1 )); then
-      java_side "$workload" "$round"; python_side "$workload" "$round"
-    else
-      python_side "$workload" "$round"; java_side "$workload" "$round"
-    fi
+    pair "$workload" "$round"
     echo "side-by-side: round $round of $rounds, $workload done" >&2
   done
 done

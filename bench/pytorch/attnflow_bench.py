@@ -503,16 +503,54 @@ def quantise(x):
     return q.to(torch.uint8)
 
 
+class Turns:
+    """Takes turns with the Java benchmark, unit by unit, through the named pipes DIR/pytorch
+    (read) and DIR/java (write): the mirror of flow-cli's Turns class, set up by
+    bench/side-by-side.sh. Without a folder every call does nothing."""
+
+    def __init__(self, folder):
+        self.folder, self.mine, self.theirs, self.alone, self.closed = folder, None, None, False, False
+
+    def take(self):
+        if self.folder is None or self.alone:
+            return
+        if self.mine is None:
+            # read-write opens of a pipe do not wait for the other end (Linux)
+            self.mine = os.open(os.path.join(self.folder, "pytorch"), os.O_RDWR)
+            self.theirs = os.open(os.path.join(self.folder, "java"), os.O_RDWR)
+            open(os.path.join(self.folder, "pytorch.ready"), "x").close()
+        b = os.read(self.mine, 1)
+        if b in (b"d", b""):
+            self.alone = True
+        elif b != b"t":
+            raise RuntimeError(f"{self.folder}/pytorch: expected a turn token, read {b!r}")
+
+    def give(self):
+        self._send(b"t")
+
+    def close(self):
+        if not self.closed:
+            self.closed = True
+            self._send(b"d")
+
+    def _send(self, b):
+        if self.theirs is not None and not self.alone:
+            os.write(self.theirs, b)
+
+
 @torch.no_grad()
-def time_sampling(model, seed, batches=10, batch=64, temperature=0.7, profile=None):
+def time_sampling(model, seed, batches=10, batch=64, temperature=0.7, profile=None, turns=Turns(None)):
     model.eval()
     quantise(model.decode(n=batch, temperature=temperature, generator=torch.Generator().manual_seed(seed)))
-    begin = time.perf_counter()
+    elapsed = 0.0
     for i in range(batches):
+        turns.give()
+        turns.take()
+        begin = time.perf_counter()
         g = torch.Generator().manual_seed(seed + 1 + i)
         images = quantise(model.decode(n=batch, temperature=temperature, generator=g))
+        elapsed += time.perf_counter() - begin
         assert images.shape[0] == batch
-    elapsed = time.perf_counter() - begin
     if profile:  # one more batch under the profiler, as the Java side does
         with torch.autograd.profiler.profile(record_shapes=True) as prof:
             model.decode(n=batch, temperature=temperature, generator=torch.Generator().manual_seed(seed))
@@ -556,7 +594,12 @@ def train(args):
     sample_rate = None
     pending = first
     profiler = None
+    turns = Turns(args.take_turns)
+    turns.take()
     for step in range(args.steps):  # 0-based; reported steps are 1-based like the Java trainer
+        if step > 0:
+            turns.give()
+            turns.take()
         if args.profile and step + 1 == PROFILED_STEPS[0]:
             profiler = torch.autograd.profiler.profile(record_shapes=True)
             profiler.__enter__()
@@ -597,7 +640,8 @@ def train(args):
             rss_at_100 = resident_mb()
         if done == args.steps:
             rss_at_end = resident_mb()
-            sample_rate = time_sampling(model, args.seed, profile=args.profile)
+            sample_rate = time_sampling(model, args.seed, profile=args.profile, turns=turns)
+            turns.close()
 
     test_bpd = ci95 = None
     if args.eval:
@@ -757,6 +801,7 @@ def main():
     ap.add_argument("--log-every", type=int, default=25, help="progress line to stderr every N steps")
     ap.add_argument("--profile", help="write the operator trace of steps 21-25 to this file (Chrome trace JSON), one sampling batch to FILE-sampling.json")
     ap.add_argument("--trajectory", help="write the per-step training bpd to this file (TSV)")
+    ap.add_argument("--take-turns", metavar="DIR", help="take turns with the Java benchmark step by step and batch by batch through the pipes in DIR (bench/side-by-side.sh sets this up)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=1e-3)

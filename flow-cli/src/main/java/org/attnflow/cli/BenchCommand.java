@@ -28,7 +28,9 @@ import org.attnflow.models.TrainingListener;
  * throughput (median over steps 10–60), sampling throughput (10 batches of 64 at T = 0.7), peak
  * memory and native memory growth from step 100 to the end, the parameter count, and with
  * {@code --eval} the test bits/dim over the full test set after the given number of steps. Prints
- * one JSON object and a table.
+ * one JSON object and a table. With {@code --take-turns} it alternates with the PyTorch reference
+ * step by step and batch by batch ({@link Turns}); the sampling figure is then the summed time of
+ * the 10 batches, each timed on its own turn.
  */
 final class BenchCommand extends Command {
   private static final int SAMPLE_BATCHES = 10;
@@ -39,7 +41,7 @@ final class BenchCommand extends Command {
 
   BenchCommand() {
     super("bench",
-        "CONFIG --steps N [--eval] [--profile TRACE.json] [--out RUN_DIR] [--set key=value]...",
+        "CONFIG --steps N [--eval] [--profile TRACE.json] [--take-turns DIR] [--out RUN_DIR] [--set key=value]...",
         "measure a benchmark workload: throughput, memory, parameters and (with --eval) test bits/dim");
   }
 
@@ -51,6 +53,9 @@ final class BenchCommand extends Command {
         .addOption(Option.builder().longOpt("profile").hasArg().argName("TRACE.json")
             .desc("write the engine's operator trace of steps " + PROFILED_FIRST + "–" + PROFILED_LAST
                 + " (Chrome trace format), and of one sampling batch to TRACE-sampling.json").build())
+        .addOption(Option.builder().longOpt("take-turns").hasArg().argName("DIR")
+            .desc("take turns with the PyTorch reference step by step and batch by batch through the pipes in DIR"
+                + " (bench/side-by-side.sh sets this up)").build())
         .addOption(Option.builder().longOpt("out").hasArg().argName("RUN_DIR").desc("run directory (default: a temporary one, deleted)").build());
   }
 
@@ -71,8 +76,9 @@ final class BenchCommand extends Command {
     RunDirectory dir = new RunDirectory(temporary ? Files.createTempDirectory("attnflow-bench") : Path.of(line.getOptionValue("out")));
     NativeProfile profile = line.hasOption("profile")
         ? new NativeProfile(Path.of(line.getOptionValue("profile")), PROFILED_FIRST, PROFILED_LAST) : null;
-    Measurements m = new Measurements(config.config().getLong("train.seed"), profile);
-    try {
+    Path turnsDir = line.hasOption("take-turns") ? Path.of(line.getOptionValue("take-turns")) : null;
+    try (Turns turns = Turns.in(turnsDir)) {
+      Measurements m = new Measurements(config.config().getLong("train.seed"), profile, turns);
       Evaluation e = new Session(config, CommonOptions.pluginDir(line)).get(Trainer.class).train(config, dir, false, m);
       String workload = file.getFileName().toString().replaceFirst("\\.conf$", "");
       Map<String, Object> result = m.result(workload, steps, e);
@@ -91,6 +97,7 @@ final class BenchCommand extends Command {
   private static final class Measurements implements TrainingListener {
     private final long seed;
     private final NativeProfile profile;
+    private final Turns turns;
     private final List<Double> throughput = new ArrayList<>();
     private FlowModel model;
     private long lastStep;
@@ -99,15 +106,17 @@ final class BenchCommand extends Command {
     private double sampleImagesPerSecond = Double.NaN;
     private String sampleError;
 
-    Measurements(long seed, NativeProfile profile) {
+    Measurements(long seed, NativeProfile profile, Turns turns) {
       this.seed = seed;
       this.profile = profile;
+      this.turns = turns;
     }
 
     @Override
     public void started(long firstStep, long lastStepOfRun, FlowModel flow) {
       model = flow;
       lastStep = lastStepOfRun;
+      turns.take();
     }
 
     @Override
@@ -121,28 +130,36 @@ final class BenchCommand extends Command {
       if (step == 100) {
         rssAt100 = Memory.residentMb();
       }
-      if (step == lastStep) {
-        rssAtEnd = Memory.residentMb();
-        try {
-          sampleImagesPerSecond = timeSampling();
-        } catch (FlowException e) {
-          // a model whose inverse breaks down (the paper's iTrans overflows) still gets its other figures
-          sampleError = e.getMessage();
-        }
+      if (step < lastStep) {
+        turns.give();
+        turns.take();
+        return;
       }
+      rssAtEnd = Memory.residentMb();
+      try {
+        sampleImagesPerSecond = timeSampling();
+      } catch (FlowException e) {
+        // a model whose inverse breaks down (the paper's iTrans overflows) still gets its other figures
+        sampleError = e.getMessage();
+      }
+      turns.close();
     }
 
     private double timeSampling() {
       try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
         Sampler.sample(model, manager, SAMPLE_BATCH, SAMPLE_TEMPERATURE, seed);
-        long begin = System.nanoTime();
+        long nanos = 0;
         for (int i = 0; i < SAMPLE_BATCHES; i++) {
+          turns.give();
+          turns.take();
+          long begin = System.nanoTime();
           Images images = Sampler.sample(model, manager, SAMPLE_BATCH, SAMPLE_TEMPERATURE, seed + 1 + i);
+          nanos += System.nanoTime() - begin;
           if (images.count() != SAMPLE_BATCH) {
             throw new FlowException("sampling returned " + images.count() + " images");
           }
         }
-        double imagesPerSecond = SAMPLE_BATCHES * SAMPLE_BATCH / ((System.nanoTime() - begin) / 1e9);
+        double imagesPerSecond = SAMPLE_BATCHES * SAMPLE_BATCH / (nanos / 1e9);
         if (profile != null) {
           profile.sampling(() -> Sampler.sample(model, manager, SAMPLE_BATCH, SAMPLE_TEMPERATURE, seed));
         }

@@ -1,0 +1,102 @@
+package org.attnflow.cli;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Lets two benchmark processes take turns on the machine, unit by unit (a training step, a
+ * sampling batch), so that both see the same drift of a shared machine's speed and their ratio
+ * stays meaningful. The turn is a token passed through two named pipes in one folder: this side
+ * reads it from {@code DIR/java} and hands it on to {@code DIR/pytorch} (the PyTorch reference,
+ * {@code bench/pytorch/attnflow_bench.py --take-turns DIR}, does the opposite). Before its first
+ * turn each side creates {@code DIR/<name>.ready}; {@code bench/side-by-side.sh} makes the pipes,
+ * waits for both markers and gives the first token. A side that is finished sends {@code d}
+ * instead of a token, after which the other runs on alone.
+ */
+final class Turns implements AutoCloseable {
+  private static final int TOKEN = 't';
+  private static final int DONE = 'd';
+
+  private final Path dir;
+  private RandomAccessFile mine;
+  private RandomAccessFile theirs;
+  private boolean alone;
+  private boolean closed;
+
+  private Turns(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Turns through the pipes in {@code dir}, or none when {@code dir} is null. */
+  static Turns in(Path dir) {
+    return new Turns(dir);
+  }
+
+  /** Waits until it is this side's turn (returns at once when alone). */
+  void take() {
+    if (dir == null || alone) {
+      return;
+    }
+    try {
+      if (mine == null) {
+        // read-write opens of a pipe do not wait for the other end (Linux)
+        mine = new RandomAccessFile(pipe("java").toFile(), "rw");
+        theirs = new RandomAccessFile(pipe("pytorch").toFile(), "rw");
+        Files.createFile(dir.resolve("java.ready"));
+      }
+      int b = mine.read();
+      if (b == DONE || b < 0) {
+        alone = true;
+      } else if (b != TOKEN) {
+        throw new IllegalStateException(dir.resolve("java") + ": expected a turn token, read byte " + b);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("taking turns through " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Hands the turn to the other side. */
+  void give() {
+    send(TOKEN);
+  }
+
+  /** Tells the other side that this one has no more turns to take (once; later calls do nothing). */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    send(DONE);
+    try {
+      if (mine != null) {
+        mine.close();
+        theirs.close();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void send(int b) {
+    if (theirs == null || alone) {
+      return;
+    }
+    try {
+      theirs.write(b);
+    } catch (IOException e) {
+      throw new UncheckedIOException("taking turns through " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Path pipe(String name) throws IOException {
+    Path p = dir.resolve(name);
+    if (!Files.exists(p)) {
+      throw new IOException(p + " does not exist; bench/side-by-side.sh makes the pipes (mkfifo)");
+    }
+    return p;
+  }
+}
