@@ -506,10 +506,12 @@ def quantise(x):
 class Turns:
     """Takes turns with the Java benchmark, unit by unit, through the named pipes DIR/pytorch
     (read) and DIR/java (write): the mirror of flow-cli's Turns class, set up by
-    bench/side-by-side.sh. Without a folder every call does nothing."""
+    bench/side-by-side.sh. The side that finishes first sends "f" and waits for the other's "d".
+    Without a folder every call does nothing."""
 
     def __init__(self, folder):
-        self.folder, self.mine, self.theirs, self.alone, self.closed = folder, None, None, False, False
+        self.folder, self.mine, self.theirs = folder, None, None
+        self.alone = self.other_waits = self.closed = False
 
     def take(self):
         if self.folder is None or self.alone:
@@ -520,22 +522,29 @@ class Turns:
             self.theirs = os.open(os.path.join(self.folder, "java"), os.O_RDWR)
             open(os.path.join(self.folder, "pytorch.ready"), "x").close()
         b = os.read(self.mine, 1)
-        if b in (b"d", b""):
+        if b == b"f":
+            self.alone = self.other_waits = True
+        elif b in (b"d", b""):
             self.alone = True
         elif b != b"t":
             raise RuntimeError(f"{self.folder}/pytorch: expected a turn token, read {b!r}")
 
     def give(self):
-        self._send(b"t")
+        if self.theirs is not None and not self.alone:
+            os.write(self.theirs, b"t")
 
     def close(self):
-        if not self.closed:
-            self.closed = True
-            self._send(b"d")
-
-    def _send(self, b):
-        if self.theirs is not None and not self.alone:
-            os.write(self.theirs, b)
+        if self.closed or self.mine is None:
+            return
+        self.closed = True
+        if not self.alone:
+            os.write(self.theirs, b"f")
+            while os.read(self.mine, 1) not in (b"d", b""):
+                pass
+        elif self.other_waits:
+            os.write(self.theirs, b"d")
+        os.close(self.mine)
+        os.close(self.theirs)
 
 
 @torch.no_grad()

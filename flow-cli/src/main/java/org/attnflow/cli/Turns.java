@@ -13,17 +13,22 @@ import java.nio.file.Path;
  * reads it from {@code DIR/java} and hands it on to {@code DIR/pytorch} (the PyTorch reference,
  * {@code bench/pytorch/attnflow_bench.py --take-turns DIR}, does the opposite). Before its first
  * turn each side creates {@code DIR/<name>.ready}; {@code bench/side-by-side.sh} makes the pipes,
- * waits for both markers and gives the first token. A side that is finished sends {@code d}
- * instead of a token, after which the other runs on alone.
+ * waits for both markers and gives the first token. The side that finishes first sends
+ * {@code f} instead of the token and waits, so that its exit does not run during the other's
+ * turns; the other runs on alone and, when finished, sends {@code d}, which releases it. The
+ * script sends {@code d} to both when either process ends, so a failure never leaves the other
+ * waiting.
  */
 final class Turns implements AutoCloseable {
   private static final int TOKEN = 't';
+  private static final int FINISHED = 'f';
   private static final int DONE = 'd';
 
   private final Path dir;
   private RandomAccessFile mine;
   private RandomAccessFile theirs;
   private boolean alone;
+  private boolean otherWaits;
   private boolean closed;
 
   private Turns(Path dir) {
@@ -48,7 +53,10 @@ final class Turns implements AutoCloseable {
         Files.createFile(dir.resolve("java.ready"));
       }
       int b = mine.read();
-      if (b == DONE || b < 0) {
+      if (b == FINISHED) {
+        alone = true;
+        otherWaits = true;
+      } else if (b == DONE || b < 0) {
         alone = true;
       } else if (b != TOKEN) {
         throw new IllegalStateException(dir.resolve("java") + ": expected a turn token, read byte " + b);
@@ -63,21 +71,29 @@ final class Turns implements AutoCloseable {
     send(TOKEN);
   }
 
-  /** Tells the other side that this one has no more turns to take (once; later calls do nothing). */
+  /**
+   * Ends this side's turns (once; later calls do nothing): while the other side still takes
+   * turns, this one says it is finished and waits until the other is done; otherwise it releases
+   * the other if that is waiting.
+   */
   @Override
   public void close() {
-    if (closed) {
+    if (closed || mine == null) {
       return;
     }
     closed = true;
-    send(DONE);
-    try {
-      if (mine != null) {
-        mine.close();
-        theirs.close();
+    try (RandomAccessFile in = mine; RandomAccessFile out = theirs) {
+      if (!alone) {
+        out.write(FINISHED);
+        int b;
+        do {
+          b = in.read();
+        } while (b != DONE && b >= 0);
+      } else if (otherWaits) {
+        out.write(DONE);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("taking turns through " + dir + ": " + e.getMessage(), e);
     }
   }
 

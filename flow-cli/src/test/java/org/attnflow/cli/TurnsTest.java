@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,32 +21,14 @@ class TurnsTest {
   Path dir;
 
   @Test
-  void theJavaSideComputesOnlyWhileItHoldsTheTokenAndRunsAloneOnceTheOtherIsDone() throws Exception {
-    mkfifo(dir.resolve("java"));
-    mkfifo(dir.resolve("pytorch"));
+  void theJavaSideComputesOnlyOnItsTurnsAndReleasesTheOtherWhenItFinishesLast() throws Exception {
     List<String> log = Collections.synchronizedList(new ArrayList<>());
-    Thread java = new Thread(() -> {
-      try (Turns turns = Turns.in(dir)) {
-        turns.take();
-        log.add("java 1");
-        turns.give();
-        turns.take();
-        log.add("java 2");
-        turns.give();
-        turns.take(); // the other side is done: returns at once from now on
-        log.add("java 3");
-        turns.give();
-        turns.take();
-        log.add("java 4");
-      }
-    });
+    Thread java = javaSide(log, 4);
     assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
       try (RandomAccessFile toJava = new RandomAccessFile(dir.resolve("java").toFile(), "rw");
           RandomAccessFile fromJava = new RandomAccessFile(dir.resolve("pytorch").toFile(), "rw")) {
         java.start();
-        while (!Files.exists(dir.resolve("java.ready"))) {
-          Thread.sleep(10);
-        }
+        awaitReady();
         assertTrue(log.isEmpty(), "the Java side must wait for its first turn");
         toJava.write('t');
         assertEquals('t', fromJava.read());
@@ -53,11 +36,35 @@ class TurnsTest {
         toJava.write('t');
         assertEquals('t', fromJava.read());
         log.add("pytorch 2");
+        toJava.write('f'); // finished: the Java side runs its last units alone, then releases us
+        assertEquals('d', fromJava.read());
+        log.add("pytorch released");
+        java.join();
+      }
+    });
+    assertEquals(List.of("java 1", "pytorch 1", "java 2", "pytorch 2", "java 3", "java 4"), log.subList(0, 6));
+    assertEquals(Set.of("java closed", "pytorch released"), Set.copyOf(log.subList(6, log.size())));
+  }
+
+  @Test
+  void theJavaSideWaitsAfterFinishingFirstUntilTheOtherIsDone() throws Exception {
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    Thread java = javaSide(log, 1);
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+      try (RandomAccessFile toJava = new RandomAccessFile(dir.resolve("java").toFile(), "rw");
+          RandomAccessFile fromJava = new RandomAccessFile(dir.resolve("pytorch").toFile(), "rw")) {
+        java.start();
+        awaitReady();
+        toJava.write('t');
+        assertEquals('f', fromJava.read());
+        log.add("pytorch alone");
+        Thread.sleep(100);
+        assertTrue(java.isAlive(), "a finished side waits until the other is done");
         toJava.write('d');
         java.join();
       }
     });
-    assertEquals(List.of("java 1", "pytorch 1", "java 2", "pytorch 2", "java 3", "java 4"), log);
+    assertEquals(List.of("java 1", "pytorch alone", "java closed"), log);
   }
 
   @Test
@@ -66,6 +73,30 @@ class TurnsTest {
       turns.take();
       turns.give();
       turns.take();
+    }
+  }
+
+  /** The Java side in a thread: {@code units} units, each logged, with a turn taken before each. */
+  private Thread javaSide(List<String> log, int units) throws Exception {
+    mkfifo(dir.resolve("java"));
+    mkfifo(dir.resolve("pytorch"));
+    return new Thread(() -> {
+      try (Turns turns = Turns.in(dir)) {
+        for (int i = 1; i <= units; i++) {
+          if (i > 1) {
+            turns.give();
+          }
+          turns.take();
+          log.add("java " + i);
+        }
+      }
+      log.add("java closed");
+    });
+  }
+
+  private void awaitReady() throws InterruptedException {
+    while (!Files.exists(dir.resolve("java.ready"))) {
+      Thread.sleep(10);
     }
   }
 
