@@ -22,25 +22,17 @@ class TurnsTest {
 
   @Test
   void theJavaSideComputesOnlyOnItsTurnsAndReleasesTheOtherWhenItFinishesLast() throws Exception {
-    List<String> log = Collections.synchronizedList(new ArrayList<>());
-    Thread java = javaSide(log, 4);
-    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-      try (RandomAccessFile toJava = new RandomAccessFile(dir.resolve("java").toFile(), "rw");
-          RandomAccessFile fromJava = new RandomAccessFile(dir.resolve("pytorch").toFile(), "rw")) {
-        java.start();
-        awaitReady();
-        assertTrue(log.isEmpty(), "the Java side must wait for its first turn");
-        toJava.write('t');
-        assertEquals('t', fromJava.read());
-        log.add("pytorch 1");
-        toJava.write('t');
-        assertEquals('t', fromJava.read());
-        log.add("pytorch 2");
-        toJava.write('f'); // finished: the Java side runs its last units alone, then releases us
-        assertEquals('d', fromJava.read());
-        log.add("pytorch released");
-        java.join();
-      }
+    List<String> log = againstTheJavaSide(4, (java, toJava, fromJava, shared) -> {
+      assertTrue(shared.isEmpty(), "the Java side must wait for its first turn");
+      toJava.write('t');
+      assertEquals('t', fromJava.read());
+      shared.add("pytorch 1");
+      toJava.write('t');
+      assertEquals('t', fromJava.read());
+      shared.add("pytorch 2");
+      toJava.write('f'); // finished: the Java side runs its last units alone, then releases us
+      assertEquals('d', fromJava.read());
+      shared.add("pytorch released");
     });
     assertEquals(List.of("java 1", "pytorch 1", "java 2", "pytorch 2", "java 3", "java 4"), log.subList(0, 6));
     assertEquals(Set.of("java closed", "pytorch released"), Set.copyOf(log.subList(6, log.size())));
@@ -48,21 +40,13 @@ class TurnsTest {
 
   @Test
   void theJavaSideWaitsAfterFinishingFirstUntilTheOtherIsDone() throws Exception {
-    List<String> log = Collections.synchronizedList(new ArrayList<>());
-    Thread java = javaSide(log, 1);
-    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-      try (RandomAccessFile toJava = new RandomAccessFile(dir.resolve("java").toFile(), "rw");
-          RandomAccessFile fromJava = new RandomAccessFile(dir.resolve("pytorch").toFile(), "rw")) {
-        java.start();
-        awaitReady();
-        toJava.write('t');
-        assertEquals('f', fromJava.read());
-        log.add("pytorch alone");
-        Thread.sleep(100);
-        assertTrue(java.isAlive(), "a finished side waits until the other is done");
-        toJava.write('d');
-        java.join();
-      }
+    List<String> log = againstTheJavaSide(1, (java, toJava, fromJava, shared) -> {
+      toJava.write('t');
+      assertEquals('f', fromJava.read());
+      shared.add("pytorch alone");
+      Thread.sleep(100);
+      assertTrue(java.isAlive(), "a finished side waits until the other is done");
+      toJava.write('d');
     });
     assertEquals(List.of("java 1", "pytorch alone", "java closed"), log);
   }
@@ -74,6 +58,30 @@ class TurnsTest {
       turns.give();
       turns.take();
     }
+  }
+
+  /** What the test does as the PyTorch side, given the Java side's thread, pipe ends and log. */
+  private interface PyTorchSide {
+    void run(Thread java, RandomAccessFile toJava, RandomAccessFile fromJava, List<String> log) throws Exception;
+  }
+
+  /**
+   * Runs {@code units} logged units of the Java side in a thread against {@code side}, once the
+   * Java side is ready; returns the log of both.
+   */
+  private List<String> againstTheJavaSide(int units, PyTorchSide side) throws Exception {
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    Thread java = javaSide(log, units);
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+      try (RandomAccessFile toJava = new RandomAccessFile(dir.resolve("java").toFile(), "rw");
+          RandomAccessFile fromJava = new RandomAccessFile(dir.resolve("pytorch").toFile(), "rw")) {
+        java.start();
+        awaitReady();
+        side.run(java, toJava, fromJava, log);
+        java.join();
+      }
+    });
+    return log;
   }
 
   /** The Java side in a thread: {@code units} units, each logged, with a turn taken before each. */
