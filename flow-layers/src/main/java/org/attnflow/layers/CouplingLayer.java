@@ -38,15 +38,17 @@ abstract class CouplingLayer extends FlowLayer {
 
   @Override
   protected FlowOutput transform(NDArray x, FlowPass pass) {
-    NDArray x1 = FlowMath.channels(x, 0, kept);
-    FlowOutput out = coupleForward(FlowMath.channels(x, kept, inputShape().channels()), network.apply(x1));
+    NDList halves = FlowMath.splitChannels(x, kept);
+    NDArray x1 = halves.get(0);
+    FlowOutput out = coupleForward(halves.get(1), network.apply(x1));
     return new FlowOutput(NDArrays.concat(new NDList(x1, out.value()), 1), out.logDet());
   }
 
   @Override
   protected FlowOutput invert(NDArray y, FlowPass pass) {
-    NDArray y1 = FlowMath.channels(y, 0, kept);
-    FlowOutput out = coupleInverse(FlowMath.channels(y, kept, inputShape().channels()), network.apply(y1), pass);
+    NDList halves = FlowMath.splitChannels(y, kept);
+    NDArray y1 = halves.get(0);
+    FlowOutput out = coupleInverse(halves.get(1), network.apply(y1), pass);
     return new FlowOutput(NDArrays.concat(new NDList(y1, out.value()), 1), out.logDet());
   }
 }

@@ -49,8 +49,9 @@ public final class Split extends FlowLayer {
 
   @Override
   protected FlowOutput transform(NDArray x, FlowPass pass) {
-    NDArray z1 = FlowMath.channels(x, 0, kept);
-    NDArray z2 = FlowMath.channels(x, kept, inputShape().channels());
+    NDList halves = FlowMath.splitChannels(x, kept);
+    NDArray z1 = halves.get(0);
+    NDArray z2 = halves.get(1);
     pass.pushLatent(z2, prior.logProb(z2, z1));
     return volumePreserving(z1, pass);
   }

@@ -1,6 +1,8 @@
 package org.attnflow.api.math;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -127,14 +129,14 @@ public final class FlowMath {
     return x.reshape(-1).reshape(x.getShape());
   }
 
-  /** Channels [from, to) of an NCHW array. */
-  public static NDArray channels(NDArray x, long from, long to) {
-    return x.get(":, " + from + ":" + to);
+  /** Channels [0, at) and [at, C) of an NCHW array, in one engine call. */
+  public static NDList splitChannels(NDArray x, long at) {
+    return x.split(new long[] {at}, 1);
   }
 
   /** Every second channel starting at {@code first} (0 or 1) of an NCHW array. */
   public static NDArray alternateChannels(NDArray x, int first) {
-    return x.get(":, " + first + "::2");
+    return x.get(new NDIndex().addAllDim().addSliceDim(first, x.getShape().get(1), 2));
   }
 
   /**
