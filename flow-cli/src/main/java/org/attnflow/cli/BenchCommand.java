@@ -77,7 +77,7 @@ final class BenchCommand extends Command {
     NativeProfile profile = line.hasOption("profile")
         ? new NativeProfile(Path.of(line.getOptionValue("profile")), PROFILED_FIRST, PROFILED_LAST) : null;
     Path turnsDir = line.hasOption("take-turns") ? Path.of(line.getOptionValue("take-turns")) : null;
-    try (Turns turns = Turns.in(turnsDir)) {
+    try (Turns turns = new Turns(turnsDir)) {
       Measurements m = new Measurements(config.config().getLong("train.seed"), profile, turns);
       Evaluation e = new Session(config, CommonOptions.pluginDir(line)).get(Trainer.class).train(config, dir, false, m);
       String workload = file.getFileName().toString().replaceFirst("\\.conf$", "");

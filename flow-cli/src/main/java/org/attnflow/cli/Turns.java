@@ -31,13 +31,9 @@ final class Turns implements AutoCloseable {
   private boolean otherWaits;
   private boolean closed;
 
-  private Turns(Path dir) {
-    this.dir = dir;
-  }
-
   /** Turns through the pipes in {@code dir}, or none when {@code dir} is null. */
-  static Turns in(Path dir) {
-    return new Turns(dir);
+  Turns(Path dir) {
+    this.dir = dir;
   }
 
   /** Waits until it is this side's turn (returns at once when alone). */
@@ -62,13 +58,20 @@ final class Turns implements AutoCloseable {
         throw new IllegalStateException(dir.resolve("java") + ": expected a turn token, read byte " + b);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("taking turns through " + dir + ": " + e.getMessage(), e);
+      throw failure(e);
     }
   }
 
   /** Hands the turn to the other side. */
   void give() {
-    send(TOKEN);
+    if (theirs == null || alone) {
+      return;
+    }
+    try {
+      theirs.write(TOKEN);
+    } catch (IOException e) {
+      throw failure(e);
+    }
   }
 
   /**
@@ -93,19 +96,12 @@ final class Turns implements AutoCloseable {
         out.write(DONE);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("taking turns through " + dir + ": " + e.getMessage(), e);
+      throw failure(e);
     }
   }
 
-  private void send(int b) {
-    if (theirs == null || alone) {
-      return;
-    }
-    try {
-      theirs.write(b);
-    } catch (IOException e) {
-      throw new UncheckedIOException("taking turns through " + dir + ": " + e.getMessage(), e);
-    }
+  private UncheckedIOException failure(IOException e) {
+    return new UncheckedIOException("taking turns through " + dir + ": " + e.getMessage(), e);
   }
 
   private Path pipe(String name) throws IOException {

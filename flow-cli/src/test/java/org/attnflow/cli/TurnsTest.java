@@ -53,7 +53,7 @@ class TurnsTest {
 
   @Test
   void withoutAFolderEveryCallReturnsAtOnce() {
-    try (Turns turns = Turns.in(null)) {
+    try (Turns turns = new Turns(null)) {
       turns.take();
       turns.give();
       turns.take();
@@ -89,7 +89,7 @@ class TurnsTest {
     mkfifo(dir.resolve("java"));
     mkfifo(dir.resolve("pytorch"));
     return new Thread(() -> {
-      try (Turns turns = Turns.in(dir)) {
+      try (Turns turns = new Turns(dir)) {
         for (int i = 1; i <= units; i++) {
           if (i > 1) {
             turns.give();
