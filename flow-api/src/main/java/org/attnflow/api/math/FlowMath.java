@@ -97,11 +97,15 @@ public final class FlowMath {
   /**
    * A 1×1 convolution with a narrow output, {@code matrix}·x + bias at every position: one batched
    * matrix product over the (B, Cin, H·W) view, which keeps NCHW order and on glow32's invertible
-   * 1×1 convolutions ran faster than oneDNN's convolution (README, "Speed").
+   * 1×1 convolutions ran faster than oneDNN's convolution (README, "Speed"). The matrix is
+   * broadcast to (B, Cout, Cin) explicitly: given the plain matrix, PyTorch folds the product into
+   * one long matrix product whenever the matrix requires a gradient, which copies x to
+   * channels-last, returns channels-last and took twice as long (glow32's shapes, 2 threads).
    */
   private static NDArray mixChannels(NDArray x, NDArray matrix, NDArray bias) {
     Shape s = x.getShape();
-    NDArray y = matrix.matMul(x.reshape(s.get(0), s.get(1), -1));
+    NDArray batched = matrix.expandDims(0).broadcast(new Shape(s.get(0), matrix.getShape().get(0), s.get(1)));
+    NDArray y = batched.matMul(x.reshape(s.get(0), s.get(1), -1));
     if (bias != null) {
       y = y.add(bias.reshape(-1, 1));
     }
