@@ -1,7 +1,9 @@
 package org.attnflow.api;
 
 import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -11,14 +13,19 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The common base of the framework's blocks (layers, priors, models): a DJL block with a
- * configuration path for messages, parameters created with known shapes, and a count of free
- * trainable scalars.
+ * configuration path for messages, parameters created with known shapes, a count of free
+ * trainable scalars, and values derived from the parameters that a frozen block computes once.
  */
 public abstract class FlowBlock extends AbstractBlock {
   private String path = getClass().getSimpleName();
+  private boolean frozen;
+  private final Map<String, NDArray> derivedValues = new HashMap<>();
 
   /** The configuration path of this block, used in every message about it. */
   public final String path() {
@@ -91,6 +98,60 @@ public abstract class FlowBlock extends AbstractBlock {
         p.getArray().setRequiresGradient(true);
       }
     }
+  }
+
+  /**
+   * Freezes this block and its children until the returned handle is closed: each value a block
+   * derives from its parameters alone ({@link #derived}) is then computed once and reused, as an
+   * invertible 1×1 convolution's inverse matrix is by every batch of a sampling run. Meanwhile the
+   * parameters must not change, and no gradient reaches them through a derived value: sampling
+   * and evaluation freeze, training never does.
+   */
+  public final Frozen freeze() {
+    if (frozen) {
+      return new Frozen(null);
+    }
+    setFrozen(true);
+    return new Frozen(this);
+  }
+
+  /** True while this block is frozen. */
+  public final boolean isFrozen() {
+    return frozen;
+  }
+
+  /** Thaws this block and its children and frees their derived values. */
+  final void thaw() {
+    setFrozen(false);
+  }
+
+  private void setFrozen(boolean value) {
+    frozen = value;
+    derivedValues.values().forEach(NDArray::close);
+    derivedValues.clear();
+    for (Block child : getChildren().values()) {
+      ((FlowBlock) child).setFrozen(value);
+    }
+  }
+
+  /**
+   * A value that {@code compute} derives from this block's parameters (and constants) alone, such
+   * as exp(log-scale) or an inverse matrix. Unfrozen, it is computed on every call, so gradients
+   * flow through it; frozen, a copy of the first result is kept under {@code name} until the
+   * block thaws.
+   */
+  protected final NDArray derived(String name, Supplier<NDArray> compute) {
+    if (!frozen) {
+      return compute.get();
+    }
+    NDArray value = derivedValues.get(name);
+    if (value == null) {
+      // a copy, so that thawing never closes an array that compute returned as it was (a parameter)
+      value = compute.get().duplicate();
+      NDScope.unregister(value);
+      derivedValues.put(name, value);
+    }
+    return value;
   }
 
   /** Children know their own shapes, so they are initialised with the shapes they were built for. */

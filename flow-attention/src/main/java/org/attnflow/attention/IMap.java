@@ -39,7 +39,7 @@ public final class IMap extends MaskedAttentionLayer {
 
   @Override
   protected FlowOutput invert(NDArray y, FlowPass pass) {
-    NDArray masked = y.mul(mask()).mul(maskedLogScale().neg().exp());
+    NDArray masked = y.mul(derived("masked inverse scale", () -> mask().mul(maskedLogScale().neg().exp())));
     NDArray logScale = logScale(masked);
     return FlowOutput.of(y.mul(logScale.neg().exp()), pass, () -> FlowMath.perSample(logScale).neg());
   }
@@ -49,10 +49,14 @@ public final class IMap extends MaskedAttentionLayer {
     return Activation.sigmoid(scores.apply(masked).add(offset));
   }
 
-  /** log S: log σ(s_c + δ) where M = 1 and log σ(a_p + δ) where M = 0, shape (B, C, H, W). */
+  /**
+   * log S: log σ(s_c + δ) where M = 1 and log σ(a_p + δ) where M = 0, shape (B, C, H, W), as
+   * (1 − M)·log σ(a + δ) + M·log σ(s + δ), which selects exactly since M is 0 or 1.
+   */
   private NDArray logScale(NDArray masked) {
     NDArray unmasked = FlowMath.logSigmoid(scores.apply(masked).add(offset));
-    return unmasked.add(mask().mul(maskedLogScale().sub(unmasked)));
+    NDArray complement = derived("complement", () -> mask().neg().add(1));
+    return unmasked.mul(complement).add(derived("masked log-scale", () -> mask().mul(maskedLogScale())));
   }
 
   /** log σ(s + δ), shape (1, C, 1, 1). */

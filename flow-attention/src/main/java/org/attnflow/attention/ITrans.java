@@ -101,12 +101,15 @@ public final class ITrans extends MaskedAttentionLayer {
 
   /** W from A: A + λI, or I + σ(r)·A when gated. */
   private NDArray weights(NDArray attention) {
-    NDArray identity = attention.getManager().eye(patches.count());
     return switch (identityTerm) {
-      case FIXED_LAMBDA -> attention.add(FlowMath.scale(identity, fixedLambda));
-      case LEARNED_LAMBDA -> attention.add(identity.mul(Activation.softPlus(identityParameter.getArray()).add(1f)));
-      case GATE -> identity.add(attention.mul(Activation.sigmoid(identityParameter.getArray())));
+      case FIXED_LAMBDA -> attention.add(derived("λI", () -> FlowMath.scale(identity(), fixedLambda)));
+      case LEARNED_LAMBDA -> attention.add(derived("λI", () -> identity().mul(Activation.softPlus(identityParameter.getArray()).add(1f))));
+      case GATE -> attention.mul(derived("gate", () -> Activation.sigmoid(identityParameter.getArray()))).add(derived("I", this::identity));
     };
+  }
+
+  private NDArray identity() {
+    return mask().getManager().eye(patches.count());
   }
 
   /** u·log det W per sample: Σ_i log W_ii when W is lower-triangular (causal), else by elimination. */

@@ -1,5 +1,6 @@
 package org.attnflow.cli;
 
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.attnflow.api.FlowException;
+import org.attnflow.api.Frozen;
 import org.attnflow.models.Evaluation;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
@@ -146,7 +148,7 @@ final class BenchCommand extends Command {
     }
 
     private double timeSampling() {
-      try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+      try (NDManager manager = NDManager.newBaseManager(); Frozen frozen = model.freeze()) {
         Sampler.sample(model, manager, SAMPLE_BATCH, SAMPLE_TEMPERATURE, seed);
         long nanos = 0;
         for (int i = 0; i < SAMPLE_BATCHES; i++) {

@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.attnflow.api.Frozen;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.RunDirectory;
@@ -44,8 +45,10 @@ final class SampleCommand extends Command {
     try (NDManager manager = session.manager()) {
       FlowModel model = session.load(checkpoint, manager);
       List<Images> sets = new ArrayList<>();
-      for (double t : temperatures) {
-        sets.add(Sampler.sample(model, manager, n, t, seed));
+      try (Frozen frozen = model.freeze()) {
+        for (double t : temperatures) {
+          sets.add(Sampler.sample(model, manager, n, t, seed));
+        }
       }
       int columns = temperatures.size() == 1 ? (int) Math.ceil(Math.sqrt(n)) : Math.min(n, 16);
       Png.rows(sets, columns, file);

@@ -46,17 +46,19 @@ public final class ActNorm extends FlowLayer {
 
   @Override
   protected FlowOutput transform(NDArray x, FlowPass pass) {
-    NDArray logs = logScale.getArray();
-    return new FlowOutput(x.add(bias.getArray()).mul(logs.exp()), logDet(logs, x.getShape().get(0)));
+    NDArray scale = derived("scale", () -> logScale.getArray().exp());
+    return new FlowOutput(x.add(bias.getArray()).mul(scale), logDet(x));
   }
 
   @Override
   protected FlowOutput invert(NDArray y, FlowPass pass) {
-    NDArray logs = logScale.getArray();
-    return FlowOutput.of(y.mul(logs.neg().exp()).sub(bias.getArray()), pass, () -> logDet(logs, y.getShape().get(0)).neg());
+    NDArray inverseScale = derived("inverse scale", () -> logScale.getArray().neg().exp());
+    return FlowOutput.of(y.mul(inverseScale).sub(bias.getArray()), pass, () -> logDet(y).neg());
   }
 
-  private NDArray logDet(NDArray logs, long batch) {
-    return FlowMath.scale(logs.sum(), inputShape().positions()).broadcast(new Shape(batch));
+  /** H·W·Σ logs for every sample of a batch like {@code x}. */
+  private NDArray logDet(NDArray x) {
+    NDArray perSample = derived("log-det", () -> FlowMath.scale(logScale.getArray().sum(), inputShape().positions()));
+    return perSample.broadcast(new Shape(x.getShape().get(0)));
   }
 }

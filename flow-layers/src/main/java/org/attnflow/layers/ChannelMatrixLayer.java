@@ -23,26 +23,28 @@ abstract class ChannelMatrixLayer extends FlowLayer {
   abstract NDArray matrix();
 
   /** log|det W| as a scalar array. */
-  abstract NDArray logAbsDet(NDArray matrix);
+  abstract NDArray logAbsDet();
 
   @Override
   protected FlowOutput transform(NDArray x, FlowPass pass) {
-    NDArray w = matrix();
-    return new FlowOutput(apply(x, w), logDet(w, x.getShape().get(0)));
+    return new FlowOutput(FlowMath.conv(x, derived("kernel", () -> kernel(matrix())), null), logDet(x));
   }
 
   @Override
   protected FlowOutput invert(NDArray y, FlowPass pass) {
-    NDArray w = matrix();
-    return FlowOutput.of(apply(y, w.inverse()), pass, () -> logDet(w, y.getShape().get(0)).neg());
+    NDArray x = FlowMath.conv(y, derived("inverse kernel", () -> kernel(matrix().inverse())), null);
+    return FlowOutput.of(x, pass, () -> logDet(y).neg());
   }
 
-  private NDArray logDet(NDArray w, long batch) {
-    return FlowMath.scale(logAbsDet(w), inputShape().positions()).broadcast(new Shape(batch));
+  /** H·W·log|det W| for every sample of a batch like {@code x}. */
+  private NDArray logDet(NDArray x) {
+    NDArray perSample = derived("log-det", () -> FlowMath.scale(logAbsDet(), inputShape().positions()));
+    return perSample.broadcast(new Shape(x.getShape().get(0)));
   }
 
-  private static NDArray apply(NDArray x, NDArray w) {
-    long c = w.getShape().get(0);
-    return FlowMath.conv(x, w.reshape(c, c, 1, 1), null);
+  /** A C×C matrix as the (C, C, 1, 1) kernel of a 1×1 convolution. */
+  private static NDArray kernel(NDArray matrix) {
+    long c = matrix.getShape().get(0);
+    return matrix.reshape(c, c, 1, 1);
   }
 }

@@ -45,7 +45,7 @@ public final class Conv extends UnaryBlock {
   @Override
   public NDArray apply(NDArray x) {
     NDArray y = FlowMath.conv(x, weight.getArray(), bias.getArray());
-    return logScale == null ? y : y.mul(FlowMath.scale(logScale.getArray(), 3).exp());
+    return logScale == null ? y : y.mul(derived("output scale", () -> FlowMath.scale(logScale.getArray(), 3).exp()));
   }
 
   @Override

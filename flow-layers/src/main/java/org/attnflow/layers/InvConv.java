@@ -35,7 +35,8 @@ public final class InvConv extends ChannelMatrixLayer {
   }
 
   @Override
-  NDArray logAbsDet(NDArray matrix) {
+  NDArray logAbsDet() {
+    NDArray matrix = matrix();
     int c = inputShape().channels();
     float[] w = matrix.toFloatArray();
     double[] a = new double[w.length];

@@ -72,7 +72,7 @@ public final class InvConvLu extends ChannelMatrixLayer {
   }
 
   @Override
-  NDArray logAbsDet(NDArray matrix) {
+  NDArray logAbsDet() {
     return logS.getArray().sum();
   }
 

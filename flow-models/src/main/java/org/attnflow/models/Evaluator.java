@@ -3,6 +3,7 @@ package org.attnflow.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import org.attnflow.api.Frozen;
 import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
@@ -16,7 +17,7 @@ public final class Evaluator {
     double sum = 0;
     double sumSquares = 0;
     int n = 0;
-    try (BatchStream stream = data.test(batchSize, seed, limit)) {
+    try (Frozen frozen = model.freeze(); BatchStream stream = data.test(batchSize, seed, limit)) {
       for (Batch b = stream.next(); b != null; b = stream.next()) {
         try (NDScope scope = new NDScope()) {
           NDArray x = b.toArray(manager);

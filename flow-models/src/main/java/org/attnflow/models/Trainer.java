@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.attnflow.api.FlowLayer;
+import org.attnflow.api.Frozen;
 import org.attnflow.api.NumericalException;
 import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
@@ -182,12 +183,15 @@ public final class Trainer {
     }
 
     private Evaluation evaluate(long step, MetricsLog metrics) {
-      Evaluation e = Evaluator.evaluate(model, data, manager, t.evalBatchSize(), t.evalLimit(), t.seed());
-      metrics.test(step, e, elapsed());
+      Evaluation e;
       Map<Double, Images> grids = new LinkedHashMap<>();
-      for (double temperature : t.sampleTemperatures()) {
-        grids.put(temperature, Sampler.sample(model, manager, t.samples(), temperature, t.seed()));
+      try (Frozen frozen = model.freeze()) {
+        e = Evaluator.evaluate(model, data, manager, t.evalBatchSize(), t.evalLimit(), t.seed());
+        for (double temperature : t.sampleTemperatures()) {
+          grids.put(temperature, Sampler.sample(model, manager, t.samples(), temperature, t.seed()));
+        }
       }
+      metrics.test(step, e, elapsed());
       boolean improved = Double.isNaN(best) || e.bpd() < best;
       if (improved) {
         best = e.bpd();

@@ -2,6 +2,7 @@ package org.attnflow.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.MalformedModelException;
@@ -25,6 +26,7 @@ import java.util.function.Supplier;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
+import org.attnflow.api.Frozen;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Noise;
 import org.attnflow.api.math.FlowMath;
@@ -33,7 +35,8 @@ import org.attnflow.api.math.FlowMath;
  * The contract every invertible layer must meet, as JUnit assertions a layer author can call:
  * the inverse undoes the forward, the forward log-det equals log|det| of the full Jacobian
  * computed by autograd and a double-precision LU, the inverse's log-det is the negated forward
- * one, saving and loading the parameters gives identical outputs, and all outputs are finite.
+ * one, saving and loading the parameters gives identical outputs, a frozen layer computes what an
+ * unfrozen one does, and all outputs are finite.
  *
  * <p>Layers are checked with randomised parameters (a zero-initialised layer is often the
  * identity and proves nothing): after initialisation and the data-dependent phase, every
@@ -41,6 +44,8 @@ import org.attnflow.api.math.FlowMath;
  * not change when a garbage collection runs between the forward and the backward pass.
  */
 public final class LayerContract {
+  /** What {@link #encodeAndDecode} returns, in order. */
+  private static final List<String> ENCODED_PARTS = List.of("forward output", "forward log-det", "inverse output", "inverse log-det");
   private final Supplier<? extends FlowLayer> factory;
   private int batch = 2;
   private long seed = 0;
@@ -93,6 +98,7 @@ public final class LayerContract {
       verifyLogDetAgainstJacobian(layer, x);
       verifySaveLoad(layer, x, manager);
       verifyGradientsSurviveGarbageCollection(layer, x);
+      verifyFrozen(layer, x);
     }
   }
 
@@ -225,6 +231,41 @@ public final class LayerContract {
     }
     assertArrayEquals(a.value().toFloatArray(), b.value().toFloatArray(), 0f, layer.path() + ": output changed after save/load");
     assertArrayEquals(a.logDet().toFloatArray(), b.logDet().toFloatArray(), 0f, layer.path() + ": log-det changed after save/load");
+  }
+
+  /**
+   * Asserts that a frozen layer ({@link FlowLayer#freeze()}) gives exactly the outputs and
+   * log-dets of the unfrozen layer, on first use and on reuse of its derived values, and that once
+   * thawed it sees changed parameters. Perturbs the layer's parameters.
+   */
+  public void verifyFrozen(FlowLayer layer, NDArray x) {
+    float[][] unfrozen = encodeAndDecode(layer, x);
+    try (Frozen frozen = layer.freeze()) {
+      for (String use : List.of("first", "repeated")) {
+        float[][] cached = encodeAndDecode(layer, x);
+        for (int i = 0; i < cached.length; i++) {
+          assertArrayEquals(unfrozen[i], cached[i], 0f, layer.path() + ": the frozen layer's " + use + " "
+              + ENCODED_PARTS.get(i) + " differs from the unfrozen layer's");
+        }
+      }
+    }
+    assertFalse(layer.isFrozen(), layer.path() + ": still frozen after its handle was closed");
+    randomize(layer, seed + 4, perturbation);
+    float[][] changed = encodeAndDecode(layer, x);
+    try (Frozen frozen = layer.freeze()) {
+      float[][] refrozen = encodeAndDecode(layer, x);
+      for (int i = 0; i < refrozen.length; i++) {
+        assertArrayEquals(changed[i], refrozen[i], 0f, layer.path() + ": frozen again after a parameter change, its "
+            + ENCODED_PARTS.get(i) + " is that of the old parameters");
+      }
+    }
+  }
+
+  private static float[][] encodeAndDecode(FlowLayer layer, NDArray x) {
+    FlowPass encode = FlowPass.encoding();
+    FlowOutput f = layer.forward(x, encode);
+    FlowOutput b = layer.inverse(f.value(), encode.inverse());
+    return new float[][] {f.value().toFloatArray(), f.logDet().toFloatArray(), b.value().toFloatArray(), b.logDet().toFloatArray()};
   }
 
   /**
