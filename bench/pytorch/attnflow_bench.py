@@ -600,7 +600,7 @@ def train(args):
 
     throughput, trajectory = [], []
     rss_at_100 = rss_at_end = None
-    sample_rate = None
+    sample_rate = sample_error = None
     pending = first
     profiler = None
     turns = Turns(args.take_turns)
@@ -649,7 +649,13 @@ def train(args):
             rss_at_100 = resident_mb()
         if done == args.steps:
             rss_at_end = resident_mb()
-            sample_rate = time_sampling(model, args.seed, profile=args.profile, turns=turns)
+            try:
+                sample_rate = time_sampling(model, args.seed, profile=args.profile, turns=turns)
+            except RuntimeError as e:
+                # a model whose inverse breaks down (the paper's iTrans meets a singular W) still
+                # gets its other figures, as on the Java side
+                sample_error = str(e).splitlines()[0]
+                model.train()
             turns.close()
 
     test_bpd = ci95 = None
@@ -662,7 +668,8 @@ def train(args):
         "date": datetime.date.today().isoformat(),
         "steps": args.steps,
         "train_images_per_s": round(float(np.median(throughput)), 1),
-        "sample_images_per_s": round(sample_rate, 1),
+        "sample_images_per_s": None if sample_rate is None else round(sample_rate, 1),
+        **({"sample_error": sample_error} if sample_error else {}),
         "test_bpd": None if test_bpd is None else round(test_bpd, 4),
         "test_bpd_ci95": None if ci95 is None else round(ci95, 4),
         "peak_rss_mb": round(peak_rss_mb(), 1),
