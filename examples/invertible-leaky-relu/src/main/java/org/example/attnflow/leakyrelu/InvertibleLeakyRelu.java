@@ -56,10 +56,15 @@ public final class InvertibleLeakyRelu extends FlowLayer {
    * {@code NDArray.mul(Number)}/{@code div(Number)} wrap the number in a temporary array whose
    * memory the garbage collector may free before the backward pass reads it, which corrupts the
    * gradient of θ (DJL 0.33, PyTorch engine, CPU).
+   *
+   * <p>It depends on the parameters alone, so it is a {@link #derived} value: computed once while
+   * the model is frozen for sampling or evaluation, and on every call in training.
    */
   private NDArray logSlope() {
-    NDArray b = bound.getArray();
-    return theta.getArray().div(b).tanh().mul(b);
+    return derived("log slope", () -> {
+      NDArray b = bound.getArray();
+      return theta.getArray().div(b).tanh().mul(b);
+    });
   }
 
   @Override
