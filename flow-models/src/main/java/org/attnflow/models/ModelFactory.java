@@ -4,8 +4,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.ImageShape;
@@ -43,7 +46,7 @@ public final class ModelFactory {
         + ", model.levels at " + ConfigError.where(model.originOf("levels"));
     int levelCount = model.integer("levels", 1);
     int steps = model.integer("steps", 0);
-    Random random = new Random(model.longValue("seed"));
+    long seed = model.longValue("seed");
     List<Settings> step = model.blocks("step");
 
     List<FlowLayer> layers = new ArrayList<>();
@@ -51,23 +54,43 @@ public final class ModelFactory {
     ImageShape shape = inputShape;
     for (int l = 0; l < levelCount; l++) {
       String level = "model.levels[" + l + "]";
-      shape = add(layers, model.block("squeeze"), level + ".squeeze", context, shape, 0, random);
+      String squeeze = level + ".squeeze";
+      shape = add(layers, model.block("squeeze"), squeeze, context, shape, 0, initRandom(seed, squeeze));
       ImageShape stepShape = shape;
       for (int k = 0; k < steps; k++) {
+        Map<String, Integer> earlierOfType = new HashMap<>();
         for (Settings layer : step) {
           String type = layer.has("type") ? layer.string("type") : "?";
-          shape = add(layers, layer, level + ".steps[" + k + "]." + type, context, shape, k, random);
+          String path = level + ".steps[" + k + "]." + type;
+          int earlier = earlierOfType.merge(type, 1, Integer::sum) - 1;
+          Random random = initRandom(seed, earlier == 0 ? path : path + "#" + earlier);
+          shape = add(layers, layer, path, context, shape, k, random);
         }
       }
       if (l < levelCount - 1) {
-        shape = add(layers, model.block("split"), level + ".split", context, shape, 0, random);
+        String split = level + ".split";
+        shape = add(layers, model.block("split"), split, context, shape, 0, initRandom(seed, split));
       }
       levels.add(new FlowModel.Level(level, stepShape, shape));
     }
     Settings priorSettings = model.block("prior");
     Prior prior = build(priorSettings, "model.prior", context, () -> registry.create(PluginKind.PRIOR,
-        new BuildContext(priorSettings, levels.get(levels.size() - 1).output(), null, 0, random, registry)));
+        new BuildContext(priorSettings, levels.get(levels.size() - 1).output(), null, 0, initRandom(seed, "model.prior"), registry)));
     return new FlowModel(inputShape, layers, prior, levels);
+  }
+
+  /**
+   * The source of a layer's initial parameters: its own stream, seeded from the model seed and
+   * the layer's place ({@code key}: its path, with "#n" for the n-th further layer of the same
+   * type in a step). Adding, removing or reordering other layers therefore leaves a layer's
+   * initial parameters as they were: glow32 and imap32 start from the same Glow backbone.
+   */
+  private static Random initRandom(long modelSeed, String key) {
+    long hash = 0xcbf29ce484222325L; // 64-bit FNV-1a over the key's characters
+    for (int i = 0; i < key.length(); i++) {
+      hash = (hash ^ key.charAt(i)) * 0x100000001b3L;
+    }
+    return new Random(new SplittableRandom(modelSeed ^ hash).nextLong());
   }
 
   /** Builds and initialises the model's parameters in {@code manager}. */

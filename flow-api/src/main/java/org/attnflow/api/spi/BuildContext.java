@@ -9,7 +9,8 @@ import org.attnflow.api.registry.Registry;
  * Everything a plugin factory is given: its checked settings (with defaults filled in and its
  * configuration path), the per-sample shape it will see, its index among the steps of a level
  * (for alternating masks), a seeded random source for its initial parameters, and the registry
- * for building nested plugins (a mask, a prior).
+ * for building nested plugins (a mask, a prior). A model gives every layer a source of its own,
+ * seeded from the model seed and the layer's place, so other layers do not change its draws.
  *
  * @param settings the plugin's configuration block
  * @param inputShape the per-sample input shape (the latent shape for priors), or null when none applies
