@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +28,10 @@ class AttentionAndBenchTest {
     Files.writeString(config, Harness.tinyConfig(data, ATTENTION_STEP));
     Path run = tmp.resolve("run");
     Harness.assertOk(Harness.run("train", "-c", config.toString(), "--steps", "2", "--out", run.toString()));
+    // the saved configuration spells out every default, those of nested plugins included
+    Config imapBlock = ConfigFactory.parseFile(run.resolve("config.conf").toFile()).getConfigList("model.step").get(3);
+    assertEquals(2.0, imapBlock.getDouble("offset"));
+    assertEquals(1, imapBlock.getInt("mask.grid"), "the default mask's own default");
 
     Path maps = tmp.resolve("maps");
     Harness.Result r = Harness.assertOk(Harness.run("attention", run.toString(), "--image", "3", "--out", maps.toString()));

@@ -2,8 +2,10 @@ package org.attnflow.models;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.typesafe.config.ConfigObject;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +93,23 @@ public final class ModelFactory {
       hash = (hash ^ key.charAt(i)) * 0x100000001b3L;
     }
     return new Random(new SplittableRandom(modelSeed ^ hash).nextLong());
+  }
+
+  /**
+   * The {@code model} block as it is built: every plugin block, nested ones included, completed
+   * with its provider's defaults. A run saves this form, so that it rebuilds the same model even
+   * if a default changes later, and its saved configuration shows every value it used.
+   */
+  public ConfigObject completed(Settings model) {
+    Map<String, ConfigObject> blocks = new HashMap<>();
+    new ModelFactory(registry.recording(s -> blocks.put(s.path(), s.config().root()))).build(model);
+    ConfigObject out = model.config().root();
+    List<String> parentsFirst = new ArrayList<>(blocks.keySet());
+    parentsFirst.sort(Comparator.comparingInt(String::length));
+    for (String path : parentsFirst) {
+      out = ConfigTree.replace(out, path.substring(model.path().length() + 1), blocks.get(path));
+    }
+    return out;
   }
 
   /** Builds and initialises the model's parameters in {@code manager}. */

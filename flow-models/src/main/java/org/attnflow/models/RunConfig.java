@@ -3,6 +3,7 @@ package org.attnflow.models;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
@@ -96,6 +97,11 @@ public final class RunConfig {
   /** Wraps an already resolved configuration (for example one saved in a run directory). */
   public static RunConfig of(Config resolved) {
     return new RunConfig(resolved);
+  }
+
+  /** This configuration with its {@code model} block replaced by {@code model}. */
+  public RunConfig withModel(ConfigObject model) {
+    return new RunConfig(config.withValue("model", model));
   }
 
   /** The whole configuration. */

@@ -38,10 +38,12 @@ public final class Trainer {
   }
 
   /**
-   * Trains (or, when {@code resume}, continues) the run in {@code dir} up to {@code config}'s
-   * {@code train.steps}, and returns the final evaluation.
+   * Trains (or, when {@code resume}, continues) the run in {@code dir} up to {@code given}'s
+   * {@code train.steps}, and returns the final evaluation. The run saves and checkpoints the
+   * configuration with its model block completed ({@link ModelFactory#completed}).
    */
-  public Evaluation train(RunConfig config, RunDirectory dir, boolean resume, TrainingListener listener) {
+  public Evaluation train(RunConfig given, RunDirectory dir, boolean resume, TrainingListener listener) {
+    RunConfig config = given.withModel(factory.completed(given.block("model")));
     TrainSettings t = TrainSettings.of(config.block("train"));
     if (resume) {
       dir.requireExisting();

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +63,23 @@ class ModelFactoryTest {
         }
       }
       assertEquals(8, random, "2 levels × 2 steps, one rotation and one first coupling convolution each");
+    }
+  }
+
+  @Test
+  void theCompletedModelBlockSpellsOutEveryDefaultAndBuildsTheSameModel() {
+    RunConfig given = ModelsTestSupport.tiny("model.split = { type = split }");
+    ConfigObject completed = factory.completed(given.block("model"));
+    Config c = completed.toConfig();
+    assertTrue(c.getConfigList("step").get(1).getBoolean("lu"), "the invconv's default lu = true");
+    assertEquals(8, c.getConfigList("step").get(2).getInt("hidden"), "the user's value stays");
+    assertEquals("conditional-gaussian", c.getString("split.prior.type"), "the split's default prior, a nested plugin");
+    assertEquals(completed, factory.completed(given.withModel(completed).block("model")), "completing twice changes nothing");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Map<String, float[]> asGiven = initialValues(given, manager);
+      Map<String, float[]> asCompleted = initialValues(given.withModel(completed), manager);
+      assertEquals(asGiven.keySet(), asCompleted.keySet());
+      asGiven.forEach((name, values) -> assertArrayEquals(values, asCompleted.get(name), 0f, name));
     }
   }
 

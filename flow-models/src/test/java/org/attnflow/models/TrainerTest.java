@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +64,8 @@ class TrainerTest {
     assertEquals(3, evaluations.size(), "before training, at step 20 and at step 40");
     assertTrue(evaluations.get(2) < evaluations.get(1) && evaluations.get(1) < evaluations.get(0),
         "test bits/dim did not fall: " + evaluations);
-    assertTrue(Files.isRegularFile(dir.config()));
+    Config saved = ConfigFactory.parseFile(dir.config().toFile());
+    assertTrue(saved.getConfigList("model.step").get(1).getBoolean("lu"), "the saved configuration lacks the invconv's default");
     assertTrue(Files.isRegularFile(dir.best()));
     List<String> rows = Files.readAllLines(dir.metrics());
     assertEquals(MetricsLog.HEADER, rows.get(0));

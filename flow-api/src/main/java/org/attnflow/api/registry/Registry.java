@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.attnflow.api.FlowBlock;
@@ -32,9 +33,12 @@ import org.attnflow.api.spi.Plugin;
  * with the list of what is known, and absent keys take the provider's defaults.
  */
 public final class Registry {
-  private final Map<PluginKind<?>, Map<String, Plugin<?>>> providers = new LinkedHashMap<>();
+  private final Map<PluginKind<?>, Map<String, Plugin<?>>> providers;
+  private final Consumer<Settings> completed;
 
   private Registry(ServiceSource source) {
+    providers = new LinkedHashMap<>();
+    completed = settings -> {};
     for (PluginKind<?> kind : PluginKind.all()) {
       Map<String, Plugin<?>> byType = new LinkedHashMap<>();
       for (Plugin<?> p : source.load(kind.service())) {
@@ -47,6 +51,20 @@ public final class Registry {
       }
       providers.put(kind, byType);
     }
+  }
+
+  private Registry(Registry plugins, Consumer<Settings> completed) {
+    this.providers = plugins.providers;
+    this.completed = completed;
+  }
+
+  /**
+   * A registry with the same plugins that hands every block it builds, completed with its
+   * provider's defaults, to {@code completed}; plugins built by plugins (a mask, a split's prior)
+   * go through it too. This is how a run records the full configuration of its model.
+   */
+  public Registry recording(Consumer<Settings> completed) {
+    return new Registry(this, completed);
   }
 
   /** The plugins of the application itself. */
@@ -127,6 +145,7 @@ public final class Registry {
     known.add("type");
     settings.requireKnownKeys(known, kind.noun() + " \"" + p.type() + "\"");
     Settings complete = settings.withDefaults(p.defaults());
+    completed.accept(complete);
     T built = p.create(new BuildContext(complete, context.inputShape(), context.conditionShape(),
         context.stepIndex(), context.random(), this));
     if (built instanceof FlowBlock block) {
