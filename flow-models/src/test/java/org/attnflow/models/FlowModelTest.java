@@ -1,5 +1,6 @@
 package org.attnflow.models;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowPass;
+import org.attnflow.api.Frozen;
 import org.attnflow.api.Noise;
 import org.attnflow.testkit.Jacobians;
 import org.attnflow.testkit.LayerContract;
@@ -76,6 +78,26 @@ class FlowModelTest {
       float[] b = expected.toFloatArray();
       for (int i = 0; i < a.length; i++) {
         assertEquals(b[i], a[i], 1e-3);
+      }
+    }
+  }
+
+  @Test
+  void aFrozenModelEvaluatesAndSamplesExactlyAsAnUnfrozenOne() {
+    RunConfig tiny = ModelsTestSupport.tiny("");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      FlowModel model = factory.create(tiny.block("model"), manager);
+      NDArray x = new Noise(9).uniform(manager, model.inputShape().batched(4)).sub(0.5f);
+      model.initializeFromData(x);
+      randomise(model, 0.1);
+      float[] bpd = model.bitsPerDim(x).toFloatArray();
+      float[] samples = model.sample(manager, 4, FlowPass.sampling(0.7, new Noise(11))).toFloatArray();
+      try (Frozen frozen = model.freeze()) {
+        for (int batch = 0; batch < 2; batch++) {
+          assertArrayEquals(bpd, model.bitsPerDim(x).toFloatArray(), 0f, "bits/dim of batch " + batch);
+          float[] again = model.sample(manager, 4, FlowPass.sampling(0.7, new Noise(11))).toFloatArray();
+          assertArrayEquals(samples, again, 0f, "samples of batch " + batch);
+        }
       }
     }
   }
