@@ -48,6 +48,20 @@ public final class Conv extends UnaryBlock {
     return logScale == null ? y : y.mul(derived("output scale", () -> FlowMath.scale(logScale.getArray(), 3).exp()));
   }
 
+  /**
+   * The mean over the output channels of {@link #apply}, shape (B, 1, H, W), computed as one
+   * convolution with the kernel and bias averaged over the output channels (a convolution is
+   * linear), so the C-channel output is never formed. Only for convolutions without an output
+   * scale.
+   */
+  public NDArray applyChannelMean(NDArray x) {
+    if (logScale != null) {
+      throw new IllegalStateException("the channel mean of a convolution with an output scale is not one convolution");
+    }
+    NDArray kernel = derived("mean kernel", () -> weight.getArray().mean(new int[] {0}, true));
+    return FlowMath.conv(x, kernel, derived("mean bias", () -> bias.getArray().mean(new int[] {0}, true)));
+  }
+
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     Shape s = inputShapes[0];
