@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,12 +64,9 @@ class FlowModelTest {
 
   @Test
   void logLikelihoodIsLogDetPlusPriorOfEveryLatent() {
-    RunConfig tiny = ModelsTestSupport.tiny("");
     try (NDManager manager = NDManager.newBaseManager()) {
-      FlowModel model = factory.create(tiny.block("model"), manager);
-      NDArray x = new Noise(7).uniform(manager, model.inputShape().batched(2)).sub(0.5f);
-      model.initializeFromData(x);
-      randomise(model, 0.1);
+      NDArray x = tinyBatch(manager, 7, 2);
+      FlowModel model = randomisedTiny(manager, x);
       FlowPass pass = FlowPass.encoding();
       Encoding e = model.encode(x, pass);
       // split priors are zero-initialised convolutions perturbed by randomise, so recompute from the pass
@@ -84,12 +82,9 @@ class FlowModelTest {
 
   @Test
   void aFrozenModelEvaluatesAndSamplesExactlyAsAnUnfrozenOne() {
-    RunConfig tiny = ModelsTestSupport.tiny("");
     try (NDManager manager = NDManager.newBaseManager()) {
-      FlowModel model = factory.create(tiny.block("model"), manager);
-      NDArray x = new Noise(9).uniform(manager, model.inputShape().batched(4)).sub(0.5f);
-      model.initializeFromData(x);
-      randomise(model, 0.1);
+      NDArray x = tinyBatch(manager, 9, 4);
+      FlowModel model = randomisedTiny(manager, x);
       float[] bpd = model.bitsPerDim(x).toFloatArray();
       float[] samples = model.sample(manager, 4, FlowPass.sampling(0.7, new Noise(11))).toFloatArray();
       try (Frozen frozen = model.freeze()) {
@@ -109,6 +104,19 @@ class FlowModelTest {
         org.attnflow.api.config.ConfigError.class, () -> factory.build(odd.block("model")));
     assertTrue(e.getMessage().contains("model.levels[1].squeeze"), e.getMessage());
     assertTrue(e.getMessage().contains("even"), e.getMessage());
+  }
+
+  /** A batch of uniform noise in [−0.5, 0.5) shaped like the tiny model's input, 1×8×8. */
+  private static NDArray tinyBatch(NDManager manager, long seed, int batch) {
+    return new Noise(seed).uniform(manager, new Shape(batch, 1, 8, 8)).sub(0.5f);
+  }
+
+  /** The tiny model of {@link ModelsTestSupport#tiny}, initialised on {@code x} and randomised. */
+  private FlowModel randomisedTiny(NDManager manager, NDArray x) {
+    FlowModel model = factory.create(ModelsTestSupport.tiny("").block("model"), manager);
+    model.initializeFromData(x);
+    randomise(model, 0.1);
+    return model;
   }
 
   static void randomise(FlowModel model, double std) {
