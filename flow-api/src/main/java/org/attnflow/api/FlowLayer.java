@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.function.Supplier;
+import org.attnflow.api.math.FlowMath;
 
 /**
  * An invertible layer of a normalizing flow: a DJL block with an exact inverse.
@@ -93,6 +94,16 @@ public abstract class FlowLayer extends FlowBlock {
   /** A zero log-det for a volume-preserving step on a batch like {@code x}. */
   protected static NDArray zeroLogDet(NDArray x) {
     return x.getManager().zeros(new Shape(x.getShape().get(0)));
+  }
+
+  /**
+   * The log-det of a step that multiplies every position by the same Jacobian block, H·W times
+   * {@code perPosition} (a scalar array computed from the parameters alone), for every sample of
+   * a batch like {@code x}. It is a {@link #derived} value named "log-det".
+   */
+  protected final NDArray perPositionLogDet(NDArray x, Supplier<NDArray> perPosition) {
+    NDArray perSample = derived("log-det", () -> FlowMath.scale(perPosition.get(), inputShape.positions()));
+    return perSample.broadcast(new Shape(x.getShape().get(0)));
   }
 
   /** The output of a volume-preserving step: {@code value} with a zero log-det when {@code pass} needs one. */

@@ -8,7 +8,6 @@ import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Init;
-import org.attnflow.api.math.FlowMath;
 
 /**
  * Activation normalisation: y = (x + b)·exp(logs) per channel, log|det J| = H·W·Σ logs. On the
@@ -58,7 +57,6 @@ public final class ActNorm extends FlowLayer {
 
   /** H·W·Σ logs for every sample of a batch like {@code x}. */
   private NDArray logDet(NDArray x) {
-    NDArray perSample = derived("log-det", () -> FlowMath.scale(logScale.getArray().sum(), inputShape().positions()));
-    return perSample.broadcast(new Shape(x.getShape().get(0)));
+    return perPositionLogDet(x, () -> logScale.getArray().sum());
   }
 }

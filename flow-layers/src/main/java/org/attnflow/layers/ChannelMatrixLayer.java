@@ -1,7 +1,6 @@
 package org.attnflow.layers;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
@@ -38,8 +37,7 @@ abstract class ChannelMatrixLayer extends FlowLayer {
 
   /** H·W·log|det W| for every sample of a batch like {@code x}. */
   private NDArray logDet(NDArray x) {
-    NDArray perSample = derived("log-det", () -> FlowMath.scale(logAbsDet(), inputShape().positions()));
-    return perSample.broadcast(new Shape(x.getShape().get(0)));
+    return perPositionLogDet(x, this::logAbsDet);
   }
 
   /** A C×C matrix as the (C, C, 1, 1) kernel of a 1×1 convolution. */
