@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
@@ -242,22 +243,23 @@ public final class LayerContract {
     float[][] unfrozen = encodeAndDecode(layer, x);
     try (Frozen frozen = layer.freeze()) {
       for (String use : List.of("first", "repeated")) {
-        float[][] cached = encodeAndDecode(layer, x);
-        for (int i = 0; i < cached.length; i++) {
-          assertArrayEquals(unfrozen[i], cached[i], 0f, layer.path() + ": the frozen layer's " + use + " "
-              + ENCODED_PARTS.get(i) + " differs from the unfrozen layer's");
-        }
+        assertSameParts(unfrozen, encodeAndDecode(layer, x),
+            part -> layer.path() + ": the frozen layer's " + use + " " + part + " differs from the unfrozen layer's");
       }
     }
     assertFalse(layer.isFrozen(), layer.path() + ": still frozen after its handle was closed");
     randomize(layer, seed + 4, perturbation);
     float[][] changed = encodeAndDecode(layer, x);
     try (Frozen frozen = layer.freeze()) {
-      float[][] refrozen = encodeAndDecode(layer, x);
-      for (int i = 0; i < refrozen.length; i++) {
-        assertArrayEquals(changed[i], refrozen[i], 0f, layer.path() + ": frozen again after a parameter change, its "
-            + ENCODED_PARTS.get(i) + " is that of the old parameters");
-      }
+      assertSameParts(changed, encodeAndDecode(layer, x),
+          part -> layer.path() + ": frozen again after a parameter change, its " + part + " is that of the old parameters");
+    }
+  }
+
+  /** Asserts that each part of {@link #encodeAndDecode} is exactly as expected; {@code message} names the part. */
+  private static void assertSameParts(float[][] expected, float[][] actual, UnaryOperator<String> message) {
+    for (int i = 0; i < expected.length; i++) {
+      assertArrayEquals(expected[i], actual[i], 0f, message.apply(ENCODED_PARTS.get(i)));
     }
   }
 
