@@ -33,15 +33,18 @@ send() {  # pipe byte: a read-write open of a pipe never waits, even when nobody
   exec 3<>"$1"; printf '%s' "$2" >&3; exec 3>&-
 }
 
+record() {  # side round: appends the JSON line of a benchmark's output, tagged with side and round
+  grep '^{' | sed "s/^{/{\"side\": \"$1\", \"round\": $2, /" >> "$out"
+}
+
 pair() {  # workload round: both sides of one workload, taking turns
   local turns; turns="$(mktemp -d)"
   mkfifo "$turns/java" "$turns/pytorch"
   "$here/attnflow" bench "$here/configs/bench/$1.conf" --steps "$steps" --take-turns "$turns" 2>/dev/null \
-    | grep '^{' | sed "s/^{/{\"side\": \"java\", \"round\": $2, /" >> "$out" &
+    | record java "$2" &
   local java=$!
   /usr/bin/python3 "$here/bench/pytorch/attnflow_bench.py" --workload "$1" --steps "$steps" \
-    --threads "$threads" --take-turns "$turns" 2>/dev/null \
-    | grep '^{' | sed "s/^{/{\"side\": \"pytorch\", \"round\": $2, /" >> "$out" &
+    --threads "$threads" --take-turns "$turns" 2>/dev/null | record pytorch "$2" &
   local python=$!
   while [[ ! -e "$turns/java.ready" || ! -e "$turns/pytorch.ready" ]]; do
     if ! kill -0 "$java" 2>/dev/null || ! kill -0 "$python" 2>/dev/null; then break; fi
