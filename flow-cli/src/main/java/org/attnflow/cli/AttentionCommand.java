@@ -47,7 +47,7 @@ final class AttentionCommand extends Command {
     Path folder = Path.of(line.getOptionValue("out"));
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);
-    Session session = Session.ofRun(checkpoint, CommonOptions.pluginDir(line));
+    Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
     DataPipeline data = session.get(DataPipeline.class);
     if (index >= data.testSize()) {
       throw new FlowException("--image " + index + " is past the test set of " + data.testSize() + " images");

@@ -81,7 +81,7 @@ final class BenchCommand extends Command {
     Path turnsDir = line.hasOption("take-turns") ? Path.of(line.getOptionValue("take-turns")) : null;
     try (Turns turns = new Turns(turnsDir)) {
       Measurements m = new Measurements(config.config().getLong("train.seed"), profile, turns);
-      Evaluation e = new Session(config, CommonOptions.pluginDir(line)).get(Trainer.class).train(config, dir, false, m);
+      Evaluation e = Session.ofConfig(config, CommonOptions.pluginDir(line)).get(Trainer.class).train(config, dir, false, m);
       String workload = file.getFileName().toString().replaceFirst("\\.conf$", "");
       Map<String, Object> result = m.result(workload, steps, e);
       out.println(Json.object(result));

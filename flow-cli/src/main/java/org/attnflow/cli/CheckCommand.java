@@ -37,7 +37,7 @@ final class CheckCommand extends Command {
     Path file = Path.of(CommonOptions.positional(line, "CONFIG file"));
     RunConfig config = RunConfig.load(file, CommonOptions.overrides(line));
     TrainSettings.of(config.block("train"));
-    Session session = new Session(config, CommonOptions.pluginDir(line));
+    Session session = Session.ofConfig(config, CommonOptions.pluginDir(line));
     try (NDManager manager = session.manager(); NDScope scope = new NDScope()) {
       FlowModel model = session.get(ModelFactory.class).create(config.block("model"), manager);
       NDArray x = new Noise(0).uniform(manager, model.inputShape().batched(BATCH)).sub(0.5f);

@@ -3,6 +3,7 @@ package org.attnflow.cli;
 import ai.djl.ndarray.NDManager;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -34,7 +35,7 @@ final class EvaluateCommand extends Command {
     int limit = CommonOptions.integer(line, "limit", 0, 0);
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);
-    Session session = Session.ofRun(checkpoint, CommonOptions.pluginDir(line));
+    Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
     com.typesafe.config.Config c = session.config().config();
     int batch = CommonOptions.integer(line, "batch", c.getInt("train.eval-batch-size"), 1);
     long seed = CommonOptions.longInteger(line, "seed", c.getLong("train.seed"));

@@ -71,6 +71,14 @@ final class ProgressReporter implements TrainingListener {
         samples.keySet(), dir.samples());
   }
 
+  @Override
+  public void warned(String message) {
+    if (terminal) {
+      out.println();
+    }
+    out.println("warning: " + message);
+  }
+
   private static String duration(double seconds) {
     if (!Double.isFinite(seconds) || seconds < 0) {
       return "?";

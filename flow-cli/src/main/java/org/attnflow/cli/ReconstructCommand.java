@@ -37,7 +37,7 @@ final class ReconstructCommand extends Command {
     int n = CommonOptions.integer(line, "n", 16, 1);
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);
-    Session session = Session.ofRun(checkpoint, CommonOptions.pluginDir(line));
+    Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
     try (NDManager manager = session.manager(); NDScope scope = new NDScope();
         BatchStream test = session.get(DataPipeline.class).test(n, 0, n)) {
       FlowModel model = session.load(checkpoint, manager);

@@ -1,9 +1,11 @@
 package org.attnflow.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.attnflow.api.FlowException;
 import org.attnflow.models.RunDirectory;
 
 /** The options of commands that work on a trained run: the run directory and which checkpoint. */
@@ -23,16 +25,20 @@ final class RunOptions {
     return new RunDirectory(Path.of(CommonOptions.positional(line, "RUN_DIR"))).requireExisting();
   }
 
-  /** The checkpoint chosen with --checkpoint. */
+  /**
+   * The checkpoint chosen with --checkpoint: {@code best} (the default; the newest when the run
+   * has no best yet), {@code latest} (the newest valid checkpoint of any kind, so that a run
+   * killed between checkpoints is read at its last numbered one) or a file.
+   */
   static Path checkpoint(CommandLine line, RunDirectory dir) {
     String which = line.getOptionValue("checkpoint", "best");
-    switch (which) {
-      case "best":
-        return java.nio.file.Files.exists(dir.best()) ? dir.best() : dir.latest();
-      case "latest":
-        return dir.latest();
-      default:
-        return Path.of(which);
+    if (which.equals("best") && Files.exists(dir.best())) {
+      return dir.best();
     }
+    if (which.equals("best") || which.equals("latest")) {
+      return dir.newestCheckpoint(warning -> {})
+          .orElseThrow(() -> new FlowException(dir.root() + " holds no valid checkpoint"));
+    }
+    return Path.of(which);
   }
 }

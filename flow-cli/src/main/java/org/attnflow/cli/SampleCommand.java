@@ -40,7 +40,7 @@ final class SampleCommand extends Command {
     List<Double> temperatures = temperatures(line);
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);
-    Session session = Session.ofRun(checkpoint, CommonOptions.pluginDir(line));
+    Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
     Path file = Path.of(line.getOptionValue("out"));
     try (NDManager manager = session.manager()) {
       FlowModel model = session.load(checkpoint, manager);

@@ -18,6 +18,7 @@ import org.attnflow.models.FlowModel;
 import org.attnflow.models.FlowModule;
 import org.attnflow.models.ModelFactory;
 import org.attnflow.models.RunConfig;
+import org.attnflow.models.RunDirectory;
 
 /**
  * The wiring of one command: Guice assembles the registry, model factory, data pipeline and
@@ -27,17 +28,25 @@ final class Session {
   private final Injector injector;
   private final RunConfig config;
 
-  /** Wires {@code config}; plugins come from {@code pluginDir}, or when null from the configuration's {@code plugins}. */
-  Session(RunConfig config, Path pluginDir) {
+  private Session(RunConfig config, Path plugins) {
     this.config = config;
-    Path plugins = pluginDir != null ? pluginDir : config.pluginDir();
     this.injector = Guice.createInjector(new FlowModule(config, plugins), new DataModule());
   }
 
-  /** A session over the configuration saved in a checkpoint. */
-  static Session ofRun(Path checkpoint, Path pluginDir) {
-    String saved = Checkpoint.readHeader(checkpoint).config();
-    return new Session(RunConfig.resume(saved, List.of()), pluginDir);
+  /**
+   * A session over the user's own configuration; plugins come from {@code pluginDir} (the command
+   * line), or when null from the configuration's {@code plugins}.
+   */
+  static Session ofConfig(RunConfig config, Path pluginDir) {
+    return new Session(config, pluginDir != null ? pluginDir : config.pluginDir());
+  }
+
+  /**
+   * A session over a trained run: its configuration ({@code config.conf}) with {@code overrides};
+   * plugins come from {@code pluginDir} (the command line) alone, never from a file of the run.
+   */
+  static Session ofRun(RunDirectory dir, List<String> overrides, Path pluginDir) {
+    return new Session(RunConfig.load(dir.config(), overrides), pluginDir);
   }
 
   <T> T get(Class<T> type) {
@@ -53,9 +62,14 @@ final class Session {
     return NDManager.newBaseManager(Devices.resolve(Settings.root(config.config())));
   }
 
-  /** The model of the configuration with the parameters of {@code checkpoint}. */
+  /**
+   * The model of the configuration with the parameters of {@code checkpoint}, which must have been
+   * written by that model.
+   */
   FlowModel load(Path checkpoint, NDManager manager) {
-    FlowModel model = get(ModelFactory.class).create(config.block("model"), manager);
+    ModelFactory factory = get(ModelFactory.class);
+    FlowModel model = factory.create(config.block("model"), manager);
+    factory.requireSameModel(config.block("model"), checkpoint);
     Checkpoint.load(checkpoint, model, null, manager);
     return model;
   }

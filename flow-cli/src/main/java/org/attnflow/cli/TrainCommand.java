@@ -9,13 +9,15 @@ import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.attnflow.models.Checkpoint;
 import org.attnflow.models.Evaluation;
 import org.attnflow.models.RunConfig;
 import org.attnflow.models.RunDirectory;
 import org.attnflow.models.Trainer;
 
-/** Trains a model, or resumes a stopped run from its latest checkpoint. */
+/**
+ * Trains a model, or resumes a stopped run from its newest valid checkpoint with the run's own
+ * configuration; plugins of a resumed run come from --plugins alone.
+ */
 final class TrainCommand extends Command {
 
   TrainCommand() {
@@ -42,24 +44,24 @@ final class TrainCommand extends Command {
     if (line.hasOption("steps")) {
       overrides.add("train.steps = " + CommonOptions.integer(line, "steps", 0, 0));
     }
-    RunDirectory dir;
-    RunConfig config;
     boolean resume = line.hasOption("resume");
+    RunDirectory dir;
+    Session session;
     if (resume) {
       if (line.hasOption("config") || line.hasOption("out")) {
         throw new UsageException("--resume continues a run with its own configuration and directory: drop -c/--out");
       }
       dir = new RunDirectory(Path.of(line.getOptionValue("resume"))).requireExisting();
-      config = RunConfig.resume(Checkpoint.readHeader(dir.latest()).config(), overrides);
+      session = Session.ofRun(dir, overrides, CommonOptions.pluginDir(line));
     } else {
       if (!line.hasOption("config")) {
         throw new UsageException("give a configuration with -c CONFIG, or --resume RUN_DIR");
       }
       Path file = Path.of(line.getOptionValue("config"));
-      config = RunConfig.load(file, overrides);
       dir = new RunDirectory(line.hasOption("out") ? Path.of(line.getOptionValue("out")) : defaultDir(file));
+      session = Session.ofConfig(RunConfig.load(file, overrides), CommonOptions.pluginDir(line));
     }
-    Session session = new Session(config, CommonOptions.pluginDir(line));
+    RunConfig config = session.config();
     long logEvery = config.config().getLong("train.log-every");
     Evaluation result = session.get(Trainer.class).train(config, dir, resume,
         new ProgressReporter(out, dir, System.console() != null, logEvery));

@@ -161,7 +161,7 @@ class CliTest {
   @Test
   void resumeOfADirectoryThatIsNotARun() {
     String line = assertOneLineError(run("train", "--resume", tmp.toString()), Cli.FAILED);
-    assertTrue(line.contains("no checkpoint"), line);
+    assertTrue(line.contains("is not a run directory: it has no config.conf"), line);
   }
 
   @Test
@@ -171,7 +171,7 @@ class CliTest {
           ? new String[] {command, tmp.toString(), "--out", tmp.resolve("x.png").toString()}
           : new String[] {command, tmp.toString()};
       String line = assertOneLineError(run(args), Cli.FAILED);
-      assertTrue(line.contains("no checkpoint"), () -> command + ": " + line);
+      assertTrue(line.contains("is not a run directory"), () -> command + ": " + line);
     }
     String line = assertOneLineError(run("evaluate", tmp.resolve("nope").toString()), Cli.FAILED);
     assertTrue(line.contains("does not exist"), line);
@@ -184,11 +184,12 @@ class CliTest {
   }
 
   /**
-   * A directory that passes the "is it a run" check (it has a checkpoint-latest.ckpt) but holds
-   * no real checkpoint: enough to reach the option checks of sample, which come after that check.
+   * A directory that passes the "is it a run" check (it has a config.conf) but holds no real
+   * checkpoint: enough to reach the option checks of sample, which come after that check.
    */
   private Path fakeRun() throws Exception {
     Path run = Files.createDirectories(tmp.resolve("fake-run"));
+    Files.write(run.resolve("config.conf"), new byte[0]);
     Files.write(run.resolve("checkpoint-latest.ckpt"), new byte[0]);
     return run;
   }
@@ -226,7 +227,10 @@ class CliTest {
 
   @Test
   void corruptCheckpointOfAFakeRunFailsCleanly() throws Exception {
-    String line = assertOneLineError(run("evaluate", fakeRun().toString()), Cli.FAILED);
+    Path run = fakeRun();
+    String line = assertOneLineError(run("evaluate", run.toString()), Cli.FAILED);
+    assertTrue(line.contains("holds no valid checkpoint"), line);
+    line = assertOneLineError(run("evaluate", run.toString(), "--checkpoint", run.resolve("checkpoint-latest.ckpt").toString()), Cli.FAILED);
     assertTrue(line.contains("truncated"), line);
   }
 

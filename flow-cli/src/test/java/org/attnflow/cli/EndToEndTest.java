@@ -254,7 +254,8 @@ class EndToEndTest {
     Path latest = runE.resolve("checkpoint-latest.ckpt");
     byte[] bytes = Files.readAllBytes(latest);
     Files.write(latest, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    String line = assertOneLineError(run("evaluate", runE.toString(), "--checkpoint", "latest"), Cli.FAILED);
+    String file = latest.toString();
+    String line = assertOneLineError(run("evaluate", runE.toString(), "--checkpoint", file), Cli.FAILED);
     assertTrue(line.contains("corrupt") || line.contains("truncated"), line);
     assertTrue(line.contains("checkpoint-latest.ckpt"), line);
 
@@ -262,19 +263,23 @@ class EndToEndTest {
     byte[] flipped = bytes.clone();
     flipped[bytes.length / 2] ^= 0x55;
     Files.write(latest, flipped);
-    line = assertOneLineError(run("evaluate", runE.toString(), "--checkpoint", "latest"), Cli.FAILED);
+    line = assertOneLineError(run("evaluate", runE.toString(), "--checkpoint", file), Cli.FAILED);
     assertTrue(line.contains("corrupt"), line);
 
     // a few bytes only
     Files.write(latest, java.util.Arrays.copyOf(bytes, 10));
-    line = assertOneLineError(run("sample", runE.toString(), "--checkpoint", "latest", "--n", "1", "--out",
+    line = assertOneLineError(run("sample", runE.toString(), "--checkpoint", file, "--n", "1", "--out",
         tmp.resolve("never.png").toString()), Cli.FAILED);
     assertTrue(line.contains("truncated"), line);
     assertFalse(Files.exists(tmp.resolve("never.png")));
 
-    // resume refuses it too
-    line = assertOneLineError(run("train", "--resume", runE.toString(), "--steps", "7"), Cli.FAILED);
-    assertTrue(line.contains("truncated"), line);
+    // "latest" is the newest valid checkpoint: the numbered one of the same step
+    assertOk(run("evaluate", runE.toString(), "--checkpoint", "latest"));
+
+    // resume skips the damaged file with a warning and continues from the newest valid checkpoint
+    Harness.Result resumed = assertOk(run("train", "--resume", runE.toString(), "--steps", "7"));
+    assertTrue(resumed.out().contains("warning: skipping a damaged checkpoint: checkpoint " + file + " is truncated"), resumed.out());
+    assertTrue(resumed.out().contains("resuming at step 6 of 7"), resumed.out());
 
     // the best checkpoint of the same run is still usable
     assertOk(run("evaluate", runE.toString(), "--checkpoint", "best"));
@@ -301,14 +306,15 @@ class EndToEndTest {
     Path crafted = mismatchedCheckpoint("wider.ckpt", "model.step = [ { type = actnorm }, { type = invconv }, "
         + "{ type = affine-coupling, hidden = 16 } ]");
     String line = assertOneLineError(run("evaluate", runA.toString(), "--checkpoint", crafted.toString()), Cli.FAILED);
-    assertTrue(line.contains("does not fit"), line);
+    assertTrue(line.contains("describes a different model than the run's configuration: model.step[2].hidden is 8 in "
+        + runA.resolve("config.conf") + " but 16 in checkpoint " + crafted), line);
   }
 
   @Test
   void checkpointWithParametersOfMoreLayersDoesNotFit() {
     Path crafted = mismatchedCheckpoint("one-level.ckpt", "model.levels = 1");
     String line = assertOneLineError(run("evaluate", runA.toString(), "--checkpoint", crafted.toString()), Cli.FAILED);
-    assertTrue(line.contains("does not fit"), line);
+    assertTrue(line.contains("model.levels is 2 in " + runA.resolve("config.conf") + " but 1 in checkpoint"), line);
   }
 
   @Test

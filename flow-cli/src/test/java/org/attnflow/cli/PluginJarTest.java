@@ -193,7 +193,23 @@ class PluginJarTest {
     Harness.Result r = assertOk(run("reconstruct", runDir.toString(), "--n", "2", "--plugins", plugins.toString()));
     assertTrue(r.out().contains("reconstructed 2 test images"), r::toString);
     String line = assertOneLineError(run("evaluate", runDir.toString()), Cli.FAILED);
-    assertTrue(line.contains("test-negate"), line);
+    assertTrue(line.contains("unknown layer type \"test-negate\"") && line.contains("load with --plugins DIR"), line);
+  }
+
+  @Test
+  void aRunReadsPluginsFromTheCommandLineOnlyNeverFromItsOwnFiles() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("configured-run"));
+    Files.copy(plugins.resolve("test-negate-plugin.jar"), Files.createDirectories(dir.resolve("jars")).resolve("p.jar"));
+    Path file = dir.resolve("with-plugins.conf");
+    Files.writeString(file, "plugins = jars\n" + Files.readString(config("negate-run.conf", "{ type = test-negate }")));
+    Path runDir = dir.resolve("run");
+    assertOk(run("train", "-c", file.toString(), "--steps", "1", "--out", runDir.toString()));
+    String line = assertOneLineError(run("evaluate", runDir.toString()), Cli.FAILED);
+    assertTrue(line.contains("unknown layer type \"test-negate\""), line);
+    line = assertOneLineError(run("train", "--resume", runDir.toString(), "--steps", "2"), Cli.FAILED);
+    assertTrue(line.contains("unknown layer type \"test-negate\""), line);
+    assertOk(run("evaluate", runDir.toString(), "--plugins", dir.resolve("jars").toString()));
+    assertOk(run("train", "--resume", runDir.toString(), "--steps", "2", "--plugins", dir.resolve("jars").toString()));
   }
 
   @Test

@@ -16,7 +16,15 @@ import org.attnflow.api.FlowException;
  * temporary file beside the target, force it to disk, then rename it over the target.
  */
 public final class AtomicFiles {
+  private static final String TEMPORARY = ".tmp";
+
   private AtomicFiles() {}
+
+  /** Whether {@code file} is the temporary file of a write that never finished (its writer died). */
+  public static boolean isTemporary(Path file) {
+    String name = file.getFileName().toString();
+    return name.startsWith(".") && name.endsWith(TEMPORARY);
+  }
 
   /** What writes the content. */
   public interface Writer {
@@ -30,7 +38,7 @@ public final class AtomicFiles {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+      tmp = Files.createTempFile(dir, "." + target.getFileName(), TEMPORARY);
       if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
       }

@@ -6,6 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -54,7 +58,10 @@ public record Checkpoint(long step, double bestBpd, String config) {
       CRC32 crc = new CRC32();
       crc.update(bytes);
       AtomicFiles.write(file, o -> {
-        o.write(bytes);
+        o.write(bytes, 0, bytes.length / 2);
+        o.flush();
+        KillPoint.arrive("checkpoint");
+        o.write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
         new DataOutputStream(o).writeLong(crc.getValue());
       });
     } catch (IOException e) {
@@ -68,6 +75,19 @@ public record Checkpoint(long step, double bestBpd, String config) {
       return new Checkpoint(in.readLong(), in.readDouble(), new String(readBytes(in, file), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw corrupt(file, e);
+    }
+  }
+
+  /** The {@code model} block of the configuration saved in this checkpoint, read from {@code file}. */
+  public ConfigObject model(Path file) {
+    try {
+      Config saved = ConfigFactory.parseString(config);
+      if (!saved.hasPath("model")) {
+        throw new FlowException("checkpoint " + file + " holds no model configuration");
+      }
+      return saved.getObject("model");
+    } catch (ConfigException e) {
+      throw new FlowException("checkpoint " + file + " holds an unreadable configuration: " + e.getMessage(), e);
     }
   }
 

@@ -27,6 +27,7 @@ public final class Evaluator {
             n++;
           }
         }
+        KillPoint.arrive("evaluation");
       }
     }
     if (n == 0) {

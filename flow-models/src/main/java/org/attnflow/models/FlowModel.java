@@ -10,6 +10,9 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.attnflow.api.FlowBlock;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowOutput;
@@ -17,6 +20,7 @@ import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Prior;
 import org.attnflow.api.math.BitsPerDim;
+import org.attnflow.api.math.FlowMath;
 
 /**
  * A normalizing flow: a chain of invertible layers (squeezes, steps and splits of every level)
@@ -143,26 +147,38 @@ public final class FlowModel extends FlowBlock {
   }
 
   /**
-   * Runs the chain layer by layer and returns the path of the first layer whose output or
-   * log-det is not finite, or null when all are.
+   * Runs the chain layer by layer and describes the first layer that went bad: its output or
+   * log-det is not finite, or for some sample its log-det, or the Gaussian energy ½‖z‖² of its
+   * output, exceeds {@code maxBpd} bits per data dimension (either alone would put the sample's
+   * bits/dim past that bound); then the prior, whose log-density is judged the same way. Empty
+   * when nothing went bad.
    */
-  public String firstNonFiniteLayer(NDArray x) {
-    String[] culprit = {null};
+  public Optional<String> firstDivergedLayer(NDArray x, double maxBpd) {
+    double bound = maxBpd * dimensions() * Math.log(2);
+    AtomicReference<String> culprit = new AtomicReference<>();
     Encoding e = encode(x, FlowPass.encoding(), (layer, input, out) -> {
-      boolean finite = allFinite(out.value()) && allFinite(out.logDet());
-      if (!finite) {
-        culprit[0] = layer.path();
-      }
-      return finite;
+      Optional<String> why = excess(out.logDet(), "log-det", bound)
+          .or(() -> excess(FlowMath.scale(out.value().square().reshape(out.value().getShape().get(0), -1).sum(new int[] {1}), 0.5),
+              "output's Gaussian energy", bound));
+      why.ifPresent(w -> culprit.set(layer.path() + " (" + w + ")"));
+      return why.isEmpty();
     });
     if (e == null) {
-      return culprit[0];
+      return Optional.of(culprit.get());
     }
-    return allFinite(e.logPrior()) ? null : prior.path();
+    return excess(e.logPrior(), "log-density", bound).map(w -> prior.path() + " (" + w + ")");
   }
 
-  private static boolean allFinite(NDArray a) {
-    return !a.isNaN().any().getBoolean() && !a.isInfinite().any().getBoolean();
+  /** Why a per-sample quantity in nats is out of bounds, in bits/dim; empty when it is not. */
+  private Optional<String> excess(NDArray perSample, String what, double bound) {
+    double worst = perSample.abs().max().getFloat();
+    if (!Double.isFinite(worst)) {
+      return Optional.of("its " + what + " is not finite");
+    }
+    if (worst > bound) {
+      return Optional.of(String.format(Locale.ROOT, "its %s reached %.3g bits/dim", what, worst / (dimensions() * Math.log(2))));
+    }
+    return Optional.empty();
   }
 
   @Override

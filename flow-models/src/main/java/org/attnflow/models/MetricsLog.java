@@ -7,33 +7,47 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.attnflow.api.FlowException;
 
 /**
  * The run's {@code metrics.csv}: one row per logged training step and per evaluation. Rows are
  * appended and flushed as they come; when a run resumes, rows after its checkpoint are dropped so
- * the table stays one trajectory.
+ * the table stays one trajectory, and so is a row torn by a killed writer.
  */
 public final class MetricsLog implements AutoCloseable {
   /** The header line. */
   public static final String HEADER = "step,phase,bpd,bpd_ci95,learning_rate,grad_norm,images_per_s,elapsed_s";
 
+  private static final int COLUMNS = HEADER.split(",").length;
+
   private final Path file;
   private final BufferedWriter out;
+  private final Set<Long> testSteps = new HashSet<>();
 
-  /** Opens the log, keeping only rows up to {@code keepUpToStep} (all rows are dropped when it is 0). */
+  /**
+   * Opens the log, keeping only the complete rows up to {@code keepUpToStep}, one per step and
+   * phase (all rows are dropped when it is 0).
+   */
   public MetricsLog(Path file, long keepUpToStep) {
     this.file = file;
     try {
       List<String> kept = new ArrayList<>();
       kept.add(HEADER);
+      Set<String> seen = new HashSet<>();
       if (keepUpToStep > 0 && Files.exists(file)) {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          if (!line.isEmpty() && Character.isDigit(line.charAt(0))
-              && Long.parseLong(line.substring(0, line.indexOf(','))) <= keepUpToStep) {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
+          String[] fields = line.split(",", -1);
+          if (fields.length == COLUMNS && fields[0].matches("\\d{1,18}") && Long.parseLong(fields[0]) <= keepUpToStep
+              && (fields[1].equals("train") || fields[1].equals("test")) && seen.add(fields[0] + "," + fields[1])) {
             kept.add(line);
+            if (fields[1].equals("test")) {
+              testSteps.add(Long.parseLong(fields[0]));
+            }
           }
         }
       }
@@ -49,8 +63,14 @@ public final class MetricsLog implements AutoCloseable {
     row(String.format(Locale.ROOT, "%d,train,%.6f,,%.6g,%.6g,%.2f,%.1f", step, bpd, lr, gradNorm, imagesPerSecond, elapsed));
   }
 
+  /** Whether the log holds an evaluation row of {@code step}. */
+  public boolean hasTest(long step) {
+    return testSteps.contains(step);
+  }
+
   /** Appends an evaluation row. */
   public void test(long step, Evaluation e, double elapsed) {
+    testSteps.add(step);
     row(String.format(Locale.ROOT, "%d,test,%.6f,%.6f,,,,%.1f", step, e.bpd(), e.ci95(), elapsed));
   }
 

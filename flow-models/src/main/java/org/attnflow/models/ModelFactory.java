@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.typesafe.config.ConfigObject;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.attnflow.api.FlowException;
@@ -110,6 +112,31 @@ public final class ModelFactory {
       out = ConfigTree.replace(out, path.substring(model.path().length() + 1), blocks.get(path));
     }
     return out;
+  }
+
+  /**
+   * Fails unless {@code checkpoint} was written by the model that {@code model} describes: the
+   * same values, or the same once both are {@linkplain #completed completed} (a run saved before
+   * its saved form was complete). The error names the first difference.
+   */
+  public void requireSameModel(Settings model, Path checkpoint) {
+    ConfigObject other = Checkpoint.readHeader(checkpoint).model(checkpoint);
+    String otherName = "checkpoint " + checkpoint;
+    String modelName = model.origin().filename() != null ? model.origin().filename() : model.origin().description();
+    Optional<String> raw = ConfigDifference.first(model.path(), model.config().root(), modelName, other, otherName);
+    if (raw.isEmpty()) {
+      return;
+    }
+    Optional<String> complete;
+    try {
+      complete = ConfigDifference.first(model.path(), completed(model), modelName,
+          completed(new Settings(other, model.path())), otherName);
+    } catch (FlowException e) {
+      complete = raw;
+    }
+    complete.ifPresent(d -> {
+      throw new FlowException(otherName + " describes a different model than the run's configuration: " + d);
+    });
   }
 
   /** Builds and initialises the model's parameters in {@code manager}. */

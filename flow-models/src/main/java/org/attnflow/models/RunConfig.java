@@ -50,12 +50,6 @@ public final class RunConfig {
     return build(user, overrides);
   }
 
-  /** The configuration saved with a run ({@code saved}), with {@code overrides} on top. */
-  public static RunConfig resume(String saved, List<String> overrides) {
-    return build(parse(() -> ConfigFactory.parseString(saved,
-        ConfigParseOptions.defaults().setOriginDescription("the run's saved configuration"))), overrides);
-  }
-
   private static RunConfig build(Config base, List<String> overrides) {
     Config reference = reference();
     Config user = base;

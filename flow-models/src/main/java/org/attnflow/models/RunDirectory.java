@@ -3,13 +3,22 @@ package org.attnflow.models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.attnflow.api.FlowException;
 
 /**
  * The layout of a run directory: the resolved configuration, {@code metrics.csv}, sample grids,
- * the training-curve plot and the checkpoints (latest, best and numbered).
+ * the training-curve plot, the checkpoints (latest, best and numbered) and the lock of its one
+ * writer.
  */
 public record RunDirectory(Path root) {
+  private static final Pattern CHECKPOINT = Pattern.compile("checkpoint-(latest|best|\\d+)\\.ckpt");
 
   /** Creates the directory if needed. */
   public RunDirectory create() {
@@ -25,24 +34,77 @@ public record RunDirectory(Path root) {
     }
   }
 
-  /** Creates the directory for a new run, refusing one that already holds a run's checkpoint. */
+  /** Creates the directory for a new run, refusing one that already holds a run. */
   public RunDirectory createFresh() {
-    if (Files.exists(latest())) {
-      throw new FlowException(root + " already holds a run (" + latest().getFileName()
+    if (Files.exists(config()) || !checkpoints().isEmpty()) {
+      throw new FlowException(root + " already holds a run (" + config().getFileName()
           + "): continue it with --resume " + root + ", or train into another directory");
     }
     return create();
   }
 
-  /** Fails unless this is an existing run directory with a latest checkpoint. */
+  /** Fails unless this is the directory of a run: a folder with the run's configuration. */
   public RunDirectory requireExisting() {
     if (!Files.isDirectory(root)) {
       throw new FlowException("run directory " + root + " does not exist");
     }
-    if (!Files.isRegularFile(latest())) {
-      throw new FlowException(root + " has no checkpoint (expected " + latest().getFileName() + "); was it trained?");
+    if (!Files.isRegularFile(config())) {
+      throw new FlowException(root + " is not a run directory: it has no " + config().getFileName() + " (was it trained?)");
     }
     return this;
+  }
+
+  /** Takes the directory's single-writer lock ({@link RunLock}). */
+  public RunLock lock(Consumer<String> warn) {
+    create();
+    return RunLock.acquire(root, warn);
+  }
+
+  /** The checkpoint files present: latest, best and numbered, in no particular order. */
+  public List<Path> checkpoints() {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(root)) {
+      return files.filter(f -> CHECKPOINT.matcher(f.getFileName().toString()).matches()).toList();
+    } catch (IOException e) {
+      throw new FlowException("cannot list run directory " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The checkpoint of the most training steps among those that pass their integrity check, of any
+   * kind (latest, best or numbered); the latest wins a tie. {@code warn} hears of each damaged
+   * file skipped. Empty when there is no valid checkpoint.
+   */
+  public Optional<Path> newestCheckpoint(Consumer<String> warn) {
+    Path newest = null;
+    long newestStep = -1;
+    List<Path> files = new ArrayList<>(checkpoints());
+    files.sort(Comparator.comparing((Path f) -> !f.equals(latest())));
+    for (Path file : files) {
+      try {
+        long step = Checkpoint.readHeader(file).step();
+        if (step > newestStep) {
+          newest = file;
+          newestStep = step;
+        }
+      } catch (FlowException e) {
+        warn.accept("skipping a damaged checkpoint: " + e.getMessage());
+      }
+    }
+    return Optional.ofNullable(newest);
+  }
+
+  /** Deletes the temporary files that a writer killed while writing left behind. */
+  public void removeTornWrites() {
+    try (Stream<Path> files = Files.list(root)) {
+      for (Path f : files.filter(f -> AtomicFiles.isTemporary(f)).toList()) {
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException e) {
+      throw new FlowException("cannot clean run directory " + root + ": " + e.getMessage(), e);
+    }
   }
 
   /** The resolved configuration of the run. */

@@ -24,6 +24,7 @@ import org.attnflow.api.config.Settings;
  * @param checkpointEvery steps between numbered checkpoints (0 = none)
  * @param sampleTemperatures temperatures of the sample grids
  * @param samples samples per grid
+ * @param divergenceBpd bits/dim above which a training batch or an evaluation counts as divergence
  */
 public record TrainSettings(
     long steps,
@@ -43,7 +44,8 @@ public record TrainSettings(
     int evalBatchSize,
     long checkpointEvery,
     List<Double> sampleTemperatures,
-    int samples) {
+    int samples,
+    double divergenceBpd) {
 
   /** Reads and checks the block. */
   public static TrainSettings of(Settings t) {
@@ -65,7 +67,8 @@ public record TrainSettings(
         t.integer("eval-batch-size", 1),
         t.integer("checkpoint-every", 0),
         t.numbers("sample-temperatures"),
-        t.integer("samples", 1));
+        t.integer("samples", 1),
+        positive(t, "divergence-bpd"));
   }
 
   /** Whether to evaluate after {@code step} completed steps. */

@@ -8,12 +8,21 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import org.attnflow.api.FlowException;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.Frozen;
 import org.attnflow.api.NumericalException;
+import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
@@ -22,9 +31,14 @@ import org.attnflow.api.data.DataPipeline;
  * Trains a flow by maximum likelihood: minimises the mean bits/dim of training batches with Adam
  * or Adamax, linear warm-up and gradient-norm clipping, after the data-dependent initialisation
  * on the first batch. It logs metrics, evaluates and samples before the first step and then
- * periodically, and keeps the latest,
- * best and numbered checkpoints. A run resumed from its latest checkpoint continues the same
- * trajectory: the data order and noise are functions of the seed and the step.
+ * periodically, and keeps the latest, best and numbered checkpoints.
+ *
+ * <p>Nothing is lost: the run directory has one writer ({@link RunLock}); the latest checkpoint is
+ * written before every evaluation and sampling, so a failure there keeps the training; a run
+ * resumes from its newest valid checkpoint of any kind and continues the same trajectory (the
+ * data order and noise are functions of the seed and the step). A diverged run (a non-finite
+ * value, or bits/dim above {@code train.divergence-bpd}) stops with the first layer that went bad
+ * and keeps only checkpoints whose state was seen to be sane.
  */
 public final class Trainer {
   private final ModelFactory factory;
@@ -39,36 +53,48 @@ public final class Trainer {
 
   /**
    * Trains (or, when {@code resume}, continues) the run in {@code dir} up to {@code given}'s
-   * {@code train.steps}, and returns the final evaluation. The run saves and checkpoints the
-   * configuration with its model block completed ({@link ModelFactory#completed}).
+   * {@code train.steps}, and returns the last evaluation (null when none ran). The run saves and
+   * checkpoints the configuration with its model block completed ({@link ModelFactory#completed}).
    */
   public Evaluation train(RunConfig given, RunDirectory dir, boolean resume, TrainingListener listener) {
     RunConfig config = given.withModel(factory.completed(given.block("model")));
     TrainSettings t = TrainSettings.of(config.block("train"));
-    if (resume) {
-      dir.requireExisting();
-    } else {
-      dir.createFresh();
-    }
-    try (NDManager manager = NDManager.newBaseManager(Devices.resolve(org.attnflow.api.config.Settings.root(config.config())));
+    try (RunLock lock = dir.lock(listener::warned);
+        NDManager manager = NDManager.newBaseManager(Devices.resolve(Settings.root(config.config())));
         StopSignal stop = StopSignal.install()) {
       FlowModel model = factory.create(config.block("model"), manager);
-      List<Parameter> params = model.trainableParameters();
-      Optimizer optimizer = new Optimizer(t.rule(), t.beta1(), t.beta2(), t.epsilon(), params, manager);
+      Optimizer optimizer = new Optimizer(t.rule(), t.beta1(), t.beta2(), t.epsilon(), model.trainableParameters(), manager);
       long start = 0;
       double best = Double.NaN;
       if (resume) {
-        Checkpoint header = Checkpoint.readHeader(dir.latest());
-        Checkpoint.load(dir.latest(), model, optimizer, manager);
-        start = header.step();
-        best = header.bestBpd();
+        dir.requireExisting().removeTornWrites();
+        Optional<Path> newest = dir.newestCheckpoint(listener::warned);
+        if (newest.isPresent()) {
+          Checkpoint header = Checkpoint.readHeader(newest.get());
+          factory.requireSameModel(config.block("model"), newest.get());
+          Checkpoint.load(newest.get(), model, optimizer, manager);
+          start = header.step();
+          best = header.bestBpd();
+          if (!newest.get().equals(dir.latest())) {
+            listener.warned("the run did not stop cleanly: resuming from " + newest.get().getFileName()
+                + ", its newest valid checkpoint (step " + start + ")");
+          }
+        } else {
+          listener.warned(dir.root() + " holds no valid checkpoint: training again from step 0 with its configuration");
+        }
+        if (!config.config().root().equals(RunConfig.load(dir.config(), List.of()).config().root())) {
+          AtomicFiles.writeString(dir.config(), config.render());
+        }
       } else {
+        dir.createFresh();
         AtomicFiles.writeString(dir.config(), config.render());
       }
-      Run run = new Run(config, dir, t, model, optimizer, manager, listener, best);
-      return run.loop(start, stop);
+      return new Run(config, dir, t, model, optimizer, manager, listener, best).loop(start, stop);
     }
   }
+
+  /** The loss of one step and the gradient norm before clipping. */
+  private record StepResult(double bpd, double gradientNorm) {}
 
   /** One training run's mutable state. */
   private final class Run {
@@ -80,6 +106,10 @@ public final class Trainer {
     private final NDManager manager;
     private final TrainingListener listener;
     private final long started = System.nanoTime();
+    /** Checkpoints of the current state, written before anything showed that state to be sane. */
+    private final List<Path> unproven = new ArrayList<>();
+    /** The last state (in completed steps) shown sane by its training loss or its evaluation. */
+    private long provenStep = -1;
     private double best;
 
     Run(RunConfig config, RunDirectory dir, TrainSettings t, FlowModel model, Optimizer optimizer,
@@ -106,24 +136,24 @@ public final class Trainer {
           try (NDScope scope = new NDScope()) {
             model.initializeFromData(first.toArray(manager));
           }
-          if (t.evaluatesAt(0)) {
-            evaluate(0, metrics);
-          }
+        }
+        if (t.evaluatesAt(step) && !metrics.hasTest(step)) {
+          last = evaluate(step, metrics);
         }
         while (step < t.steps() && !stop.requested()) {
           long begin = System.nanoTime();
-          double[] lossAndNorm;
+          StepResult result;
           try (NDScope scope = new NDScope()) {
             NDArray x = (first != null ? first : batches.next()).toArray(manager);
             first = null;
-            lossAndNorm = step(x, step);
+            result = step(x, step);
           }
           step++;
           double seconds = (System.nanoTime() - begin) / 1e9;
           double imagesPerSecond = t.batchSize() / seconds;
-          listener.stepped(step, lossAndNorm[0], imagesPerSecond);
+          listener.stepped(step, result.bpd(), imagesPerSecond);
           if (step % t.logEvery() == 0 || step == t.steps()) {
-            metrics.train(step, lossAndNorm[0], t.learningRateAt(step - 1), lossAndNorm[1], imagesPerSecond, elapsed());
+            metrics.train(step, result.bpd(), t.learningRateAt(step - 1), result.gradientNorm(), imagesPerSecond, elapsed());
           }
           if (t.evaluatesAt(step)) {
             last = evaluate(step, metrics);
@@ -141,77 +171,127 @@ public final class Trainer {
       return last;
     }
 
-    /** One optimisation step; returns the batch bits/dim and the gradient norm before clipping. */
-    private double[] step(NDArray x, long step) {
+    /** One optimisation step on the state of {@code step} completed steps. */
+    private StepResult step(NDArray x, long step) {
       NDArray loss;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         loss = model.bitsPerDim(x).mean();
         gc.backward(loss);
       }
-      NDArray gradient = optimizer.gradient();
-      double lossValue = loss.getFloat();
-      double norm = Math.sqrt(gradient.square().sum().getFloat());
-      if (!Double.isFinite(lossValue) || !Double.isFinite(norm)) {
-        throw new NumericalException(describeNonFinite(x, step, lossValue));
+      double bpd = loss.getFloat();
+      if (!sane(bpd)) {
+        throw diverged(step + 1, "the training batch's bits/dim is " + format(bpd), x);
       }
+      proven(step);
+      NDArray gradient = optimizer.gradient();
+      double norm = Math.sqrt(gradient.square().sum().getFloat());
+      if (!Double.isFinite(norm)) {
+        throw diverged(step + 1, "the gradient is not finite" + nonFiniteGradient(), x);
+      }
+      KillPoint.arrive("step");
       double scale = t.clipGradNorm() > 0 && norm > t.clipGradNorm() ? t.clipGradNorm() / norm : 1.0;
       optimizer.step(gradient, t.learningRateAt(step), scale, step + 1);
       optimizer.zeroGradients();
-      return new double[] {lossValue, norm};
+      return new StepResult(bpd, norm);
     }
 
-    private String describeNonFinite(NDArray x, long step, double loss) {
-      String where = model.firstNonFiniteLayer(x);
-      if (where != null) {
-        return "step " + (step + 1) + ": the loss is " + loss + "; the first non-finite value appeared in " + where
-            + lastGood();
+    /** Whether a bits/dim figure is finite and within the divergence bound. */
+    private boolean sane(double bpd) {
+      return Double.isFinite(bpd) && bpd <= t.divergenceBpd();
+    }
+
+    /** The state of {@code step} completed steps was shown sane: its checkpoints are kept whatever comes next. */
+    private void proven(long step) {
+      provenStep = step;
+      unproven.clear();
+    }
+
+    /**
+     * Sets aside the checkpoints of the state that went bad (renamed to {@code *.diverged}) and
+     * describes the divergence: the first layer that went bad on the batch {@code x} and the newest
+     * good checkpoint kept.
+     */
+    private NumericalException diverged(long step, String what, NDArray x) {
+      for (Path file : unproven) {
+        try {
+          Files.move(file, file.resolveSibling(file.getFileName() + ".diverged"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+          throw new FlowException("cannot set aside the diverged checkpoint " + file + ": " + e.getMessage(), e);
+        }
       }
+      String where = model.firstDivergedLayer(x, t.divergenceBpd())
+          .map(layer -> "; the first layer that went bad is " + layer)
+          .orElse("; no single layer went past the bound on this batch");
+      Optional<Path> kept = dir.newestCheckpoint(warning -> {});
+      String good = kept.map(f -> "; the newest good checkpoint, " + f + " (step " + Checkpoint.readHeader(f).step() + "), is kept")
+          .orElse("; no checkpoint was written before it");
+      return new NumericalException("step " + step + ": training diverged (" + what + "; the run stops at a non-finite value or above"
+          + " train.divergence-bpd = " + format(t.divergenceBpd()) + ")" + where + good);
+    }
+
+    private String nonFiniteGradient() {
       for (FlowLayer layer : model.layers()) {
         for (Pair<String, Parameter> p : layer.getParameters()) {
           NDArray g = p.getValue().requiresGradient() ? p.getValue().getArray().getGradient() : null;
           if (g != null && (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean())) {
-            return "step " + (step + 1) + ": the gradient of " + p.getKey() + " in " + layer.path()
-                + " is not finite" + lastGood();
+            return " (first in " + p.getKey() + " of " + layer.path() + ")";
           }
         }
       }
-      return "step " + (step + 1) + ": the loss is " + loss + " and the gradient is not finite" + lastGood();
+      return "";
     }
 
-    private String lastGood() {
-      return java.nio.file.Files.exists(dir.latest())
-          ? "; the last good checkpoint, " + dir.latest() + " (step " + Checkpoint.readHeader(dir.latest()).step() + "), is kept"
-          : "; no checkpoint was written before it";
-    }
-
+    /**
+     * Evaluates and samples the state of {@code step} completed steps. The latest checkpoint is
+     * written first, so a failure here keeps the training; a sampling failure is reported and the
+     * run goes on. The metrics row comes last: a run killed before it evaluates again on resume.
+     */
     private Evaluation evaluate(long step, MetricsLog metrics) {
+      write(step, dir.latest());
       Evaluation e;
       Map<Double, Images> grids = new LinkedHashMap<>();
       try (Frozen frozen = model.freeze()) {
         e = Evaluator.evaluate(model, data, manager, t.evalBatchSize(), t.evalLimit(), t.seed());
+        if (!sane(e.bpd())) {
+          try (BatchStream test = data.test(t.evalBatchSize(), t.seed(), t.evalLimit())) {
+            throw diverged(step, "the test bits/dim is " + format(e.bpd()), test.next().toArray(manager));
+          }
+        }
+        proven(step);
         for (double temperature : t.sampleTemperatures()) {
-          grids.put(temperature, Sampler.sample(model, manager, t.samples(), temperature, t.seed()));
+          KillPoint.arrive("sampling");
+          try {
+            grids.put(temperature, Sampler.sample(model, manager, t.samples(), temperature, t.seed()));
+          } catch (FlowException failure) {
+            listener.warned("step " + step + ": sampling at T = " + temperature + " failed, the run goes on: " + failure.getMessage());
+          }
         }
       }
-      metrics.test(step, e, elapsed());
-      boolean improved = Double.isNaN(best) || e.bpd() < best;
-      if (improved) {
+      if (Double.isNaN(best) || e.bpd() < best) {
         best = e.bpd();
         write(step, dir.best());
+        write(step, dir.latest());
       }
-      write(step, dir.latest());
+      metrics.test(step, e, elapsed());
       listener.evaluated(step, e, grids);
       return e;
     }
 
-    private void write(long step, java.nio.file.Path file) {
+    private void write(long step, Path file) {
       new Checkpoint(step, best, config.config().root().render(com.typesafe.config.ConfigRenderOptions.concise()))
           .write(file, model, optimizer);
+      if (step != provenStep) {
+        unproven.add(file);
+      }
       listener.checkpointed(step, file);
     }
 
     private double elapsed() {
       return (System.nanoTime() - started) / 1e9;
     }
+  }
+
+  private static String format(double value) {
+    return String.format(Locale.ROOT, "%.4g", value);
   }
 }

@@ -23,4 +23,10 @@ public interface TrainingListener {
 
   /** A checkpoint was written. */
   default void checkpointed(long step, Path file) {}
+
+  /**
+   * Something went wrong that the run survives and the user should know: a damaged checkpoint
+   * skipped, a stale lock taken over, a failed sampling.
+   */
+  default void warned(String message) {}
 }

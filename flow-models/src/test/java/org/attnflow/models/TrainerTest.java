@@ -73,29 +73,86 @@ class TrainerTest {
   }
 
   @Test
-  void aNonFiniteLossStopsTheRunNamingTheLayerAndKeepsACheckpoint(@TempDir Path tmp) {
+  void poisonedDataStopsTheRunAtItsFirstEvaluationNamingTheLayerAndKeepsNoBadCheckpoint(@TempDir Path tmp) {
     Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32, Float.NaN));
     RunDirectory dir = new RunDirectory(tmp.resolve("nan"));
     NumericalException e = assertThrows(NumericalException.class,
         () -> trainer.train(ModelsTestSupport.tiny(""), dir, false, new TrainingListener() {}));
-    assertTrue(e.getMessage().contains("model.levels[0]"), e.getMessage());
-    assertTrue(e.getMessage().contains("step 1"), e.getMessage());
-    assertNotNull(Checkpoint.readHeader(dir.latest()));
+    assertTrue(e.getMessage().contains("step 0: training diverged (the test bits/dim is NaN"), e.getMessage());
+    assertTrue(e.getMessage().contains("the first layer that went bad is model.levels[0]"), e.getMessage());
+    assertTrue(e.getMessage().contains("no checkpoint was written before it"), e.getMessage());
+    assertTrue(dir.checkpoints().isEmpty(), "the initialised (poisoned) state must not stay as a checkpoint");
+    assertTrue(Files.isRegularFile(dir.root().resolve("checkpoint-latest.ckpt.diverged")));
   }
 
   @Test
-  void aCorruptCheckpointIsDetected(@TempDir Path tmp) throws IOException {
+  void aNonFiniteTrainingLossNamesTheStepAndTheLayer(@TempDir Path tmp) {
+    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32, Float.NaN));
+    RunDirectory dir = new RunDirectory(tmp.resolve("nan"));
+    NumericalException e = assertThrows(NumericalException.class,
+        () -> trainer.train(ModelsTestSupport.tiny("train.eval-at-start = false"), dir, false, new TrainingListener() {}));
+    assertTrue(e.getMessage().contains("step 1: training diverged (the training batch's bits/dim is NaN"), e.getMessage());
+    assertTrue(e.getMessage().contains("the first layer that went bad is model.levels[0]"), e.getMessage());
+  }
+
+  @Test
+  void anExplodingLossStopsTheRunAndEveryKeptCheckpointEvaluatesSane(@TempDir Path tmp) {
+    SyntheticData data = new SyntheticData(SHAPE, 32);
+    Trainer trainer = new Trainer(factory, data);
+    RunDirectory dir = new RunDirectory(tmp.resolve("boom"));
+    RunConfig config = ModelsTestSupport.tiny(
+        "train { steps = 40, learning-rate = 20, warmup-steps = 0, clip-grad-norm = 0, checkpoint-every = 1, eval-every = 4 }");
+    NumericalException e = assertThrows(NumericalException.class,
+        () -> trainer.train(config, dir, false, new TrainingListener() {}));
+    assertTrue(e.getMessage().matches("step \\d+: training diverged \\(the training batch's bits/dim is .*"), e.getMessage());
+    assertTrue(e.getMessage().contains("above train.divergence-bpd = 64"), e.getMessage());
+    assertTrue(e.getMessage().contains("the first layer that went bad is model."), e.getMessage());
+    assertTrue(e.getMessage().contains("the newest good checkpoint"), e.getMessage());
+    assertTrue(Files.exists(dir.root().resolve(String.format("checkpoint-%07d.ckpt.diverged", stepOf(e) - 1))),
+        "the checkpoint of the state that went bad is set aside");
+    assertTrue(dir.checkpoints().size() >= 2, "the sane checkpoints stay: " + dir.checkpoints());
+    for (Path checkpoint : dir.checkpoints()) {
+      try (NDManager manager = NDManager.newBaseManager()) {
+        FlowModel model = factory.create(config.block("model"), manager);
+        Checkpoint.load(checkpoint, model, null, manager);
+        double bpd = Evaluator.evaluate(model, data, manager, 16, 0, 0).bpd();
+        assertTrue(Double.isFinite(bpd) && bpd <= 64, checkpoint + " evaluates to " + bpd + " bits/dim");
+      }
+    }
+  }
+
+  private static long stepOf(NumericalException e) {
+    return Long.parseLong(e.getMessage().substring("step ".length(), e.getMessage().indexOf(':')));
+  }
+
+  @Test
+  void resumeSkipsADamagedCheckpointWithAWarningAndContinuesFromTheNewestValidOne(@TempDir Path tmp) throws IOException {
     Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32));
     RunDirectory dir = new RunDirectory(tmp.resolve("run"));
-    trainer.train(ModelsTestSupport.tiny("train.steps = 3"), dir, false, new TrainingListener() {});
+    trainer.train(ModelsTestSupport.tiny("train { steps = 5, eval-every = 0 }"), dir, false, new TrainingListener() {});
     byte[] bytes = Files.readAllBytes(dir.latest());
     bytes[bytes.length / 2] ^= 0x5a;
     Files.write(dir.latest(), bytes);
     FlowException e = assertThrows(FlowException.class, () -> Checkpoint.readHeader(dir.latest()));
     assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
-    Files.write(dir.latest(), java.util.Arrays.copyOf(bytes, 100));
-    e = assertThrows(FlowException.class, () -> trainer.train(ModelsTestSupport.tiny(""), dir, true, new TrainingListener() {}));
-    assertTrue(e.getMessage().contains(dir.latest().toString()), e.getMessage());
+
+    List<String> warnings = new ArrayList<>();
+    long[] resumedAt = {-1};
+    trainer.train(ModelsTestSupport.tiny("train { steps = 6, eval-every = 0 }"), dir, true, new TrainingListener() {
+      @Override
+      public void started(long firstStep, long lastStep, FlowModel model) {
+        resumedAt[0] = firstStep;
+      }
+
+      @Override
+      public void warned(String message) {
+        warnings.add(message);
+      }
+    });
+    assertEquals(3, resumedAt[0], "the newest valid checkpoint is the numbered one of step 3");
+    assertTrue(warnings.stream().anyMatch(w -> w.contains("skipping a damaged checkpoint") && w.contains(dir.latest().toString())),
+        warnings.toString());
+    assertEquals(6, Checkpoint.readHeader(dir.latest()).step());
   }
 
   private List<float[]> parameters(RunConfig config, Path checkpoint) {

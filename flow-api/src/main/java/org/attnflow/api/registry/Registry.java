@@ -129,7 +129,7 @@ public final class Registry {
       throw settings.error(
           "type",
           "unknown " + kind.noun() + " type \"" + type + "\"; known " + kind.noun() + " types: "
-              + String.join(", ", providers(kind).keySet()));
+              + String.join(", ", providers(kind).keySet()) + " (a plugin's types load with --plugins DIR)");
     }
     return p;
   }
