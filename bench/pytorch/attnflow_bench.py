@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch eager counterpart of the AttnFlow benchmark workloads (shared/BENCHMARKS.md).
+"""PyTorch eager counterpart of the AttnFlow benchmark workloads (docs/benchmarks.md).
 
 Workloads: fmnist32 data with glow32, imap32, itrans32 or itrans32g. The model, the
 initialisation, the training recipe and the reported figures mirror the Java/DJL side
@@ -36,7 +36,7 @@ DATA_DIR = "/usr/share/datasets/fashion-mnist"
 PROFILED_STEPS = (21, 25)  # --profile records these training steps (1-based, inclusive), as the Java side
 
 WORKLOADS = {
-    # name: (attention, expected free parameters from BENCHMARKS.md)
+    # name: (attention, expected free parameters from docs/benchmarks.md)
     "glow32": (None, 298_880),
     "imap32": ("imap", 302_016),
     "itrans32": ("itrans", 304_704),
@@ -588,7 +588,7 @@ def train(args):
     attention, expected = WORKLOADS[args.workload]
     model = build(args.workload, args.seed)
     count = model.free_parameters()
-    assert count == expected, f"{args.workload}: {count} free parameters, BENCHMARKS.md says {expected}"
+    assert count == expected, f"{args.workload}: {count} free parameters, docs/benchmarks.md says {expected}"
 
     train_images = read_idx_images(os.path.join(DATA_DIR, "train-images-idx3-ubyte.gz"))
     batches = TrainBatches(train_images, args.batch, args.seed)

@@ -12,7 +12,7 @@ import org.attnflow.api.MaskStrategy;
 import org.attnflow.api.math.FlowMath;
 
 /**
- * iMap, map-based invertible attention (ATTENTION.md, "iMap"): y = S ⊙ x with
+ * iMap, map-based invertible attention (docs/maths.md, "iMap"): y = S ⊙ x with
  * S[c,p] = σ(s_c + δ) where M = 1 and σ(a_p + δ) where M = 0, a the {@link PositionScores} of
  * M ⊙ x. Since a depends only on the masked entries the Jacobian is block-triangular and
  * log|det J| = Σ_{M=1} log σ(s_c + δ) + Σ_{M=0} log σ(a_p + δ), per sample. The inverse first

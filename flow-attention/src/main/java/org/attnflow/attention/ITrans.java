@@ -15,7 +15,7 @@ import org.attnflow.layers.Conv;
 import org.attnflow.api.math.FlowMath;
 
 /**
- * iTrans, transformer-based invertible attention between P×P patch tokens (ATTENTION.md,
+ * iTrans, transformer-based invertible attention between P×P patch tokens (docs/maths.md,
  * "iTrans"): A = row-softmax(QKᵀ/√d) with Q, K 1×1 convolutions of M ⊙ x (optionally causal),
  * W = A + λI or, gated, W = I + σ(r)·A, and Y = M ⊙ x + unpatchify(W·patchify((1 − M) ⊙ x)).
  *

@@ -6,6 +6,6 @@ enum IdentityTerm {
   FIXED_LAMBDA,
   /** W = A + λI with λ = 1 + softplus(ρ) &gt; 1, ρ learned. */
   LEARNED_LAMBDA,
-  /** W = I + σ(r)·A with r learned (ATTENTION.md, "Gated iTrans"). */
+  /** W = I + σ(r)·A with r learned (docs/maths.md, "iTrans"). */
   GATE
 }

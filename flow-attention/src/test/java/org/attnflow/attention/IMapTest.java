@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** iMap scales exactly as ATTENTION.md says, and attention layers alternate their masks. */
+/** iMap scales exactly as docs/maths.md says, and attention layers alternate their masks. */
 class IMapTest {
   private static final Registry REGISTRY = Registry.builtIn();
   private static final ImageShape SHAPE = new ImageShape(4, 4, 4);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Free parameter counts per layer, and their sum over glow32's three levels of 8 steps (BENCHMARKS.md). */
+/** Free parameter counts per layer, and their sum over glow32's three levels of 8 steps (docs/benchmarks.md). */
 class ParameterCountTest {
   private static final Registry REGISTRY = Registry.builtIn();
   private static final long GLOW32 = 298_880;

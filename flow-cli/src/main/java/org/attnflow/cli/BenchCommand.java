@@ -26,7 +26,7 @@ import org.attnflow.models.Trainer;
 import org.attnflow.models.TrainingListener;
 
 /**
- * Measures a workload of BENCHMARKS.md through the same code paths as a user's run: training
+ * Measures a workload of docs/benchmarks.md through the same code paths as a user's run: training
  * throughput (median over steps 10–60), sampling throughput (10 batches of 64 at T = 0.7), peak
  * memory and native memory growth from step 100 to the end, the parameter count, and with
  * {@code --eval} the test bits/dim over the full test set after the given number of steps. Prints

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency rules of DESIGN.md: cli → models/data → api ← layers/attention, Guice only where
+ * The dependency rules of docs/architecture.md: cli → models/data → api ← layers/attention, Guice only where
  * the wiring is. The classes of every module are imported and counted first: a rule over an empty
  * import passes vacuously and proves nothing.
  *
@@ -135,7 +135,7 @@ class ArchitectureTest {
     classes().that().resideInAPackage(pkg + "..")
         .should().onlyDependOnClassesThat(not(resideInAPackage("org.attnflow..")).or(resideInAnyPackage(own.toArray(String[]::new))))
         .allowEmptyShould(false)
-        .because("DESIGN.md: the dependency arrows point one way (cli → models/data → api ← layers/attention)")
+        .because("docs/architecture.md: the dependency arrows point one way (cli → models/data → api ← layers/attention)")
         .check(all);
   }
 
@@ -203,7 +203,7 @@ class ArchitectureTest {
     noClasses().that().resideOutsideOfPackages("org.attnflow.models..", "org.attnflow.cli..")
         .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..")
         .allowEmptyShould(false)
-        .because("DESIGN.md: Guice wires the application; plugins and the API stay free of it")
+        .because("docs/architecture.md: Guice wires the application; plugins and the API stay free of it")
         .check(all);
     // and the rule is not vacuous: the wiring really uses Guice
     assertTrue(all.get("org.attnflow.models.FlowModule").isAssignableTo("com.google.inject.AbstractModule"));

@@ -69,7 +69,7 @@ public final class FlowMath {
    * channels) is stored in NCHW order: a narrow input is copied to channels-last
    * ({@link #channelsLast}) and a narrow output back to NCHW ({@link #channelsFirst}), because
    * with C innermost the per-channel scales and shifts and the channel slices that follow run in
-   * loops of C elements, 2–4× slower on glow32's 4-channel tensors (README, "Speed"). A wide input
+   * loops of C elements, 2–4× slower on glow32's 4-channel tensors (docs/design.md, "Speed"). A wide input
    * stored otherwise still gives the right result, reordered by oneDNN. A 1×1 kernel with a
    * narrow output is a batched matrix product instead.
    *
@@ -97,7 +97,7 @@ public final class FlowMath {
   /**
    * A 1×1 convolution with a narrow output, {@code matrix}·x + bias at every position: one batched
    * matrix product over the (B, Cin, H·W) view, which keeps NCHW order and on glow32's invertible
-   * 1×1 convolutions ran faster than oneDNN's convolution (README, "Speed"). The matrix is
+   * 1×1 convolutions ran faster than oneDNN's convolution (docs/design.md, "Speed"). The matrix is
    * broadcast to (B, Cout, Cin) explicitly: given the plain matrix, PyTorch folds the product into
    * one long matrix product whenever the matrix requires a gradient, which copies x to
    * channels-last, returns channels-last and took twice as long (glow32's shapes, 2 threads).
@@ -117,7 +117,7 @@ public final class FlowMath {
    * logical shape and values are unchanged, and an array already stored so is returned as a view.
    * oneDNN convolves channels-last data directly, while NCHW data is reordered to a blocked layout
    * and back around every convolution: in glow32 those reorders took a third of the convolution
-   * time, and training runs ~11% faster without them (README, "Speed").
+   * time, and training runs ~11% faster without them (docs/design.md, "Speed").
    */
   public static NDArray channelsLast(NDArray x) {
     Shape s = x.getShape();
