@@ -60,10 +60,11 @@ class PluginJarTest {
       import org.attnflow.api.spi.BuildContext;
       import org.attnflow.api.spi.LayerProvider;
 
-      /** A test layer: x ↦ sign·x with sign = ±1, log-det 0. */
+      /** A test layer: x ↦ sign·x with sign = ±1, log-det 0; its inverse can be made to fail. */
       public final class NegateProvider extends BasicPlugin<FlowLayer> implements LayerProvider {
         public NegateProvider() {
-          super("test-negate", "multiplies by sign (a test plugin)", "# the factor, -1 or 1\\nsign = -1\\n");
+          super("test-negate", "multiplies by sign (a test plugin)",
+              "# the factor, -1 or 1\\nsign = -1\\n# whether the inverse fails, as a singular matrix would\\nfail-inverse = false\\n");
         }
 
         @Override
@@ -72,15 +73,17 @@ class PluginJarTest {
           if (sign != 1 && sign != -1) {
             throw context.settings().error("sign", "expected -1 or 1, found " + sign);
           }
-          return new Negate(context.requireInputShape(), sign);
+          return new Negate(context.requireInputShape(), sign, context.settings().bool("fail-inverse"));
         }
 
         static final class Negate extends FlowLayer {
           private final int sign;
+          private final boolean failInverse;
 
-          Negate(ImageShape shape, int sign) {
+          Negate(ImageShape shape, int sign, boolean failInverse) {
             super(shape);
             this.sign = sign;
+            this.failInverse = failInverse;
           }
 
           @Override
@@ -90,6 +93,9 @@ class PluginJarTest {
 
           @Override
           protected FlowOutput invert(NDArray y, FlowPass pass) {
+            if (failInverse) {
+              throw new ArithmeticException("singular matrix at column 3");
+            }
             return new FlowOutput(y.mul(sign), zeroLogDet(y));
           }
         }
@@ -194,6 +200,20 @@ class PluginJarTest {
     assertTrue(r.out().contains("reconstructed 2 test images"), r::toString);
     String line = assertOneLineError(run("evaluate", runDir.toString()), Cli.FAILED);
     assertTrue(line.contains("unknown layer type \"test-negate\"") && line.contains("load with --plugins DIR"), line);
+  }
+
+  @Test
+  void aSamplingFailureIsReportedAndTheRunEndsWithItsCheckpoints() throws IOException {
+    Path file = config("negate-unsampleable.conf", "{ type = test-negate, fail-inverse = true }");
+    Path runDir = tmp.resolve("unsampleable");
+    Harness.Result r = assertOk(run("train", "-c", file.toString(), "--steps", "6", "--out", runDir.toString(),
+        "--plugins", plugins.toString()));
+    assertTrue(r.out().contains("warning: step 6: sampling at T = 0.7 failed, the run goes on: "
+        + "model.levels[1].steps[0].test-negate: inverse failed: singular matrix at column 3"), r::toString);
+    assertTrue(r.out().contains("final test "), r::toString);
+    assertEquals(6, org.attnflow.models.Checkpoint.readHeader(runDir.resolve("checkpoint-latest.ckpt")).step());
+    assertTrue(Files.isRegularFile(runDir.resolve("checkpoint-best.ckpt")));
+    assertTrue(Files.readString(runDir.resolve("metrics.csv")).contains("\n6,test,"));
   }
 
   @Test
