@@ -129,12 +129,6 @@ public abstract class FlowLayer extends FlowBlock {
     return new Shape[] {inputShape.batched(1)};
   }
 
-  /** Sets the configuration path (done once by the model builder) and returns this layer. */
-  public final FlowLayer withPath(String newPath) {
-    setPath(newPath);
-    return this;
-  }
-
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {

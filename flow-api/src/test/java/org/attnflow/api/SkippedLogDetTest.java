@@ -82,7 +82,8 @@ class SkippedLogDetTest {
   @Test
   void aLayerThatSkipsANeededLogDetFailsWithItsPath() {
     try (NDManager m = NDManager.newBaseManager()) {
-      FlowLayer layer = new Careless().withPath("model.levels[0].steps[1]");
+      FlowLayer layer = new Careless();
+      layer.setPath("model.levels[0].steps[1]");
       NDArray x = m.ones(SHAPE.batched(3));
       ShapeException e = assertThrows(ShapeException.class, () -> layer.forward(x, FlowPass.encoding()));
       assertEquals("model.levels[0].steps[1]: forward returned no log-det, but this pass needs it", e.getMessage());

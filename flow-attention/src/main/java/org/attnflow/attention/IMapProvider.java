@@ -1,11 +1,13 @@
 package org.attnflow.attention;
 
+import java.util.Map;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.LayerProvider;
+import org.attnflow.api.spi.PluginKind;
 
 /** Provides {@code imap}: map-based invertible attention (iMap). */
 public final class IMapProvider extends BasicPlugin<FlowLayer> implements LayerProvider {
@@ -22,6 +24,11 @@ public final class IMapProvider extends BasicPlugin<FlowLayer> implements LayerP
         # δ in σ(· + δ), fixed
         offset = 2.0
         """);
+  }
+
+  @Override
+  public Map<String, PluginKind<?>> nested() {
+    return LayerMasks.nested();
   }
 
   @Override

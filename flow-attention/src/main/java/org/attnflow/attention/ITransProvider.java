@@ -1,5 +1,6 @@
 package org.attnflow.attention;
 
+import java.util.Map;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.MaskProperty;
@@ -8,6 +9,7 @@ import org.attnflow.api.config.Settings;
 import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.LayerProvider;
+import org.attnflow.api.spi.PluginKind;
 
 /**
  * Provides {@code itrans}: transformer-based invertible attention between patch tokens (iTrans).
@@ -37,6 +39,11 @@ public final class ITransProvider extends BasicPlugin<FlowLayer> implements Laye
         # initial r of the gate (σ(−4) ≈ 0.018: the layer starts near the identity)
         gate-init = -4.0
         """);
+  }
+
+  @Override
+  public Map<String, PluginKind<?>> nested() {
+    return LayerMasks.nested();
   }
 
   @Override

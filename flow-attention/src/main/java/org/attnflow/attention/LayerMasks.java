@@ -1,7 +1,8 @@
 package org.attnflow.attention;
 
+import java.util.Map;
 import org.attnflow.api.MaskStrategy;
-import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.spi.BuildContext;
 
 /** Builds an attention layer's mask from its {@code mask} and {@code alternate} keys and its step. */
@@ -10,7 +11,12 @@ final class LayerMasks {
 
   /** The mask strategy M of the layer's {@code mask} block. */
   static MaskStrategy configured(BuildContext context) {
-    return context.registry().create(PluginKind.MASK, context.nested("mask"));
+    return context.nested("mask").build(PluginKind.MASK);
+  }
+
+  /** The nested block an attention layer declares: its {@code mask}. */
+  static Map<String, PluginKind<?>> nested() {
+    return Map.of("mask", PluginKind.MASK);
   }
 
   /** M, or 1 − M on odd steps of a level when {@code alternate} is true. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.stream.Stream;
 import org.attnflow.api.ImageShape;
-import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.testkit.LayerContract;
 import org.attnflow.testkit.Layers;

@@ -27,7 +27,7 @@ import java.util.spi.ToolProvider;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.attnflow.api.FlowLayer;
-import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.Plugin;
 import org.junit.jupiter.api.BeforeAll;

@@ -6,7 +6,7 @@ import java.util.Random;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.DataPipeline;
 import org.attnflow.api.data.DatasetSplits;
-import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.data.pipeline.Augmentation;
@@ -37,7 +37,7 @@ public final class DataPipelines {
     int trainLimit = settings.integer("train-limit", 0);
     DatasetSplits splits = registry.create(
         PluginKind.DATASET,
-        new BuildContext(settings.block("dataset"), null, null, 0, new Random(0), registry));
+        BuildContext.at(settings.block("dataset"), null, new Random(0), registry));
     if (!splits.train().shape().equals(splits.test().shape())) {
       throw settings.error("dataset", "expected training and test images of one shape, found "
           + splits.train().shape() + " in " + splits.train().source() + " and "

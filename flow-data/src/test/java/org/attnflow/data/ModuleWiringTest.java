@@ -9,7 +9,7 @@ import java.lang.module.ModuleDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.DatasetProvider;
 import org.attnflow.api.spi.Plugin;

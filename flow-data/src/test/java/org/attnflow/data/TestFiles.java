@@ -12,7 +12,7 @@ import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.DatasetSplits;
-import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.BuildContext;
 
@@ -79,7 +79,7 @@ public final class TestFiles {
   public static DatasetSplits openDataset(String datasetHocon) {
     Registry registry = Registry.builtIn();
     Settings dataset = dataBlock("data.dataset { " + datasetHocon + " }").block("dataset");
-    return registry.create(PluginKind.DATASET, new BuildContext(dataset, null, null, 0, new Random(0), registry));
+    return registry.create(PluginKind.DATASET, BuildContext.at(dataset, null, new Random(0), registry));
   }
 
   /** The pixel integer a dequantised value came from. */

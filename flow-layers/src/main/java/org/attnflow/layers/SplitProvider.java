@@ -1,9 +1,10 @@
 package org.attnflow.layers;
 
+import java.util.Map;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Prior;
-import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.LayerProvider;
@@ -19,8 +20,12 @@ public final class SplitProvider extends BasicPlugin<FlowLayer> implements Layer
   @Override
   public FlowLayer create(BuildContext context) {
     ImageShape in = context.requireInputShape();
-    Prior prior = context.registry().create(PluginKind.PRIOR,
-        context.nested("prior").withShapes(Split.factoredShape(in), Split.keptShape(in)));
+    Prior prior = context.nested("prior").withShapes(Split.factoredShape(in), Split.keptShape(in)).build(PluginKind.PRIOR);
     return new Split(in, prior);
+  }
+
+  @Override
+  public Map<String, PluginKind<?>> nested() {
+    return Map.of("prior", PluginKind.PRIOR);
   }
 }

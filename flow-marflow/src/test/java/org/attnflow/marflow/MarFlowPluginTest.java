@@ -20,7 +20,7 @@ import org.attnflow.api.Noise;
 import org.attnflow.api.Prior;
 import org.attnflow.api.config.ConfigError;
 import org.attnflow.api.config.Settings;
-import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.layers.Split;
@@ -40,7 +40,7 @@ class MarFlowPluginTest {
   }
 
   private static Prior prior(String hocon, ImageShape latent, ImageShape condition) {
-    return REGISTRY.create(PluginKind.PRIOR, new BuildContext(settings(hocon, "prior"), latent, condition, 0, new Random(0), REGISTRY));
+    return REGISTRY.create(PluginKind.PRIOR, new BuildContext(settings(hocon, "prior"), "prior", latent, condition, 0, new Random(0), REGISTRY));
   }
 
   @Test
@@ -138,7 +138,7 @@ class MarFlowPluginTest {
       assertEquals(1, top.options().kernel());
       assertEquals(2, splitPrior.options().dilation());
       assertEquals("model.prior", top.path());
-      assertEquals("model.split.prior", splitPrior.path());
+      assertEquals("model.levels[0].split.prior", splitPrior.path(), "a nested block is named by its place in the model");
 
       NDArray x = new Noise(1).uniform(manager, model.inputShape().batched(4)).sub(0.5f);
       model.initializeFromData(x);

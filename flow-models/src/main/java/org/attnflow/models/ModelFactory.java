@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigObject;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +18,9 @@ import org.attnflow.api.ImageShape;
 import org.attnflow.api.Prior;
 import org.attnflow.api.config.ConfigError;
 import org.attnflow.api.config.Settings;
-import org.attnflow.api.registry.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.BuildContext;
+import org.attnflow.api.spi.PluginKind;
 
 /**
  * Builds a multi-scale flow from the {@code model} block through the registry alone: for each of
@@ -79,7 +78,8 @@ public final class ModelFactory {
     }
     Settings priorSettings = model.block("prior");
     Prior prior = build(priorSettings, "model.prior", context, () -> registry.create(PluginKind.PRIOR,
-        new BuildContext(priorSettings, levels.get(levels.size() - 1).output(), null, 0, initRandom(seed, "model.prior"), registry)));
+        new BuildContext(priorSettings, "model.prior", levels.get(levels.size() - 1).output(), null, 0,
+            initRandom(seed, "model.prior"), registry)));
     return new FlowModel(inputShape, layers, prior, levels);
   }
 
@@ -98,20 +98,22 @@ public final class ModelFactory {
   }
 
   /**
-   * The {@code model} block as it is built: every plugin block, nested ones included, completed
-   * with its provider's defaults. A run saves this form, so that it rebuilds the same model even
-   * if a default changes later, and its saved configuration shows every value it used.
+   * The {@code model} block as it is built: every plugin block, nested ones included, checked and
+   * completed with its provider's defaults, without building anything. A run saves this form, so
+   * that it rebuilds the same model even if a default changes later, and its saved configuration
+   * shows every value it used.
    */
   public ConfigObject completed(Settings model) {
-    Map<String, ConfigObject> blocks = new HashMap<>();
-    new ModelFactory(registry.recording(s -> blocks.put(s.path(), s.config().root()))).build(model);
-    ConfigObject out = model.config().root();
-    List<String> parentsFirst = new ArrayList<>(blocks.keySet());
-    parentsFirst.sort(Comparator.comparingInt(String::length));
-    for (String path : parentsFirst) {
-      out = ConfigTree.replace(out, path.substring(model.path().length() + 1), blocks.get(path));
+    List<Settings> steps = new ArrayList<>();
+    for (Settings layer : model.blocks("step")) {
+      steps.add(registry.complete(PluginKind.LAYER, layer));
     }
-    return out;
+    return model
+        .with("squeeze", registry.complete(PluginKind.LAYER, model.block("squeeze")))
+        .with("step", steps)
+        .with("split", registry.complete(PluginKind.LAYER, model.block("split")))
+        .with("prior", registry.complete(PluginKind.PRIOR, model.block("prior")))
+        .config().root();
   }
 
   /**
@@ -149,8 +151,7 @@ public final class ModelFactory {
   private ImageShape add(List<FlowLayer> layers, Settings settings, String path, String context, ImageShape in,
       int index, Random random) {
     FlowLayer layer = build(settings, path, context, () -> registry.create(PluginKind.LAYER,
-        new BuildContext(settings, in, null, index, random, registry)));
-    layer.withPath(path);
+        new BuildContext(settings, path, in, null, index, random, registry)));
     layers.add(layer);
     return layer.outputShape();
   }

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.config.Settings;
-import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.BuildContext;
 
@@ -25,7 +25,7 @@ public final class Layers {
       Settings settings = new Settings(
           ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription("test layer")).root(),
           "layer");
-      return registry.create(PluginKind.LAYER, new BuildContext(settings, shape, null, stepIndex, new Random(seed), registry));
+      return registry.create(PluginKind.LAYER, new BuildContext(settings, settings.path(), shape, null, stepIndex, new Random(seed), registry));
     };
   }
 }

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,6 +208,20 @@ public final class Settings {
       }
     }
     return new Settings(merged, path);
+  }
+
+  /** This block with the block {@code key} replaced by {@code value}. */
+  public Settings with(String key, Settings value) {
+    return new Settings(object.withValue(key, value.object), path);
+  }
+
+  /** This block with the list of blocks {@code key} replaced by {@code values}. */
+  public Settings with(String key, List<Settings> values) {
+    List<ConfigObject> objects = new ArrayList<>();
+    for (Settings v : values) {
+      objects.add(v.object);
+    }
+    return new Settings(object.withValue(key, ConfigValueFactory.fromIterable(objects, originOf(key).description())), path);
   }
 
   /** An error about {@code key} of this block, located where the key (or the block) was written. */

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.attnflow.api.FlowBlock;
@@ -25,6 +24,8 @@ import org.attnflow.api.FlowException;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.Plugin;
+import org.attnflow.api.spi.PluginBuilder;
+import org.attnflow.api.spi.PluginKind;
 
 /**
  * All plugins known to a run: those of the application (found with {@link ServiceLoader}) and
@@ -32,13 +33,11 @@ import org.attnflow.api.spi.Plugin;
  * configuration block: the {@code type} selects the provider, unknown types and unknown keys fail
  * with the list of what is known, and absent keys take the provider's defaults.
  */
-public final class Registry {
+public final class Registry implements PluginBuilder {
   private final Map<PluginKind<?>, Map<String, Plugin<?>>> providers;
-  private final Consumer<Settings> completed;
 
   private Registry(ServiceSource source) {
     providers = new LinkedHashMap<>();
-    completed = settings -> {};
     for (PluginKind<?> kind : PluginKind.all()) {
       Map<String, Plugin<?>> byType = new LinkedHashMap<>();
       for (Plugin<?> p : source.load(kind.service())) {
@@ -51,20 +50,6 @@ public final class Registry {
       }
       providers.put(kind, byType);
     }
-  }
-
-  private Registry(Registry plugins, Consumer<Settings> completed) {
-    this.providers = plugins.providers;
-    this.completed = completed;
-  }
-
-  /**
-   * A registry with the same plugins that hands every block it builds, completed with its
-   * provider's defaults, to {@code completed}; plugins built by plugins (a mask, a split's prior)
-   * go through it too. This is how a run records the full configuration of its model.
-   */
-  public Registry recording(Consumer<Settings> completed) {
-    return new Registry(this, completed);
   }
 
   /** The plugins of the application itself. */
@@ -135,21 +120,33 @@ public final class Registry {
   }
 
   /**
-   * Builds the plugin described by {@code context.settings()}: checks its keys, fills in the
-   * defaults and calls the provider; blocks built this way carry the configuration path.
+   * The block {@code settings} describes, checked and completed without building anything: the
+   * provider of its {@code type} must exist, its keys must be known, absent keys take the
+   * provider's defaults, and the nested plugin blocks it declares are completed the same way.
    */
-  public <T> T create(PluginKind<T> kind, BuildContext context) {
-    Settings settings = context.settings();
+  public <T> Settings complete(PluginKind<T> kind, Settings settings) {
     Plugin<T> p = provider(kind, settings);
     Set<String> known = new HashSet<>(p.defaults().root().keySet());
     known.add("type");
     settings.requireKnownKeys(known, kind.noun() + " \"" + p.type() + "\"");
     Settings complete = settings.withDefaults(p.defaults());
-    completed.accept(complete);
-    T built = p.create(new BuildContext(complete, context.inputShape(), context.conditionShape(),
-        context.stepIndex(), context.random(), this));
+    for (Map.Entry<String, PluginKind<?>> nested : p.nested().entrySet()) {
+      complete = complete.with(nested.getKey(), complete(nested.getValue(), complete.block(nested.getKey())));
+    }
+    return complete;
+  }
+
+  /**
+   * Builds the plugin described by {@code context.settings()}, {@linkplain #complete completed};
+   * a block it builds gets the context's path.
+   */
+  @Override
+  public <T> T create(PluginKind<T> kind, BuildContext context) {
+    Settings complete = complete(kind, context.settings());
+    T built = provider(kind, complete).create(new BuildContext(complete, context.path(), context.inputShape(),
+        context.conditionShape(), context.stepIndex(), context.random(), this));
     if (built instanceof FlowBlock block) {
-      block.setPath(settings.path());
+      block.setPath(context.path());
     }
     return built;
   }

@@ -26,7 +26,7 @@ import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.config.ConfigError;
-import org.attnflow.api.registry.PluginKind;
+import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.LayerProvider;
 import org.attnflow.api.spi.Plugin;

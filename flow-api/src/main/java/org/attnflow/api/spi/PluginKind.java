@@ -1,14 +1,10 @@
-package org.attnflow.api.registry;
+package org.attnflow.api.spi;
 
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.MaskStrategy;
 import org.attnflow.api.Prior;
+import java.util.List;
 import org.attnflow.api.data.DatasetSplits;
-import org.attnflow.api.spi.DatasetProvider;
-import org.attnflow.api.spi.LayerProvider;
-import org.attnflow.api.spi.MaskProvider;
-import org.attnflow.api.spi.Plugin;
-import org.attnflow.api.spi.PriorProvider;
 
 /**
  * One kind of plugin: its service interface and a name for messages.
@@ -28,7 +24,7 @@ public record PluginKind<T>(Class<? extends Plugin<T>> service, String noun) {
   public static final PluginKind<DatasetSplits> DATASET = new PluginKind<>(DatasetProvider.class, "dataset");
 
   /** Every kind, in listing order. */
-  public static java.util.List<PluginKind<?>> all() {
-    return java.util.List.of(LAYER, MASK, PRIOR, DATASET);
+  public static List<PluginKind<?>> all() {
+    return List.of(LAYER, MASK, PRIOR, DATASET);
   }
 }
