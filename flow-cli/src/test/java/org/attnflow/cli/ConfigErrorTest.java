@@ -206,6 +206,34 @@ class ConfigErrorTest {
   }
 
   @Test
+  void zeroInputDimensionNamesTheInputAtItsLine() throws IOException {
+    Path file = write("zero.conf", Harness.GLOW_STEP, "model.input = [0, 32, 32]\n");
+    String m = expectError(file, lineOf(file, "[0, 32, 32]"), "model.input", "check", file.toString());
+    assertTrue(m.contains("positive dimensions, found 0×32×32"), m);
+  }
+
+  @Test
+  void inputWithMoreValuesThanAnArrayHoldsIsTooLarge() throws IOException {
+    Path file = write("wide.conf", Harness.GLOW_STEP, "model.input = [1, 65536, 65536]\n");
+    String m = expectError(file, lineOf(file, "65536"), "model.input", "check", file.toString());
+    assertTrue(m.contains("4294967296 values per sample") && m.contains("too large"), m);
+  }
+
+  @Test
+  void integerBeyondTheIntRangeIsTooLarge() throws IOException {
+    Path file = write("huge.conf", Harness.GLOW_STEP, "model.levels = 3000000000\n");
+    String m = expectError(file, lineOf(file, "3000000000"), "model.levels", "check", file.toString());
+    assertTrue(m.contains("found 3000000000 (too large)"), m);
+  }
+
+  @Test
+  void hiddenWidthWhoseParametersCannotExistNamesTheKey() throws IOException {
+    Path file = write("hidden.conf", multiLineStep("{ type = affine-coupling, hidden = 2000000000 }"), "");
+    String m = expectError(file, lineOf(file, "2000000000"), "model.step[2].hidden", "check", file.toString());
+    assertTrue(m.contains("2000000000 is too large") && m.contains("more than one array holds"), m);
+  }
+
+  @Test
   void architectureThatDoesNotFitNamesTheLayer() throws IOException {
     // 1×6×6 → squeeze → 4×3×3: the second level cannot squeeze an odd size
     Path file = write("odd.conf", Harness.GLOW_STEP, "model.input = [1, 6, 6]\n");
