@@ -9,6 +9,8 @@ import java.util.function.DoubleSupplier;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.attnflow.api.Noise;
+import org.attnflow.api.registry.Registry;
+import org.attnflow.data.DataPipelines;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.MemoryEstimate;
 import org.attnflow.models.ModelFactory;
@@ -16,7 +18,9 @@ import org.attnflow.models.RunConfig;
 import org.attnflow.models.TrainSettings;
 
 /**
- * Builds the model of a configuration and runs a batch of random data through it and back:
+ * Checks a configuration: the train and data blocks as train reads them (without opening the
+ * dataset), then builds the model, refusing one that will not fit in memory, and runs a batch of
+ * random data through it and back:
  * prints the shape after each level, the number of free parameters and the round-trip error.
  */
 final class CheckCommand extends Command {
@@ -42,6 +46,7 @@ final class CheckCommand extends Command {
     RunConfig config = RunConfig.load(file, CommonOptions.overrides(line));
     TrainSettings.of(config.block("train"));
     Session session = new Session(config, CommonOptions.pluginDir(line));
+    DataPipelines.validate(config.block("data"), session.get(Registry.class));
     try (NDManager manager = session.manager(); NDScope scope = new NDScope()) {
       FlowModel model = session.get(ModelFactory.class).create(config.block("model"), manager, WORKLOAD);
       NDArray x = new Noise(0).uniform(manager, model.inputShape().batched(BATCH)).sub(0.5f);

@@ -168,6 +168,20 @@ class ConfigErrorTest {
     expectError(file, lineOf(file, "padd"), "data.padd", "check", file.toString());
   }
 
+  /** check validates the data block as train does, but without opening the dataset files. */
+  @Test
+  void dataBlockValuesFailCheckAtTheirLine() throws IOException {
+    List<DataMistake> mistakes = List.of(
+        new DataMistake("type-check.conf", "data.dataset.type = idxx\n", "idxx", "data.dataset.type", "known dataset types: idx"),
+        new DataMistake("key-check.conf", "data.dataset.trian = \"x.gz\"\n", "trian", "data.dataset.trian", "known keys: test, train, type"),
+        new DataMistake("pad-check.conf", "data.pad = -1\n", "pad = -1", "data.pad", "expected an integer ≥ 0, found -1"));
+    for (DataMistake d : mistakes) {
+      Path file = write(d.name(), Harness.GLOW_STEP, d.text());
+      String m = expectError(file, lineOf(file, d.marker()), d.path(), "check", file.toString());
+      assertTrue(m.contains(d.detail()), m);
+    }
+  }
+
   @Test
   void wrongTypeInTheTrainBlockFailsTraining() throws IOException {
     Path file = write("trainvalue.conf", Harness.GLOW_STEP, "train.batch-size = \"big\"\n");

@@ -141,10 +141,7 @@ public final class Registry {
   public <T> T create(PluginKind<T> kind, BuildContext context) {
     Settings settings = context.settings();
     Plugin<T> p = provider(kind, settings);
-    Set<String> known = new HashSet<>(p.defaults().root().keySet());
-    known.add("type");
-    settings.requireKnownKeys(known, kind.noun() + " \"" + p.type() + "\"");
-    Settings complete = settings.withDefaults(p.defaults());
+    Settings complete = checked(kind, settings);
     completed.accept(complete);
     T built = p.create(new BuildContext(complete, context.inputShape(), context.conditionShape(),
         context.stepIndex(), context.random(), this));
@@ -152,6 +149,18 @@ public final class Registry {
       block.setPath(settings.path());
     }
     return built;
+  }
+
+  /**
+   * The block {@code settings} checked without building anything: its type must be known and its
+   * keys those of that type; absent keys take the provider's defaults.
+   */
+  public Settings checked(PluginKind<?> kind, Settings settings) {
+    Plugin<?> p = provider(kind, settings);
+    Set<String> known = new HashSet<>(p.defaults().root().keySet());
+    known.add("type");
+    settings.requireKnownKeys(known, kind.noun() + " \"" + p.type() + "\"");
+    return settings.withDefaults(p.defaults());
   }
 
   private interface ServiceSource {
