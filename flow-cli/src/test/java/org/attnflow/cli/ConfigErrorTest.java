@@ -270,6 +270,28 @@ class ConfigErrorTest {
   }
 
   @Test
+  void missingIncludeNamesTheIncludeAndTheFile() throws IOException {
+    for (String statement : List.of("include \"nothere.conf\"", "include required(\"nothere.conf\")", "include file(\"nothere.conf\")")) {
+      Path file = tmp.resolve("include.conf");
+      Files.writeString(file, statement + "\n" + Harness.tinyConfig(data, Harness.GLOW_STEP));
+      String m = assertOneLineError(run("check", file.toString()), Cli.FAILED);
+      assertTrue(m.contains(file + ": include ") && m.contains("nothere.conf") && m.contains("was not found"), m);
+    }
+  }
+
+  /** A nested include is found next to the file that includes it, and a mistake in it is reported at its own line. */
+  @Test
+  void includedFilesAreReadAndTheirMistakesLocated() throws IOException {
+    Files.createDirectories(tmp.resolve("sub"));
+    Files.writeString(tmp.resolve("sub/levels.conf"), "# levels\nmodel.levles = 2\n");
+    Files.writeString(tmp.resolve("sub/mid.conf"), "include \"levels.conf\"\n");
+    Path file = tmp.resolve("outer.conf");
+    Files.writeString(file, Harness.tinyConfig(data, Harness.GLOW_STEP) + "include \"sub/mid.conf\"\n");
+    String m = assertOneLineError(run("check", file.toString()), Cli.FAILED);
+    assertTrue(m.contains("levels.conf:2: model.levles: unknown key"), m);
+  }
+
+  @Test
   void invalidDeviceName() throws IOException {
     Path file = write("device.conf", Harness.GLOW_STEP, "device = tpu\n");
     String m = expectError(file, lineOf(file, "tpu"), "device", "check", file.toString());
