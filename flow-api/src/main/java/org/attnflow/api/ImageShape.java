@@ -12,10 +12,15 @@ import ai.djl.ndarray.types.Shape;
  */
 public record ImageShape(int channels, int height, int width) {
 
-  /** Validates that every dimension is positive. */
+  /** Validates that every dimension is positive and that a sample has at most {@link Integer#MAX_VALUE} values. */
   public ImageShape {
     if (channels <= 0 || height <= 0 || width <= 0) {
       throw new ShapeException("a shape needs positive dimensions, found " + channels + "×" + height + "×" + width);
+    }
+    long size = (long) channels * height * width;
+    if (size > Integer.MAX_VALUE) {
+      throw new ShapeException("a shape of " + channels + "×" + height + "×" + width + " has " + size
+          + " values per sample, more than the " + Integer.MAX_VALUE + " one array holds (too large)");
     }
   }
 

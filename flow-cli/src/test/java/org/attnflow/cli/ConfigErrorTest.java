@@ -168,6 +168,20 @@ class ConfigErrorTest {
     expectError(file, lineOf(file, "padd"), "data.padd", "check", file.toString());
   }
 
+  /** check validates the data block as train does, but without opening the dataset files. */
+  @Test
+  void dataBlockValuesFailCheckAtTheirLine() throws IOException {
+    List<DataMistake> mistakes = List.of(
+        new DataMistake("type-check.conf", "data.dataset.type = idxx\n", "idxx", "data.dataset.type", "known dataset types: idx"),
+        new DataMistake("key-check.conf", "data.dataset.trian = \"x.gz\"\n", "trian", "data.dataset.trian", "known keys: test, train, type"),
+        new DataMistake("pad-check.conf", "data.pad = -1\n", "pad = -1", "data.pad", "expected an integer ≥ 0, found -1"));
+    for (DataMistake d : mistakes) {
+      Path file = write(d.name(), Harness.GLOW_STEP, d.text());
+      String m = expectError(file, lineOf(file, d.marker()), d.path(), "check", file.toString());
+      assertTrue(m.contains(d.detail()), m);
+    }
+  }
+
   @Test
   void wrongTypeInTheTrainBlockFailsTraining() throws IOException {
     Path file = write("trainvalue.conf", Harness.GLOW_STEP, "train.batch-size = \"big\"\n");
@@ -206,6 +220,34 @@ class ConfigErrorTest {
   }
 
   @Test
+  void zeroInputDimensionNamesTheInputAtItsLine() throws IOException {
+    Path file = write("zero.conf", Harness.GLOW_STEP, "model.input = [0, 32, 32]\n");
+    String m = expectError(file, lineOf(file, "[0, 32, 32]"), "model.input", "check", file.toString());
+    assertTrue(m.contains("positive dimensions, found 0×32×32"), m);
+  }
+
+  @Test
+  void inputWithMoreValuesThanAnArrayHoldsIsTooLarge() throws IOException {
+    Path file = write("wide.conf", Harness.GLOW_STEP, "model.input = [1, 65536, 65536]\n");
+    String m = expectError(file, lineOf(file, "65536"), "model.input", "check", file.toString());
+    assertTrue(m.contains("4294967296 values per sample") && m.contains("too large"), m);
+  }
+
+  @Test
+  void integerBeyondTheIntRangeIsTooLarge() throws IOException {
+    Path file = write("huge.conf", Harness.GLOW_STEP, "model.levels = 3000000000\n");
+    String m = expectError(file, lineOf(file, "3000000000"), "model.levels", "check", file.toString());
+    assertTrue(m.contains("found 3000000000 (too large)"), m);
+  }
+
+  @Test
+  void hiddenWidthWhoseParametersCannotExistNamesTheKey() throws IOException {
+    Path file = write("hidden.conf", multiLineStep("{ type = affine-coupling, hidden = 2000000000 }"), "");
+    String m = expectError(file, lineOf(file, "2000000000"), "model.step[2].hidden", "check", file.toString());
+    assertTrue(m.contains("2000000000 is too large") && m.contains("more than one array holds"), m);
+  }
+
+  @Test
   void architectureThatDoesNotFitNamesTheLayer() throws IOException {
     // 1×6×6 → squeeze → 4×3×3: the second level cannot squeeze an odd size
     Path file = write("odd.conf", Harness.GLOW_STEP, "model.input = [1, 6, 6]\n");
@@ -225,6 +267,28 @@ class ConfigErrorTest {
     Path file = write("mask.conf", multiLineStep("{ type = imap, mask { type = chekerboard } }"), "");
     String m = expectError(file, lineOf(file, "chekerboard"), "mask.type", "check", file.toString());
     assertTrue(m.contains("checkerboard"), m);
+  }
+
+  @Test
+  void missingIncludeNamesTheIncludeAndTheFile() throws IOException {
+    for (String statement : List.of("include \"nothere.conf\"", "include required(\"nothere.conf\")", "include file(\"nothere.conf\")")) {
+      Path file = tmp.resolve("include.conf");
+      Files.writeString(file, statement + "\n" + Harness.tinyConfig(data, Harness.GLOW_STEP));
+      String m = assertOneLineError(run("check", file.toString()), Cli.FAILED);
+      assertTrue(m.contains(file + ": include ") && m.contains("nothere.conf") && m.contains("was not found"), m);
+    }
+  }
+
+  /** A nested include is found next to the file that includes it, and a mistake in it is reported at its own line. */
+  @Test
+  void includedFilesAreReadAndTheirMistakesLocated() throws IOException {
+    Files.createDirectories(tmp.resolve("sub"));
+    Files.writeString(tmp.resolve("sub/levels.conf"), "# levels\nmodel.levles = 2\n");
+    Files.writeString(tmp.resolve("sub/mid.conf"), "include \"levels.conf\"\n");
+    Path file = tmp.resolve("outer.conf");
+    Files.writeString(file, Harness.tinyConfig(data, Harness.GLOW_STEP) + "include \"sub/mid.conf\"\n");
+    String m = assertOneLineError(run("check", file.toString()), Cli.FAILED);
+    assertTrue(m.contains("levels.conf:2: model.levles: unknown key"), m);
   }
 
   @Test

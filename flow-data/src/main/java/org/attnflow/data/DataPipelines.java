@@ -27,14 +27,8 @@ public final class DataPipelines {
    * with the list of known ones.
    */
   public static DataPipeline create(Settings data, Registry registry) {
-    Config reference = ConfigFactory.defaultReference(DataPipelines.class.getClassLoader()).getConfig("data");
-    data.requireKnownKeys(reference.root().keySet(), "the data block");
-    Settings settings = data.withDefaults(reference);
-    int pad = settings.integer("pad", 0);
-    boolean flip = settings.bool("flip");
-    int shift = settings.integer("shift", 0);
-    int prefetch = settings.integer("prefetch", 1);
-    int trainLimit = settings.integer("train-limit", 0);
+    Options options = options(data, registry);
+    Settings settings = options.settings();
     DatasetSplits splits = registry.create(
         PluginKind.DATASET,
         BuildContext.at(settings.block("dataset"), null, new Random(0), registry));
@@ -43,8 +37,30 @@ public final class DataPipelines {
           + splits.train().shape() + " in " + splits.train().source() + " and "
           + splits.test().shape() + " in " + splits.test().source());
     }
-    PaddedImages train = PaddedImages.of(splits.train(), pad, trainLimit);
-    PaddedImages test = PaddedImages.of(splits.test(), pad, 0);
-    return new InMemoryDataPipeline(train, test, new Augmentation(train.shape(), flip, shift), prefetch);
+    PaddedImages train = PaddedImages.of(splits.train(), options.pad(), options.trainLimit());
+    PaddedImages test = PaddedImages.of(splits.test(), options.pad(), 0);
+    return new InMemoryDataPipeline(train, test, new Augmentation(train.shape(), options.flip(), options.shift()),
+        options.prefetch());
+  }
+
+  /**
+   * Checks the data block as {@link #create} does, without opening the dataset: its keys and
+   * values, and the dataset block's type and keys (the dataset plugin checks its values when it opens the files).
+   */
+  public static void validate(Settings data, Registry registry) {
+    options(data, registry);
+  }
+
+  /** The data block's values, checked, and the block completed with the defaults. */
+  private record Options(Settings settings, int pad, boolean flip, int shift, int prefetch, int trainLimit) {}
+
+  private static Options options(Settings data, Registry registry) {
+    Config reference = ConfigFactory.defaultReference(DataPipelines.class.getClassLoader()).getConfig("data");
+    data.requireKnownKeys(reference.root().keySet(), "the data block");
+    Settings settings = data.withDefaults(reference);
+    Options options = new Options(settings, settings.integer("pad", 0), settings.bool("flip"), settings.integer("shift", 0),
+        settings.integer("prefetch", 1), settings.integer("train-limit", 0));
+    registry.complete(PluginKind.DATASET, settings.block("dataset"));
+    return options;
   }
 }

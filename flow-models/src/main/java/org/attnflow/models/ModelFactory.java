@@ -2,7 +2,11 @@ package org.attnflow.models;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,10 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.SplittableRandom;
+import org.attnflow.api.FlowBlock;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Prior;
+import org.attnflow.api.ShapeException;
 import org.attnflow.api.config.ConfigError;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.registry.Registry;
@@ -30,6 +36,9 @@ import org.attnflow.api.spi.PluginKind;
  * here, with the path of the offending layer and the file and line of its configuration.
  */
 public final class ModelFactory {
+  /** The most values one Java array holds on common virtual machines. */
+  static final int LARGEST_ARRAY = Integer.MAX_VALUE - 8;
+
   private final Registry registry;
 
   /** Creates a factory that finds its plugins in {@code registry}. */
@@ -40,11 +49,7 @@ public final class ModelFactory {
 
   /** Builds the model described by {@code model} (not yet initialised). */
   public FlowModel build(Settings model) {
-    List<Integer> input = model.integers("input");
-    if (input.size() != 3) {
-      throw model.error("input", "expected [channels, height, width], found " + input.size() + " values");
-    }
-    ImageShape inputShape = new ImageShape(input.get(0), input.get(1), input.get(2));
+    ImageShape inputShape = inputShape(model);
     String context = "model.input = " + inputShape + " at " + ConfigError.where(model.originOf("input"))
         + ", model.levels at " + ConfigError.where(model.originOf("levels"));
     int levelCount = model.integer("levels", 1);
@@ -81,6 +86,18 @@ public final class ModelFactory {
         new BuildContext(priorSettings, "model.prior", levels.get(levels.size() - 1).output(), null, 0,
             initRandom(seed, "model.prior"), registry)));
     return new FlowModel(inputShape, layers, prior, levels);
+  }
+
+  private static ImageShape inputShape(Settings model) {
+    List<Integer> input = model.integers("input");
+    if (input.size() != 3) {
+      throw model.error("input", "expected [channels, height, width], found " + input.size() + " values");
+    }
+    try {
+      return new ImageShape(input.get(0), input.get(1), input.get(2));
+    } catch (ShapeException e) {
+      throw model.error("input", e.getMessage());
+    }
   }
 
   /**
@@ -141,9 +158,19 @@ public final class ModelFactory {
     });
   }
 
-  /** Builds and initialises the model's parameters in {@code manager}. */
+  /** Builds and initialises the model's parameters in {@code manager}, if the model fits in memory for one sample. */
   public FlowModel create(Settings model, NDManager manager) {
+    return create(model, manager, new MemoryEstimate.Workload(1, 1, "one sample"));
+  }
+
+  /**
+   * Builds the model and, if its {@link MemoryEstimate} for {@code workload} fits in the memory
+   * available, initialises its parameters in {@code manager}; otherwise fails at {@code
+   * model.input} with the estimate.
+   */
+  public FlowModel create(Settings model, NDManager manager, MemoryEstimate.Workload workload) {
     FlowModel flow = build(model);
+    MemoryEstimate.of(flow, workload).requireFits(model);
     flow.initialize(manager, DataType.FLOAT32, flow.inputShape().batched(1));
     return flow;
   }
@@ -162,8 +189,9 @@ public final class ModelFactory {
    * fit often comes from the input and the number of levels rather than from the layer itself.
    */
   private static <T> T build(Settings settings, String path, String context, java.util.function.Supplier<T> builder) {
+    T built;
     try {
-      return builder.get();
+      built = builder.get();
     } catch (ConfigError e) {
       throw e;
     } catch (FlowException e) {
@@ -171,5 +199,44 @@ public final class ModelFactory {
     } catch (RuntimeException e) {
       throw new ConfigError(settings.origin(), path, "the plugin failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+    if (built instanceof FlowBlock block) {
+      requireDrawableParameters(block, settings, path);
+    }
+    return built;
+  }
+
+  /**
+   * Fails when a parameter of {@code block} cannot be initialised: its values are drawn into one
+   * Java array, so it must have at most {@link #LARGEST_ARRAY} values and fit the Java heap. The
+   * error is put on the block's largest number (as {@code hidden}), the likeliest cause, or on the
+   * block when it has none.
+   */
+  private static void requireDrawableParameters(FlowBlock block, Settings settings, String path) {
+    long heap = Runtime.getRuntime().maxMemory();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      Shape shape = p.getValue().getShape();
+      long values = shape == null ? 0 : shape.size();
+      if (values > LARGEST_ARRAY || values * Float.BYTES > heap) {
+        String problem = "the parameter " + p.getKey() + " of " + path + " would hold " + values + " values "
+            + shape + ", more than " + (values > LARGEST_ARRAY ? "one array holds (" + LARGEST_ARRAY + ")"
+                : "the Java heap of " + MemoryEstimate.gigabytes(heap) + " holds");
+        String key = largestNumber(settings);
+        throw key == null ? new ConfigError(settings.origin(), settings.path(), "too large: " + problem)
+            : settings.error(key, settings.config().root().get(key).render() + " is too large: " + problem);
+      }
+    }
+  }
+
+  /** The key of the block's largest number, or null when it has no number. */
+  private static String largestNumber(Settings settings) {
+    String largest = null;
+    double max = Double.NEGATIVE_INFINITY;
+    for (Map.Entry<String, ConfigValue> e : settings.config().root().entrySet()) {
+      if (e.getValue().unwrapped() instanceof Number n && Math.abs(n.doubleValue()) > max) {
+        max = Math.abs(n.doubleValue());
+        largest = e.getKey();
+      }
+    }
+    return largest;
   }
 }

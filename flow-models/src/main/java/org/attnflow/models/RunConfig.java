@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class RunConfig {
 
   /**
    * Loads {@code file} (may be null for the defaults alone) with {@code overrides}, each
-   * {@code key=value} in HOCON syntax. Relative paths in the {@code data} block and in
+   * {@code key=value} in HOCON syntax. Every file it includes must exist. Relative paths in the {@code data} block and in
    * {@code plugins} that name an existing file or folder next to the file that sets them become
    * absolute, so that the saved configuration of a run still finds them from any directory.
    */
@@ -44,8 +45,10 @@ public final class RunConfig {
       if (!Files.isRegularFile(file)) {
         throw new FlowException("configuration file " + file + (Files.exists(file) ? " is not a file" : " does not exist"));
       }
-      user = absolutePaths(parse(() -> ConfigFactory.parseFile(file.toFile(),
-          ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF))));
+      // a bare file name gets "./": HOCON resolves includes against the file's parent, and without one on the class path
+      File named = file.getParent() == null ? Path.of(".").resolve(file).toFile() : file.toFile();
+      user = absolutePaths(parse(() -> ConfigFactory.parseFile(named, ConfigParseOptions.defaults()
+          .setAllowMissing(false).setSyntax(ConfigSyntax.CONF).setIncluder(new RequiredIncludes(named)))));
     }
     return build(user, overrides);
   }

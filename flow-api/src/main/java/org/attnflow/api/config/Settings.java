@@ -80,12 +80,7 @@ public final class Settings {
 
   /** A required integer. */
   public int integer(String key) {
-    ConfigValue v = scalar(key, ConfigValueType.NUMBER, "an integer");
-    Number n = (Number) v.unwrapped();
-    if (n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
-      throw error(key, v.origin(), "expected an integer, found " + v.render());
-    }
-    return n.intValue();
+    return toInt(key, scalar(key, ConfigValueType.NUMBER, "an integer"));
   }
 
   /** A required integer no smaller than {@code min}. */
@@ -134,10 +129,10 @@ public final class Settings {
     ConfigList list = list(key);
     for (int i = 0; i < list.size(); i++) {
       ConfigValue v = list.get(i);
-      if (v.valueType() != ConfigValueType.NUMBER || ((Number) v.unwrapped()).doubleValue() % 1 != 0) {
+      if (v.valueType() != ConfigValueType.NUMBER) {
         throw error(key + "[" + i + "]", v.origin(), "expected an integer, found " + describe(v));
       }
-      out.add(((Number) v.unwrapped()).intValue());
+      out.add(toInt(key + "[" + i + "]", v));
     }
     return out;
   }
@@ -232,6 +227,19 @@ public final class Settings {
 
   private ConfigError error(String key, ConfigOrigin origin, String problem) {
     return new ConfigError(origin, pathOf(key), problem);
+  }
+
+  /** The whole number {@code v} of {@code key} as an int, failing when it has a fraction or is out of range. */
+  private int toInt(String key, ConfigValue v) {
+    double d = ((Number) v.unwrapped()).doubleValue();
+    if (d != Math.rint(d)) {
+      throw error(key, v.origin(), "expected an integer, found " + v.render());
+    }
+    if (Math.abs(d) > Integer.MAX_VALUE) {
+      throw error(key, v.origin(), "expected an integer of at most " + Integer.MAX_VALUE + " in magnitude, found "
+          + v.render() + " (too large)");
+    }
+    return (int) d;
   }
 
   private ConfigValue require(String key) {

@@ -2,6 +2,7 @@ package org.attnflow.data.format;
 
 import java.nio.file.Path;
 import org.attnflow.api.ImageShape;
+import org.attnflow.api.ShapeException;
 import org.attnflow.api.data.ImageDataset;
 import org.attnflow.data.DataFormatException;
 
@@ -24,12 +25,14 @@ final class IdxReader {
             "%s: expected the magic number 0x%08x (IDX images: unsigned bytes, 3 dimensions), found 0x%08x",
             in.at(0), IMAGES_MAGIC, magic));
       }
-      int count = positive(in, file, "the image count");
-      int rows = positive(in, file, "the number of rows");
-      int columns = positive(in, file, "the number of columns");
-      ImageShape shape = new ImageShape(1, rows, columns);
+      int count = dimension(in, file, "the image count");
+      int rows = dimension(in, file, "the number of rows");
+      int columns = dimension(in, file, "the number of columns");
+      ImageShape shape = shape(in, file, rows, columns);
+      String pixelsWhat = "pixels (" + count + " images of " + rows + "×" + columns + ")";
+      in.requireAvailable((long) count * shape.size(), pixelsWhat);
       byte[] pixels = InMemoryImages.allocate(file, count, shape);
-      in.readFully(pixels, 0, pixels.length, "pixels (" + count + " images of " + rows + "×" + columns + ")");
+      in.readFully(pixels, 0, pixels.length, pixelsWhat);
       if (!in.atEnd()) {
         throw new DataFormatException(file, in.at(in.position())
             + ": expected the end of the file after " + count + " images, found more data");
@@ -38,12 +41,26 @@ final class IdxReader {
     }
   }
 
-  private static int positive(TrackedInput in, Path file, String what) {
+  /** Reads one dimension of the header, an unsigned 32-bit integer that must be positive and fit an int. */
+  private static int dimension(TrackedInput in, Path file, String what) {
     long offset = in.position();
-    int value = in.readInt(what);
-    if (value <= 0) {
-      throw new DataFormatException(file, in.at(offset) + ": expected " + what + " to be positive, found " + value);
+    long value = Integer.toUnsignedLong(in.readInt(what));
+    if (value == 0) {
+      throw new DataFormatException(file, in.at(offset) + ": expected " + what + " to be positive, found 0");
     }
-    return value;
+    if (value > Integer.MAX_VALUE) {
+      throw new DataFormatException(file, String.format("%s: expected %s to be at most %d, found %d (0x%08x): too large",
+          in.at(offset), what, Integer.MAX_VALUE, value, value));
+    }
+    return (int) value;
+  }
+
+  private static ImageShape shape(TrackedInput in, Path file, int rows, int columns) {
+    try {
+      return new ImageShape(1, rows, columns);
+    } catch (ShapeException e) {
+      throw new DataFormatException(file, in.at(8) + ": the image size " + rows + "×" + columns + " (rows × columns): "
+          + e.getMessage());
+    }
   }
 }

@@ -16,15 +16,19 @@ import org.attnflow.data.DataFormatException;
  */
 final class TrackedInput implements AutoCloseable {
   private static final int BUFFER = 1 << 16;
+  /** DEFLATE's largest compression ratio: one compressed byte expands to at most this many. */
+  private static final long DEFLATE_MAX_RATIO = 1032;
   private final Path file;
   private final InputStream in;
   private final boolean compressed;
+  private final long size;
   private long position;
 
-  private TrackedInput(Path file, InputStream in, boolean compressed) {
+  private TrackedInput(Path file, InputStream in, boolean compressed, long size) {
     this.file = file;
     this.in = in;
     this.compressed = compressed;
+    this.size = size;
   }
 
   /** Opens {@code file}, decompressing it when it starts with the gzip magic number. */
@@ -36,10 +40,11 @@ final class TrackedInput implements AutoCloseable {
       throw new DataFormatException(file, "cannot open the file: " + e, e);
     }
     try {
+      long size = Files.size(file);
       raw.mark(2);
       boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
       raw.reset();
-      return new TrackedInput(file, gzip ? new GZIPInputStream(raw, BUFFER) : raw, gzip);
+      return new TrackedInput(file, gzip ? new GZIPInputStream(raw, BUFFER) : raw, gzip, size);
     } catch (IOException e) {
       try {
         raw.close();
@@ -58,6 +63,21 @@ final class TrackedInput implements AutoCloseable {
   /** The number of bytes read so far. */
   long position() {
     return position;
+  }
+
+  /**
+   * Fails unless {@code length} more bytes of {@code what} can follow: a raw file must hold them,
+   * and a compressed file must be large enough to expand to them. A header that claims more than
+   * the file holds is so refused before its claim is allocated.
+   */
+  void requireAvailable(long length, String what) {
+    if (!compressed && position + length > size) {
+      throw truncated(size, length, what);
+    }
+    if (compressed && length > size * DEFLATE_MAX_RATIO) {
+      throw new DataFormatException(file, "expected " + length + " bytes of " + what + " from " + at(position)
+          + ", more than the " + size + " compressed bytes of the file can expand to (at most " + size * DEFLATE_MAX_RATIO + ")");
+    }
   }
 
   /** Reads a big-endian 32-bit integer described by {@code what}. */
@@ -80,11 +100,14 @@ final class TrackedInput implements AutoCloseable {
       throw new DataFormatException(file, "cannot read at " + at(position + done) + ": " + e, e);
     }
     if (done < length) {
-      throw new DataFormatException(file, "truncated: the data ends at " + at(position + done)
-          + "; expected " + length + " bytes of " + what + " from offset " + position
-          + ", found " + done);
+      throw truncated(position + done, length, what);
     }
     position += length;
+  }
+
+  private DataFormatException truncated(long end, long length, String what) {
+    return new DataFormatException(file, "truncated: the data ends at " + at(end)
+        + "; expected " + length + " bytes of " + what + " from offset " + position + ", found " + (end - position));
   }
 
   /** True when no byte follows. */

@@ -120,6 +120,41 @@ class IdxReaderTest {
   }
 
   @Test
+  void countBeyondTheIntRangeIsReadUnsignedAndTooLarge() {
+    Path path = write(dir.resolve("count.idx"), idx(0xFFFFFFFF, 8, 8, new byte[0]));
+
+    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path)).getMessage();
+
+    assertTrue(message.startsWith(path + ": byte offset 4: expected the image count to be at most 2147483647, "
+        + "found 4294967295 (0xffffffff): too large"), message);
+  }
+
+  @Test
+  void imageSizeBeyondOneArrayIsTooLarge() {
+    Path path = write(dir.resolve("wide.idx"), idx(1, 65536, 65536, new byte[0]));
+
+    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path)).getMessage();
+
+    assertTrue(message.startsWith(path + ": byte offset 8: the image size 65536×65536 (rows × columns): a shape of"), message);
+    assertTrue(message.contains("4294967296 values per sample") && message.endsWith("(too large)"), message);
+  }
+
+  /** A header claiming 2 GB of pixels in a file without them fails at once, without allocating the claim. */
+  @Test
+  void headerClaimingMoreThanTheFileHoldsFailsBeforeAllocating() {
+    Path raw = write(dir.resolve("claim.idx"), idx(32767, 256, 256, new byte[10]));
+    Path compressed = write(dir.resolve("claim.gz"), gzip(idx(32767, 256, 256, new byte[10])));
+
+    String rawMessage = assertThrows(DataFormatException.class, () -> IdxReader.read(raw)).getMessage();
+    String gzipMessage = assertThrows(DataFormatException.class, () -> IdxReader.read(compressed)).getMessage();
+
+    assertTrue(rawMessage.contains("truncated: the data ends at byte offset 26; expected 2147418112 bytes of pixels "
+        + "(32767 images of 256×256) from offset 16, found 10"), rawMessage);
+    assertTrue(gzipMessage.contains("expected 2147418112 bytes of pixels (32767 images of 256×256) from byte offset 16 "
+        + "of the decompressed data, more than the"), gzipMessage);
+  }
+
+  @Test
   void providerOpensBothSplits() {
     Path train = write(dir.resolve("train.idx"), gzip(idx(5, 2, 2, numbered(5, 4))));
     Path test = write(dir.resolve("test.idx"), idx(2, 2, 2, numbered(2, 4)));
