@@ -11,8 +11,8 @@ import org.attnflow.api.ImageShape;
 import org.attnflow.api.Init;
 import org.attnflow.api.MaskStrategy;
 import org.attnflow.api.math.BatchedLu;
-import org.attnflow.layers.Conv;
 import org.attnflow.api.math.FlowMath;
+import org.attnflow.layers.Conv;
 
 /**
  * iTrans, transformer-based invertible attention between P×P patch tokens (docs/maths.md,

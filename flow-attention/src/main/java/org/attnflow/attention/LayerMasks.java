@@ -2,8 +2,8 @@ package org.attnflow.attention;
 
 import java.util.Map;
 import org.attnflow.api.MaskStrategy;
-import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.spi.BuildContext;
+import org.attnflow.api.spi.PluginKind;
 
 /** Builds an attention layer's mask from its {@code mask} and {@code alternate} keys and its step. */
 final class LayerMasks {

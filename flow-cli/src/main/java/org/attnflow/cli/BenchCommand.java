@@ -80,8 +80,9 @@ final class BenchCommand extends Command {
         ? new NativeProfile(Path.of(line.getOptionValue("profile")), PROFILED_FIRST, PROFILED_LAST) : null;
     Path turnsDir = line.hasOption("take-turns") ? Path.of(line.getOptionValue("take-turns")) : null;
     try (Turns turns = new Turns(turnsDir)) {
-      Measurements m = new Measurements(config.config().getLong("train.seed"), profile, turns);
-      Evaluation e = Session.ofConfig(config, CommonOptions.pluginDir(line)).get(Trainer.class).train(config, dir, false, m);
+      Session session = Session.ofConfig(config, CommonOptions.pluginDir(line));
+      Measurements m = new Measurements(session.run().train().seed(), profile, turns);
+      Evaluation e = session.get(Trainer.class).train(session.run(), dir, false, m);
       String workload = file.getFileName().toString().replaceFirst("\\.conf$", "");
       Map<String, Object> result = m.result(workload, steps, e);
       out.println(Json.object(result));

@@ -9,13 +9,12 @@ import java.util.function.DoubleSupplier;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.attnflow.api.Noise;
-import org.attnflow.api.registry.Registry;
 import org.attnflow.data.DataPipelines;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.MemoryEstimate;
 import org.attnflow.models.ModelFactory;
+import org.attnflow.models.ResolvedRun;
 import org.attnflow.models.RunConfig;
-import org.attnflow.models.TrainSettings;
 
 /**
  * Checks a configuration: the train and data blocks as train reads them (without opening the
@@ -44,11 +43,11 @@ final class CheckCommand extends Command {
   int run(CommandLine line, PrintStream out) {
     Path file = Path.of(CommonOptions.positional(line, "CONFIG file"));
     RunConfig config = RunConfig.load(file, CommonOptions.overrides(line));
-    TrainSettings.of(config.block("train"));
     Session session = Session.ofConfig(config, CommonOptions.pluginDir(line));
-    DataPipelines.validate(config.block("data"), session.get(Registry.class));
+    ResolvedRun run = session.run();
+    DataPipelines.validate(run.data());
     try (NDManager manager = session.manager(); NDScope scope = new NDScope()) {
-      FlowModel model = session.get(ModelFactory.class).create(config.block("model"), manager, WORKLOAD);
+      FlowModel model = session.get(ModelFactory.class).create(run.model(), manager, WORKLOAD);
       NDArray x = new Noise(0).uniform(manager, model.inputShape().batched(BATCH)).sub(0.5f);
       scoped(() -> {
         model.initializeFromData(x);

@@ -12,6 +12,7 @@ import org.attnflow.models.Evaluation;
 import org.attnflow.models.Evaluator;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.RunDirectory;
+import org.attnflow.models.TrainSettings;
 
 /** Prints the test bits/dim of a trained run with a 95% confidence interval. */
 final class EvaluateCommand extends Command {
@@ -36,9 +37,9 @@ final class EvaluateCommand extends Command {
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);
     Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
-    com.typesafe.config.Config c = session.config().config();
-    int batch = CommonOptions.integer(line, "batch", c.getInt("train.eval-batch-size"), 1);
-    long seed = CommonOptions.longInteger(line, "seed", c.getLong("train.seed"));
+    TrainSettings train = session.run().train();
+    int batch = CommonOptions.integer(line, "batch", train.evalBatchSize(), 1);
+    long seed = CommonOptions.longInteger(line, "seed", train.seed());
     try (NDManager manager = session.manager()) {
       FlowModel model = session.load(checkpoint, manager);
       Evaluation e = Evaluator.evaluate(model, session.get(DataPipeline.class), manager, batch, limit, seed);

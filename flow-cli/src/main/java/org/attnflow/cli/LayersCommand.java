@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
-import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.Plugin;
+import org.attnflow.api.spi.PluginKind;
 
 /** Lists every registered plugin (layers, masks, priors, datasets) with its keys and defaults. */
 final class LayersCommand extends Command {

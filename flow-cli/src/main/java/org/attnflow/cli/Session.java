@@ -8,28 +8,25 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.nio.file.Path;
 import java.util.List;
-import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.DataPipeline;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.data.DataPipelines;
 import org.attnflow.models.Checkpoint;
-import org.attnflow.models.Devices;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.FlowModule;
 import org.attnflow.models.ModelFactory;
+import org.attnflow.models.ResolvedRun;
 import org.attnflow.models.RunConfig;
 import org.attnflow.models.RunDirectory;
 
 /**
- * The wiring of one command: Guice assembles the registry, model factory, data pipeline and
- * trainer from the resolved configuration.
+ * The wiring of one command: Guice assembles the registry, the resolved run, the model factory,
+ * the data pipeline and the trainer from a configuration.
  */
 final class Session {
   private final Injector injector;
-  private final RunConfig config;
 
   private Session(RunConfig config, Path plugins) {
-    this.config = config;
     this.injector = Guice.createInjector(new FlowModule(config, plugins), new DataModule());
   }
 
@@ -53,13 +50,14 @@ final class Session {
     return injector.getInstance(type);
   }
 
-  RunConfig config() {
-    return config;
+  /** The run's configuration, resolved once: what every command reads. */
+  ResolvedRun run() {
+    return get(ResolvedRun.class);
   }
 
   /** A manager on the configured device. */
   NDManager manager() {
-    return NDManager.newBaseManager(Devices.resolve(Settings.root(config.config())));
+    return NDManager.newBaseManager(run().device());
   }
 
   /**
@@ -68,18 +66,18 @@ final class Session {
    */
   FlowModel load(Path checkpoint, NDManager manager) {
     ModelFactory factory = get(ModelFactory.class);
-    FlowModel model = factory.create(config.block("model"), manager);
-    factory.requireSameModel(config.block("model"), checkpoint);
+    FlowModel model = factory.create(run().model(), manager);
+    factory.requireSameModel(run().model(), checkpoint);
     Checkpoint.load(checkpoint, model, null, manager);
     return model;
   }
 
   /** Binds the data pipeline of flow-data, opened only when a command needs data. */
-  private final class DataModule extends AbstractModule {
+  private static final class DataModule extends AbstractModule {
     @Provides
     @Singleton
-    DataPipeline pipeline(Registry registry) {
-      return DataPipelines.create(config.block("data"), registry);
+    DataPipeline pipeline(ResolvedRun run, Registry registry) {
+      return DataPipelines.create(run.data(), registry);
     }
   }
 }

@@ -10,6 +10,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.attnflow.models.Evaluation;
+import org.attnflow.models.ResolvedRun;
 import org.attnflow.models.RunConfig;
 import org.attnflow.models.RunDirectory;
 import org.attnflow.models.Trainer;
@@ -61,10 +62,9 @@ final class TrainCommand extends Command {
       dir = new RunDirectory(line.hasOption("out") ? Path.of(line.getOptionValue("out")) : defaultDir(file));
       session = Session.ofConfig(RunConfig.load(file, overrides), CommonOptions.pluginDir(line));
     }
-    RunConfig config = session.config();
-    long logEvery = config.config().getLong("train.log-every");
-    Evaluation result = session.get(Trainer.class).train(config, dir, resume,
-        new ProgressReporter(out, dir, System.console() != null, logEvery));
+    ResolvedRun run = session.run();
+    Evaluation result = session.get(Trainer.class).train(run, dir, resume,
+        new ProgressReporter(out, dir, System.console() != null, run.train().logEvery()));
     if (result != null) {
       out.println("final test " + result);
     }

@@ -9,10 +9,10 @@ import java.lang.module.ModuleDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.DatasetProvider;
 import org.attnflow.api.spi.Plugin;
+import org.attnflow.api.spi.PluginKind;
 import org.junit.jupiter.api.Test;
 
 /** The providers are declared for the module path and the class path alike, and documented. */

@@ -1,5 +1,6 @@
 package org.attnflow.data;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
 import java.io.ByteArrayOutputStream;
@@ -12,9 +13,9 @@ import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.DatasetSplits;
-import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.BuildContext;
+import org.attnflow.api.spi.PluginKind;
 
 /** Writes small dataset files in their real formats and opens them the way a run does. */
 public final class TestFiles {
@@ -72,7 +73,13 @@ public final class TestFiles {
 
   /** The {@code data} block of a HOCON text that has no file. */
   public static Settings dataBlock(String hocon) {
-    return Settings.root(ConfigFactory.parseString(hocon)).block("data");
+    return resolved(ConfigFactory.parseString(hocon));
+  }
+
+  /** The data block of {@code config} over this module's reference, as a run's configuration resolves it. */
+  public static Settings resolved(Config config) {
+    return Settings.root(config.withFallback(ConfigFactory.defaultReference(TestFiles.class.getClassLoader())).resolve())
+        .block("data");
   }
 
   /** Opens the dataset block {@code dataset { … }} through the plugin registry. */

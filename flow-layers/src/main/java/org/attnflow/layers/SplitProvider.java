@@ -4,10 +4,10 @@ import java.util.Map;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Prior;
-import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.LayerProvider;
+import org.attnflow.api.spi.PluginKind;
 
 /** Provides {@code split}: factors out the second channel half under a prior conditioned on the first. */
 public final class SplitProvider extends BasicPlugin<FlowLayer> implements LayerProvider {

@@ -7,28 +7,30 @@ import java.nio.file.Path;
 import org.attnflow.api.registry.Registry;
 
 /**
- * Guice bindings of the model side of a run: its resolved configuration, the plugin registry
- * (with the plugin directory, if any) and the services built on them. The data pipeline is bound
+ * Guice bindings of the model side of a run: the plugin registry (with the plugin directory, if
+ * any), the run's configuration resolved with it ({@link ResolvedRun}) and the services built on
+ * them. The data pipeline is bound
  * by the application, which knows the data module.
  */
 public final class FlowModule extends AbstractModule {
   private final RunConfig config;
   private final Path pluginDir;
 
-  /** Binds {@code config}; plugins are loaded from {@code pluginDir} when it is not null. */
+  /** Binds the run of {@code config}; plugins are loaded from {@code pluginDir} when it is not null. */
   public FlowModule(RunConfig config, Path pluginDir) {
     this.config = config;
     this.pluginDir = pluginDir;
-  }
-
-  @Override
-  protected void configure() {
-    bind(RunConfig.class).toInstance(config);
   }
 
   @Provides
   @Singleton
   Registry registry() {
     return Registry.withPlugins(pluginDir);
+  }
+
+  @Provides
+  @Singleton
+  ResolvedRun run(Registry registry) {
+    return ResolvedRun.of(config, registry);
   }
 }

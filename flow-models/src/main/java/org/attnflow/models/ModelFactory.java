@@ -120,7 +120,7 @@ public final class ModelFactory {
    * that it rebuilds the same model even if a default changes later, and its saved configuration
    * shows every value it used.
    */
-  public ConfigObject completed(Settings model) {
+  public Settings completed(Settings model) {
     List<Settings> steps = new ArrayList<>();
     for (Settings layer : model.blocks("step")) {
       steps.add(registry.complete(PluginKind.LAYER, layer));
@@ -129,8 +129,7 @@ public final class ModelFactory {
         .with("squeeze", registry.complete(PluginKind.LAYER, model.block("squeeze")))
         .with("step", steps)
         .with("split", registry.complete(PluginKind.LAYER, model.block("split")))
-        .with("prior", registry.complete(PluginKind.PRIOR, model.block("prior")))
-        .config().root();
+        .with("prior", registry.complete(PluginKind.PRIOR, model.block("prior")));
   }
 
   /**
@@ -148,8 +147,8 @@ public final class ModelFactory {
     }
     Optional<String> complete;
     try {
-      complete = ConfigDifference.first(model.path(), completed(model), modelName,
-          completed(new Settings(other, model.path())), otherName);
+      complete = ConfigDifference.first(model.path(), completed(model).config().root(), modelName,
+          completed(new Settings(other, model.path())).config().root(), otherName);
     } catch (FlowException e) {
       complete = raw;
     }

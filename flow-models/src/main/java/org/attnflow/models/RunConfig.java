@@ -3,7 +3,6 @@ package org.attnflow.models;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
@@ -96,9 +95,9 @@ public final class RunConfig {
     return new RunConfig(resolved);
   }
 
-  /** This configuration with its {@code model} block replaced by {@code model}. */
-  public RunConfig withModel(ConfigObject model) {
-    return new RunConfig(config.withValue("model", model));
+  /** This configuration with its top-level block {@code key} replaced by {@code block}. */
+  public RunConfig with(String key, Settings block) {
+    return new RunConfig(config.withValue(key, block.config().root()));
   }
 
   /** The whole configuration. */

@@ -22,7 +22,6 @@ import org.attnflow.api.FlowException;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.Frozen;
 import org.attnflow.api.NumericalException;
-import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
@@ -52,17 +51,17 @@ public final class Trainer {
   }
 
   /**
-   * Trains (or, when {@code resume}, continues) the run in {@code dir} up to {@code given}'s
+   * Trains (or, when {@code resume}, continues) the run in {@code dir} up to its
    * {@code train.steps}, and returns the last evaluation (null when none ran). The run saves and
-   * checkpoints the configuration with its model block completed ({@link ModelFactory#completed}).
+   * checkpoints its resolved configuration, every plugin block completed.
    */
-  public Evaluation train(RunConfig given, RunDirectory dir, boolean resume, TrainingListener listener) {
-    RunConfig config = given.withModel(factory.completed(given.block("model")));
-    TrainSettings t = TrainSettings.of(config.block("train"));
+  public Evaluation train(ResolvedRun run, RunDirectory dir, boolean resume, TrainingListener listener) {
+    RunConfig config = run.config();
+    TrainSettings t = run.train();
     try (RunLock lock = dir.lock(listener::warned);
-        NDManager manager = NDManager.newBaseManager(Devices.resolve(Settings.root(config.config())));
+        NDManager manager = NDManager.newBaseManager(run.device());
         StopSignal stop = StopSignal.install()) {
-      FlowModel model = factory.create(config.block("model"), manager);
+      FlowModel model = factory.create(run.model(), manager);
       Optimizer optimizer = new Optimizer(t.rule(), t.beta1(), t.beta2(), t.epsilon(), model.trainableParameters(), manager);
       long start = 0;
       double best = Double.NaN;
@@ -71,7 +70,7 @@ public final class Trainer {
         Optional<Path> newest = dir.newestCheckpoint(listener::warned);
         if (newest.isPresent()) {
           Checkpoint header = Checkpoint.readHeader(newest.get());
-          factory.requireSameModel(config.block("model"), newest.get());
+          factory.requireSameModel(run.model(), newest.get());
           Checkpoint.load(newest.get(), model, optimizer, manager);
           start = header.step();
           best = header.bestBpd();

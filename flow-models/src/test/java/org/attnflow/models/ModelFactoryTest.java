@@ -9,12 +9,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigObject;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.attnflow.api.FlowLayer;
+import org.attnflow.api.config.Settings;
 import org.junit.jupiter.api.Test;
 
 /** How the factory seeds the layers' initial parameters. */
@@ -69,15 +69,16 @@ class ModelFactoryTest {
   @Test
   void theCompletedModelBlockSpellsOutEveryDefaultAndBuildsTheSameModel() {
     RunConfig given = ModelsTestSupport.tiny("model.split = { type = split }");
-    ConfigObject completed = factory.completed(given.block("model"));
-    Config c = completed.toConfig();
+    Settings completed = factory.completed(given.block("model"));
+    Config c = completed.config();
     assertTrue(c.getConfigList("step").get(1).getBoolean("lu"), "the invconv's default lu = true");
     assertEquals(8, c.getConfigList("step").get(2).getInt("hidden"), "the user's value stays");
     assertEquals("conditional-gaussian", c.getString("split.prior.type"), "the split's default prior, a nested plugin");
-    assertEquals(completed, factory.completed(given.withModel(completed).block("model")), "completing twice changes nothing");
+    assertEquals(completed.config().root(), factory.completed(given.with("model", completed).block("model")).config().root(),
+        "completing twice changes nothing");
     try (NDManager manager = NDManager.newBaseManager()) {
       Map<String, float[]> asGiven = initialValues(given, manager);
-      Map<String, float[]> asCompleted = initialValues(given.withModel(completed), manager);
+      Map<String, float[]> asCompleted = initialValues(given.with("model", completed), manager);
       assertEquals(asGiven.keySet(), asCompleted.keySet());
       asGiven.forEach((name, values) -> assertArrayEquals(values, asCompleted.get(name), 0f, name));
     }

@@ -28,6 +28,11 @@ final class ModelsTestSupport {
         """ + extra);
   }
 
+  /** {@link #tiny} resolved with the built-in plugins. */
+  static ResolvedRun run(String extra) {
+    return ResolvedRun.of(tiny(extra), REGISTRY);
+  }
+
   static List<String> none() {
     return List.of();
   }

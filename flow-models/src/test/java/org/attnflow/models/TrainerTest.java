@@ -30,12 +30,12 @@ class TrainerTest {
   @Test
   void trainingTwiceNStepsEqualsTrainingNStoppingAndResumingForN(@TempDir Path tmp) {
     Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32));
-    RunConfig six = ModelsTestSupport.tiny("");
+    ResolvedRun six = ModelsTestSupport.run("");
     RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
     trainer.train(six, straight, false, new TrainingListener() {});
 
     RunDirectory stopped = new RunDirectory(tmp.resolve("stopped"));
-    trainer.train(ModelsTestSupport.tiny("train.steps = 3"), stopped, false, new TrainingListener() {});
+    trainer.train(ModelsTestSupport.run("train.steps = 3"), stopped, false, new TrainingListener() {});
     assertEquals(3, Checkpoint.readHeader(stopped.latest()).step());
     trainer.train(six, stopped, true, new TrainingListener() {});
 
@@ -53,7 +53,7 @@ class TrainerTest {
     Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32));
     RunDirectory dir = new RunDirectory(tmp.resolve("run"));
     List<Double> evaluations = new ArrayList<>();
-    trainer.train(ModelsTestSupport.tiny("train { steps = 40, eval-every = 20, learning-rate = 3e-3 }"), dir, false,
+    trainer.train(ModelsTestSupport.run("train { steps = 40, eval-every = 20, learning-rate = 3e-3 }"), dir, false,
         new TrainingListener() {
           @Override
           public void evaluated(long step, Evaluation evaluation, java.util.Map<Double, Images> samples) {
@@ -77,7 +77,7 @@ class TrainerTest {
     Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32, Float.NaN));
     RunDirectory dir = new RunDirectory(tmp.resolve("nan"));
     NumericalException e = assertThrows(NumericalException.class,
-        () -> trainer.train(ModelsTestSupport.tiny(""), dir, false, new TrainingListener() {}));
+        () -> trainer.train(ModelsTestSupport.run(""), dir, false, new TrainingListener() {}));
     assertTrue(e.getMessage().contains("step 0: training diverged (the test bits/dim is NaN"), e.getMessage());
     assertTrue(e.getMessage().contains("the first layer that went bad is model.levels[0]"), e.getMessage());
     assertTrue(e.getMessage().contains("no checkpoint was written before it"), e.getMessage());
@@ -90,7 +90,7 @@ class TrainerTest {
     Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32, Float.NaN));
     RunDirectory dir = new RunDirectory(tmp.resolve("nan"));
     NumericalException e = assertThrows(NumericalException.class,
-        () -> trainer.train(ModelsTestSupport.tiny("train.eval-at-start = false"), dir, false, new TrainingListener() {}));
+        () -> trainer.train(ModelsTestSupport.run("train.eval-at-start = false"), dir, false, new TrainingListener() {}));
     assertTrue(e.getMessage().contains("step 1: training diverged (the training batch's bits/dim is NaN"), e.getMessage());
     assertTrue(e.getMessage().contains("the first layer that went bad is model.levels[0]"), e.getMessage());
   }
@@ -100,7 +100,7 @@ class TrainerTest {
     SyntheticData data = new SyntheticData(SHAPE, 32);
     Trainer trainer = new Trainer(factory, data);
     RunDirectory dir = new RunDirectory(tmp.resolve("boom"));
-    RunConfig config = ModelsTestSupport.tiny(
+    ResolvedRun config = ModelsTestSupport.run(
         "train { steps = 40, learning-rate = 20, warmup-steps = 0, clip-grad-norm = 0, checkpoint-every = 1, eval-every = 4 }");
     NumericalException e = assertThrows(NumericalException.class,
         () -> trainer.train(config, dir, false, new TrainingListener() {}));
@@ -113,7 +113,7 @@ class TrainerTest {
     assertTrue(dir.checkpoints().size() >= 2, "the sane checkpoints stay: " + dir.checkpoints());
     for (Path checkpoint : dir.checkpoints()) {
       try (NDManager manager = NDManager.newBaseManager()) {
-        FlowModel model = factory.create(config.block("model"), manager);
+        FlowModel model = factory.create(config.model(), manager);
         Checkpoint.load(checkpoint, model, null, manager);
         double bpd = Evaluator.evaluate(model, data, manager, 16, 0, 0).bpd();
         assertTrue(Double.isFinite(bpd) && bpd <= 64, checkpoint + " evaluates to " + bpd + " bits/dim");
@@ -129,7 +129,7 @@ class TrainerTest {
   void resumeSkipsADamagedCheckpointWithAWarningAndContinuesFromTheNewestValidOne(@TempDir Path tmp) throws IOException {
     Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32));
     RunDirectory dir = new RunDirectory(tmp.resolve("run"));
-    trainer.train(ModelsTestSupport.tiny("train { steps = 5, eval-every = 0 }"), dir, false, new TrainingListener() {});
+    trainer.train(ModelsTestSupport.run("train { steps = 5, eval-every = 0 }"), dir, false, new TrainingListener() {});
     byte[] bytes = Files.readAllBytes(dir.latest());
     bytes[bytes.length / 2] ^= 0x5a;
     Files.write(dir.latest(), bytes);
@@ -138,7 +138,7 @@ class TrainerTest {
 
     List<String> warnings = new ArrayList<>();
     long[] resumedAt = {-1};
-    trainer.train(ModelsTestSupport.tiny("train { steps = 6, eval-every = 0 }"), dir, true, new TrainingListener() {
+    trainer.train(ModelsTestSupport.run("train { steps = 6, eval-every = 0 }"), dir, true, new TrainingListener() {
       @Override
       public void started(long firstStep, long lastStep, FlowModel model) {
         resumedAt[0] = firstStep;
@@ -155,9 +155,9 @@ class TrainerTest {
     assertEquals(6, Checkpoint.readHeader(dir.latest()).step());
   }
 
-  private List<float[]> parameters(RunConfig config, Path checkpoint) {
+  private List<float[]> parameters(ResolvedRun config, Path checkpoint) {
     try (NDManager manager = NDManager.newBaseManager()) {
-      FlowModel model = factory.create(config.block("model"), manager);
+      FlowModel model = factory.create(config.model(), manager);
       Checkpoint.load(checkpoint, model, null, manager);
       List<float[]> out = new ArrayList<>();
       for (Pair<String, Parameter> p : model.getParameters()) {

@@ -7,9 +7,9 @@ import java.util.function.Supplier;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.config.Settings;
-import org.attnflow.api.spi.PluginKind;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.BuildContext;
+import org.attnflow.api.spi.PluginKind;
 
 /** Builds layers through the registry from a HOCON block, as a model would, for tests. */
 public final class Layers {

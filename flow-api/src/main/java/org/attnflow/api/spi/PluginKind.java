@@ -1,9 +1,9 @@
 package org.attnflow.api.spi;
 
+import java.util.List;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.MaskStrategy;
 import org.attnflow.api.Prior;
-import java.util.List;
 import org.attnflow.api.data.DatasetSplits;
 
 /**
