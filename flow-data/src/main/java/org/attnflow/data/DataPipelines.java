@@ -27,14 +27,27 @@ public final class DataPipelines {
    * with the list of known ones.
    */
   public static DataPipeline create(Settings data, Registry registry) {
-    Config reference = ConfigFactory.defaultReference(DataPipelines.class.getClassLoader()).getConfig("data");
-    data.requireKnownKeys(reference.root().keySet(), "the data block");
-    Settings settings = data.withDefaults(reference);
+    Settings settings = withDefaults(data);
     int pad = settings.integer("pad", 0);
     boolean flip = settings.bool("flip");
     int shift = settings.integer("shift", 0);
     int prefetch = settings.integer("prefetch", 1);
     int trainLimit = settings.integer("train-limit", 0);
+    DatasetSplits splits = open(settings, registry);
+    PaddedImages train = PaddedImages.of(splits.train(), pad, trainLimit);
+    PaddedImages test = PaddedImages.of(splits.test(), pad, 0);
+    return new InMemoryDataPipeline(train, test, new Augmentation(train.shape(), flip, shift), prefetch);
+  }
+
+  /** The data block with the defaults of {@code reference.conf}; unknown keys fail with the list of known ones. */
+  static Settings withDefaults(Settings data) {
+    Config reference = ConfigFactory.defaultReference(DataPipelines.class.getClassLoader()).getConfig("data");
+    data.requireKnownKeys(reference.root().keySet(), "the data block");
+    return data.withDefaults(reference);
+  }
+
+  /** Opens both splits of {@code data.dataset} through its plugin; they must be of one shape. */
+  static DatasetSplits open(Settings settings, Registry registry) {
     DatasetSplits splits = registry.create(
         PluginKind.DATASET,
         new BuildContext(settings.block("dataset"), null, null, 0, new Random(0), registry));
@@ -43,8 +56,6 @@ public final class DataPipelines {
           + splits.train().shape() + " in " + splits.train().source() + " and "
           + splits.test().shape() + " in " + splits.test().source());
     }
-    PaddedImages train = PaddedImages.of(splits.train(), pad, trainLimit);
-    PaddedImages test = PaddedImages.of(splits.test(), pad, 0);
-    return new InMemoryDataPipeline(train, test, new Augmentation(train.shape(), flip, shift), prefetch);
+    return splits;
   }
 }
