@@ -22,17 +22,18 @@ NAME_KEY = "attnflow.name"  # the extra file in which a feature network declares
 
 
 class PoolFeatures(torch.nn.Module):
-    """Channel mean, average-pooled to 2x2, mixed by a fixed linear map to 6 features."""
+    """Channel mean average-pooled to 2x2 (4 values q around 0), then q and q*q (8 values, so
+    that 6 mixtures of them have a full-rank covariance) mixed by a fixed linear map into 6."""
 
     def __init__(self):
         super().__init__()
         torch.manual_seed(17)
-        self.mix = torch.nn.Linear(4, 6)
+        self.mix = torch.nn.Linear(8, 6)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         grey = images.mean(dim=1, keepdim=True)
-        pooled = F.adaptive_avg_pool2d(grey, (2, 2)).flatten(1)
-        return torch.tanh(self.mix(pooled))
+        q = F.adaptive_avg_pool2d(grey, (2, 2)).flatten(1) - 0.5
+        return torch.tanh(self.mix(torch.cat([q, q * q], dim=1)))
 
 
 class NotVectors(torch.nn.Module):
