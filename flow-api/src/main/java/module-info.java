@@ -1,6 +1,7 @@
 /**
  * The contracts of AttnFlow: invertible flow layers, priors, masks, datasets, the plugin SPI with
- * its registry, typed errors and the shared maths (bits/dim, log-sigmoid, batched LU).
+ * its registry, typed errors, the shared maths (bits/dim, log-sigmoid, batched LU) and NumPy's
+ * {@code .npz} array files.
  */
 module org.attnflow.api {
   requires transitive ai.djl.api;
@@ -9,6 +10,7 @@ module org.attnflow.api {
   exports org.attnflow.api;
   exports org.attnflow.api.config;
   exports org.attnflow.api.data;
+  exports org.attnflow.api.io;
   exports org.attnflow.api.math;
   exports org.attnflow.api.registry;
   exports org.attnflow.api.spi;

@@ -1,4 +1,4 @@
-/** The {@code attnflow} command: train, evaluate, sample, reconstruct, check and list plugins. */
+/** The {@code attnflow} command: train, evaluate, sample, reconstruct, score (fid), check and list plugins. */
 module org.attnflow.cli {
   requires org.attnflow.api;
   requires org.attnflow.models;

@@ -75,6 +75,24 @@ final class CommonOptions {
     return n;
   }
 
+  /** A finite number option no smaller than 0 (such as a temperature), with a default. */
+  static double nonNegative(CommandLine line, String name, double fallback) {
+    if (!line.hasOption(name)) {
+      return fallback;
+    }
+    String v = line.getOptionValue(name);
+    double d;
+    try {
+      d = Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " expects a number, found \"" + v + "\"");
+    }
+    if (!Double.isFinite(d) || d < 0) {
+      throw new UsageException("--" + name + " must be a finite number ≥ 0, found " + v);
+    }
+    return d;
+  }
+
   /** A long integer option (such as a seed), with a default. */
   static long longInteger(CommandLine line, String name, long fallback) {
     if (!line.hasOption(name)) {

@@ -24,14 +24,7 @@ public final class DataPipelines {
   /** Opens the dataset described by {@code data.dataset} and returns its pipeline. */
   public static DataPipeline create(Settings data, Registry registry) {
     Options options = Options.of(data);
-    DatasetSplits splits = registry.create(
-        PluginKind.DATASET,
-        BuildContext.at(data.block("dataset"), null, new Random(0), registry));
-    if (!splits.train().shape().equals(splits.test().shape())) {
-      throw data.error("dataset", "expected training and test images of one shape, found "
-          + splits.train().shape() + " in " + splits.train().source() + " and "
-          + splits.test().shape() + " in " + splits.test().source());
-    }
+    DatasetSplits splits = open(data, registry);
     PaddedImages train = PaddedImages.of(splits.train(), options.pad(), options.trainLimit());
     PaddedImages test = PaddedImages.of(splits.test(), options.pad(), 0);
     return new InMemoryDataPipeline(train, test, new Augmentation(train.shape(), options.flip(), options.shift()),
@@ -41,6 +34,24 @@ public final class DataPipelines {
   /** Checks the data block's values as {@link #create} does, without opening the dataset. */
   public static void validate(Settings data) {
     Options.of(data);
+  }
+
+  /** The zero padding the data block asks for. */
+  static int pad(Settings data) {
+    return Options.of(data).pad();
+  }
+
+  /** Opens both splits of {@code data.dataset} through its plugin; they must be of one shape. */
+  static DatasetSplits open(Settings data, Registry registry) {
+    DatasetSplits splits = registry.create(
+        PluginKind.DATASET,
+        BuildContext.at(data.block("dataset"), null, new Random(0), registry));
+    if (!splits.train().shape().equals(splits.test().shape())) {
+      throw data.error("dataset", "expected training and test images of one shape, found "
+          + splits.train().shape() + " in " + splits.train().source() + " and "
+          + splits.test().shape() + " in " + splits.test().source());
+    }
+    return splits;
   }
 
   /** The data block's values, checked. */

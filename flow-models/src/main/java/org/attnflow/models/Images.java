@@ -1,6 +1,7 @@
 package org.attnflow.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import org.attnflow.api.ImageShape;
 
 /**
@@ -21,6 +22,18 @@ public record Images(byte[] pixels, int count, ImageShape shape) {
       p[i] = (byte) (int) Math.max(0, Math.min(255, Double.isNaN(q) ? 0 : q));
     }
     return new Images(p, (int) x.getShape().get(0), ImageShape.of(x.getShape()));
+  }
+
+  /**
+   * The images as float32 values p/255 in [0, 1], shape (N, C, H, W): the input of a feature
+   * network. Real and generated images both reach a network through this one conversion.
+   */
+  public NDArray toUnitInterval(NDManager manager) {
+    float[] v = new float[pixels.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (pixels[i] & 0xff) / 255f;
+    }
+    return manager.create(v, shape.batched(count));
   }
 
   /** Pixel c, i, j of image n, 0..255. */

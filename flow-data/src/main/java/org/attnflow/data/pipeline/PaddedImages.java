@@ -1,5 +1,9 @@
 package org.attnflow.data.pipeline;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.data.ImageDataset;
@@ -55,6 +59,23 @@ public final class PaddedImages {
   /** The number of images. */
   public int count() {
     return count;
+  }
+
+  /** Copies images {@code first} to {@code first + count − 1} into {@code target}, image after image. */
+  public void copy(int first, int count, byte[] target) {
+    System.arraycopy(pixels, first * shape.size(), target, 0, count * shape.size());
+  }
+
+  /** The SHA-256 checksum, in hex, of the shape and every pixel: equal images give equal checksums. */
+  public String sha256() {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(shape.toString().getBytes(StandardCharsets.UTF_8));
+      digest.update(pixels);
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   /** All pixels, image after image, each {@code shape().size()} bytes. */

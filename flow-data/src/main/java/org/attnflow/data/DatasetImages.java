@@ -1,0 +1,83 @@
+package org.attnflow.data;
+
+import java.nio.file.Path;
+import org.attnflow.api.ImageShape;
+import org.attnflow.api.config.Settings;
+import org.attnflow.api.data.DatasetSplits;
+import org.attnflow.api.data.ImageDataset;
+import org.attnflow.api.registry.Registry;
+import org.attnflow.data.pipeline.PaddedImages;
+
+/**
+ * Every image of one split of a run's dataset, zero-padded as the run's pipeline pads them but
+ * neither dequantised nor augmented: 8-bit pixels of the shape the model generates, the real
+ * images its samples are compared with. {@code data.train-limit} does not apply: a reference is
+ * the whole split.
+ */
+public final class DatasetImages {
+  private final String split;
+  private final String source;
+  private final int pad;
+  private final PaddedImages images;
+
+  private DatasetImages(String split, String source, int pad, PaddedImages images) {
+    this.split = split;
+    this.source = source;
+    this.pad = pad;
+    this.images = images;
+  }
+
+  /** Opens split {@code split} ("train" or "test") of the dataset of the run's resolved {@code data} block. */
+  public static DatasetImages open(Settings data, Registry registry, String split) {
+    if (!split.equals("train") && !split.equals("test")) {
+      throw new IllegalArgumentException("a split is train or test, found " + split);
+    }
+    int pad = DataPipelines.pad(data);
+    DatasetSplits splits = DataPipelines.open(data, registry);
+    ImageDataset dataset = split.equals("train") ? splits.train() : splits.test();
+    return new DatasetImages(split, dataset.source(), pad, PaddedImages.of(dataset, pad, 0));
+  }
+
+  /** "train" or "test". */
+  public String split() {
+    return split;
+  }
+
+  /** Where the images came from (a file, a folder or a file pattern), as the dataset plugin names it. */
+  public String source() {
+    return source;
+  }
+
+  /** The folder that holds the split's file or folder: the place for files derived from it. */
+  public Path folder() {
+    Path parent = Path.of(source).toAbsolutePath().getParent();
+    return parent != null ? parent : Path.of(source).toAbsolutePath();
+  }
+
+  /** The preprocessing applied, e.g. {@code pad 2}. */
+  public String preprocessing() {
+    return "pad " + pad;
+  }
+
+  /** The per-image shape after padding. */
+  public ImageShape shape() {
+    return images.shape();
+  }
+
+  /** The number of images. */
+  public int count() {
+    return images.count();
+  }
+
+  /** The SHA-256 checksum of the padded images: it changes when any pixel, the padding or the shape does. */
+  public String sha256() {
+    return images.sha256();
+  }
+
+  /** The pixels of images {@code first} to {@code first + count − 1}, image after image, in C, H, W order. */
+  public byte[] pixels(int first, int count) {
+    byte[] out = new byte[count * images.shape().size()];
+    images.copy(first, count, out);
+    return out;
+  }
+}
