@@ -1,6 +1,7 @@
 package org.attnflow.models;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 import org.attnflow.api.ImageShape;
 
 /**
@@ -21,6 +22,19 @@ public record Images(byte[] pixels, int count, ImageShape shape) {
       p[i] = (byte) (int) Math.max(0, Math.min(255, Double.isNaN(q) ? 0 : q));
     }
     return new Images(p, (int) x.getShape().get(0), ImageShape.of(x.getShape()));
+  }
+
+  /** The images of {@code parts}, all of one shape, in order as one set. */
+  public static Images join(List<Images> parts) {
+    int count = parts.stream().mapToInt(Images::count).sum();
+    ImageShape shape = parts.get(0).shape();
+    byte[] pixels = new byte[Math.multiplyExact(count, shape.size())];
+    int at = 0;
+    for (Images part : parts) {
+      System.arraycopy(part.pixels(), 0, pixels, at, part.pixels().length);
+      at += part.pixels().length;
+    }
+    return new Images(pixels, count, shape);
   }
 
   /** Pixel c, i, j of image n, 0..255. */
