@@ -12,6 +12,7 @@ import org.apache.commons.cli.Options;
 import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
+import org.attnflow.models.AtomicFiles;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.RunDirectory;
@@ -35,6 +36,9 @@ final class ReconstructCommand extends Command {
   @Override
   int run(CommandLine line, PrintStream out) {
     int n = CommonOptions.integer(line, "n", 16, 1);
+    if (line.hasOption("out")) {
+      AtomicFiles.requireWritable(Path.of(line.getOptionValue("out")));
+    }
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);
     Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));

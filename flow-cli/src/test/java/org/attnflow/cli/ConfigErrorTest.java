@@ -237,7 +237,7 @@ class ConfigErrorTest {
   void integerBeyondTheIntRangeIsTooLarge() throws IOException {
     Path file = write("huge.conf", Harness.GLOW_STEP, "model.levels = 3000000000\n");
     String m = expectError(file, lineOf(file, "3000000000"), "model.levels", "check", file.toString());
-    assertTrue(m.contains("found 3000000000 (too large)"), m);
+    assertTrue(m.contains("found 3000000000 (too large in magnitude)"), m);
   }
 
   @Test

@@ -54,7 +54,8 @@ public final class AtomicFiles {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new FlowException("cannot write " + target + ": " + e.getMessage(), e);
+      String why = whyNotWritable(target);
+      throw new FlowException("cannot write " + target + ": " + (why != null ? why : e.getMessage()), e);
     } finally {
       if (tmp != null) {
         try {
@@ -64,6 +65,48 @@ public final class AtomicFiles {
         }
       }
     }
+  }
+
+  /** Fails, saying why, when {@code target} cannot be written; a command calls it before its work. */
+  public static void requireWritable(Path target) {
+    String why = whyNotWritable(target);
+    if (why != null) {
+      throw new FlowException("cannot write " + target + ": " + why);
+    }
+  }
+
+  /** The bytes free for {@code target} on the file system of the nearest existing folder on its path; unknown is unbounded. */
+  public static long usableSpace(Path target) {
+    Path folder = nearestExisting(target.toAbsolutePath().getParent());
+    try {
+      return folder == null ? Long.MAX_VALUE : Files.getFileStore(folder).getUsableSpace();
+    } catch (IOException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * Why {@code target} cannot be written, or null when nothing is known against it: it is a
+   * folder, or the nearest existing folder on its path is a file or is not writable.
+   */
+  private static String whyNotWritable(Path target) {
+    Path absolute = target.toAbsolutePath();
+    if (Files.isDirectory(absolute)) {
+      return "it is a folder";
+    }
+    Path p = nearestExisting(absolute.getParent());
+    if (p == null || Files.isDirectory(p) && Files.isWritable(p)) {
+      return null;
+    }
+    return Files.isDirectory(p) ? "the folder " + p + " is not writable" : p + " is not a folder";
+  }
+
+  private static Path nearestExisting(Path path) {
+    Path p = path;
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    return p;
   }
 
   /** Atomically replaces {@code target} with {@code text} in UTF-8. */

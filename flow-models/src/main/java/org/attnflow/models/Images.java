@@ -2,6 +2,7 @@ package org.attnflow.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 import org.attnflow.api.ImageShape;
 
 /**
@@ -34,6 +35,19 @@ public record Images(byte[] pixels, int count, ImageShape shape) {
       v[i] = (pixels[i] & 0xff) / 255f;
     }
     return manager.create(v, shape.batched(count));
+  }
+
+  /** The images of {@code parts}, all of one shape, in order as one set. */
+  public static Images join(List<Images> parts) {
+    int count = parts.stream().mapToInt(Images::count).sum();
+    ImageShape shape = parts.get(0).shape();
+    byte[] pixels = new byte[Math.multiplyExact(count, shape.size())];
+    int at = 0;
+    for (Images part : parts) {
+      System.arraycopy(part.pixels(), 0, pixels, at, part.pixels().length);
+      at += part.pixels().length;
+    }
+    return new Images(pixels, count, shape);
   }
 
   /** Pixel c, i, j of image n, 0..255. */

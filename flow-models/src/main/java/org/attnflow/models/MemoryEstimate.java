@@ -64,7 +64,7 @@ public record MemoryEstimate(ImageShape input, long parameterBytes, long activat
       throw model.error("input", "a model on " + input + " needs about " + gigabytes(totalBytes()) + " for " + workload.purpose()
           + " (parameters " + gigabytes(parameterBytes) + ", activations " + gigabytes(activationBytes)
           + ", float32, estimated from the shapes), more than the " + gigabytes(available)
-          + " of memory available; use a smaller input, fewer levels or steps, or narrower layers");
+          + " of memory available; use a smaller batch or input, fewer levels or steps, or narrower layers");
     }
   }
 

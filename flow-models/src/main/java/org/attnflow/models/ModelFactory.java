@@ -39,6 +39,9 @@ public final class ModelFactory {
   /** The most values one Java array holds on common virtual machines. */
   static final int LARGEST_ARRAY = Integer.MAX_VALUE - 8;
 
+  /** The most layers a model may have: the paper's largest has a few hundred, and each layer takes memory to build. */
+  static final long MAX_LAYERS = 100_000;
+
   private final Registry registry;
 
   /** Creates a factory that finds its plugins in {@code registry}. */
@@ -56,6 +59,11 @@ public final class ModelFactory {
     int steps = model.integer("steps", 0);
     long seed = model.longValue("seed");
     List<Settings> step = model.blocks("step");
+    long layerCount = levelCount * (2 + (long) steps * step.size());
+    if (layerCount > MAX_LAYERS) {
+      throw model.error((long) steps * step.size() >= levelCount ? "steps" : "levels", levelCount + " levels of " + steps
+          + " steps of " + step.size() + " layers make " + layerCount + " layers, more than " + MAX_LAYERS + " (too large)");
+    }
 
     List<FlowLayer> layers = new ArrayList<>();
     List<FlowModel.Level> levels = new ArrayList<>();

@@ -236,8 +236,8 @@ public final class Settings {
       throw error(key, v.origin(), "expected an integer, found " + v.render());
     }
     if (Math.abs(d) > Integer.MAX_VALUE) {
-      throw error(key, v.origin(), "expected an integer of at most " + Integer.MAX_VALUE + " in magnitude, found "
-          + v.render() + " (too large)");
+      throw error(key, v.origin(), "expected an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ", found "
+          + v.render() + " (too large in magnitude)");
     }
     return (int) d;
   }
