@@ -3,8 +3,8 @@ package org.attnflow.cli;
 import ai.djl.ndarray.NDManager;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
@@ -13,10 +13,10 @@ import org.apache.commons.cli.Options;
 import org.attnflow.api.Frozen;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.RunDirectory;
+import org.attnflow.models.SampledImages;
 import org.attnflow.models.fid.FeatureNetwork;
 import org.attnflow.models.fid.FeatureStatistics;
 import org.attnflow.models.fid.FrechetDistance;
-import org.attnflow.models.fid.SampledImages;
 
 /**
  * The Fréchet distance between the features of a run's samples and of real images (docs/fid.md):

@@ -16,22 +16,21 @@ import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.MemoryEstimate;
 import org.attnflow.models.RunDirectory;
-import org.attnflow.models.Sampler;
+import org.attnflow.models.SampledImages;
 
 /**
  * Draws samples from a trained run into PNG grids, one row block per temperature, in batches of
  * {@code --batch-size}. A grid holds at most {@value #GRID_LIMIT} images: more samples at one
  * temperature go into numbered files (FILE-001.png, FILE-002.png, …); a sweep must fit one grid.
- * Requests whose batch will not fit in memory, or whose images not on the disk, are refused.
- * A batch whose first sample is sample i draws its noise from the seed S + i·φ (φ the 64-bit
- * golden-ratio increment): the first batch uses S itself, every temperature uses the same noise,
- * and a seed with a batch size always gives the same images (another batch size gives other ones).
+ * Requests whose batch will not fit in memory, or whose images will not fit on the disk, are
+ * refused. The noise of each batch follows {@link SampledImages}: every temperature uses the same
+ * noise, and a seed with a batch size always gives the same images (another batch size gives
+ * other ones).
  */
 final class SampleCommand extends Command {
   /** The most images one PNG grid holds. */
   static final int GRID_LIMIT = 1024;
   private static final int DEFAULT_BATCH = 64;
-  private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
   SampleCommand() {
     super("sample",
@@ -80,7 +79,7 @@ final class SampleCommand extends Command {
         if (temperatures.size() > 1) {
           List<Images> sets = new ArrayList<>();
           for (double t : temperatures) {
-            sets.add(draw(model, manager, 0, n, batch, t, seed));
+            sets.add(new SampledImages(model, manager, n, t, batch, seed).all());
           }
           Png.rows(sets, Math.min(n, 16), file);
           written.add(file);
@@ -88,7 +87,7 @@ final class SampleCommand extends Command {
           int pages = (n + GRID_LIMIT - 1) / GRID_LIMIT;
           for (int page = 0; page < pages; page++) {
             int from = page * GRID_LIMIT;
-            Images images = draw(model, manager, from, Math.min(n, from + GRID_LIMIT), batch, temperatures.get(0), seed);
+            Images images = new SampledImages(model, manager, from, Math.min(n, from + GRID_LIMIT), temperatures.get(0), batch, seed).all();
             Path target = pages == 1 ? file : numbered(file, page + 1);
             Png.grid(images, target);
             written.add(target);
@@ -99,15 +98,6 @@ final class SampleCommand extends Command {
     out.println("wrote " + n + " samples per temperature " + temperatures + " to "
         + (written.size() == 1 ? file : written.size() + " files " + written.get(0) + " … " + written.get(written.size() - 1)));
     return 0;
-  }
-
-  /** Samples {@code from} (inclusive) to {@code to} of the sequence, drawn in batches of {@code batch}. */
-  private static Images draw(FlowModel model, NDManager manager, int from, int to, int batch, double temperature, long seed) {
-    List<Images> parts = new ArrayList<>();
-    for (int start = from; start < to; start += batch) {
-      parts.add(Sampler.sample(model, manager, Math.min(batch, to - start), temperature, seed + start * GOLDEN_GAMMA));
-    }
-    return Images.join(parts);
   }
 
   /** Fails when {@code pixels} bytes, a PNG's size for images that do not compress, exceed the free disk space for {@code file}. */
