@@ -2,6 +2,7 @@ package org.attnflow.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -43,9 +44,9 @@ final class CommonOptions {
     return List.of(v);
   }
 
-  /** The --plugins directory, or null. */
-  static Path pluginDir(CommandLine line) {
-    return line.hasOption("plugins") ? Path.of(line.getOptionValue("plugins")) : null;
+  /** The --plugins directory, when given. */
+  static Optional<Path> pluginDir(CommandLine line) {
+    return Optional.ofNullable(line.getOptionValue("plugins")).map(Path::of);
   }
 
   /** The single positional argument {@code what}. */

@@ -30,7 +30,7 @@ final class LayersCommand extends Command {
     if (!line.getArgList().isEmpty()) {
       throw new UsageException("unexpected argument " + line.getArgList().get(0));
     }
-    Registry registry = Registry.withPlugins(CommonOptions.pluginDir(line));
+    Registry registry = CommonOptions.pluginDir(line).map(Registry::withPlugins).orElseGet(Registry::builtIn);
     for (PluginKind<?> kind : PluginKind.all()) {
       out.println(kind.noun() + "s:");
       for (Plugin<?> p : registry.providers(kind).values()) {

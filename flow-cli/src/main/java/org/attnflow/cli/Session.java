@@ -8,6 +8,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.attnflow.api.data.DataPipeline;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.data.DataPipelines;
@@ -26,23 +27,23 @@ import org.attnflow.models.RunDirectory;
 final class Session {
   private final Injector injector;
 
-  private Session(RunConfig config, Path plugins) {
+  private Session(RunConfig config, Optional<Path> plugins) {
     this.injector = Guice.createInjector(new FlowModule(config, plugins), new DataModule());
   }
 
   /**
    * A session over the user's own configuration; plugins come from {@code pluginDir} (the command
-   * line), or when null from the configuration's {@code plugins}.
+   * line), or when it is empty from the configuration's {@code plugins}.
    */
-  static Session ofConfig(RunConfig config, Path pluginDir) {
-    return new Session(config, pluginDir != null ? pluginDir : config.pluginDir());
+  static Session ofConfig(RunConfig config, Optional<Path> pluginDir) {
+    return new Session(config, pluginDir.or(config::pluginDir));
   }
 
   /**
    * A session over a trained run: its configuration ({@code config.conf}) with {@code overrides};
    * plugins come from {@code pluginDir} (the command line) alone, never from a file of the run.
    */
-  static Session ofRun(RunDirectory dir, List<String> overrides, Path pluginDir) {
+  static Session ofRun(RunDirectory dir, List<String> overrides, Optional<Path> pluginDir) {
     return new Session(RunConfig.load(dir.config(), overrides), pluginDir);
   }
 

@@ -127,6 +127,35 @@ class ConfigErrorTest {
     assertTrue(m.contains("unknown key") && m.contains("batch-size"), m);
   }
 
+  @Test
+  void outOfRangeTrainingValuesAreErrorsAtTheirLine() throws IOException {
+    for (String[] mistake : List.of(
+        new String[] {"beta1 = -1", "train.beta1", "expected a decay rate in [0, 1), found -1.0"},
+        new String[] {"beta2 = 1", "train.beta2", "expected a decay rate in [0, 1), found 1.0"},
+        new String[] {"clip-grad-norm = -1", "train.clip-grad-norm", "expected a finite number ≥ 0, found -1.0"},
+        new String[] {"sample-temperatures = [0.7, -0.5]", "train.sample-temperatures", "found -0.5 at index 1"},
+        new String[] {"divergence-bpd = 0", "train.divergence-bpd", "expected a positive number, found 0.0"})) {
+      Path file = write("range.conf", Harness.GLOW_STEP, "train {\n  " + mistake[0] + "\n}\n");
+      String m = expectError(file, lineOf(file, mistake[0]), mistake[1], "check", file.toString());
+      assertTrue(m.contains(mistake[2]), m);
+    }
+  }
+
+  @Test
+  void aPluginsKeyThatNamesNoFolderIsAnErrorAtItsLine() throws IOException {
+    Path file = write("plugins.conf", Harness.GLOW_STEP, "plugins = \"nowhere/jars\"\n");
+    String m = expectError(file, lineOf(file, "nowhere"), "plugins", "check", file.toString());
+    assertTrue(m.contains("expected a folder of plugin jars, found nowhere/jars, which does not exist"), m);
+  }
+
+  @Test
+  void aRunDirectoryUnderAFileIsRefusedWithTheReason() throws IOException {
+    Path file = write("out.conf", Harness.GLOW_STEP, "");
+    Path blocker = Files.writeString(tmp.resolve("blocker"), "x");
+    String m = assertOneLineError(run("train", "-c", file.toString(), "--out", blocker.resolve("run").toString()), Cli.FAILED);
+    assertTrue(m.contains("cannot write " + blocker.resolve("run").resolve("config.conf") + ": " + blocker + " is not a folder"), m);
+  }
+
   /** The data-block mistakes, each with the marker of its line and the key path in the message. */
   private record DataMistake(String name, String text, String marker, String path, String detail) {}
 

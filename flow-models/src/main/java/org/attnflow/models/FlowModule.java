@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.attnflow.api.registry.Registry;
 
 /**
@@ -14,10 +15,10 @@ import org.attnflow.api.registry.Registry;
  */
 public final class FlowModule extends AbstractModule {
   private final RunConfig config;
-  private final Path pluginDir;
+  private final Optional<Path> pluginDir;
 
-  /** Binds the run of {@code config}; plugins are loaded from {@code pluginDir} when it is not null. */
-  public FlowModule(RunConfig config, Path pluginDir) {
+  /** Binds the run of {@code config}; plugins are loaded from {@code pluginDir} when it is given. */
+  public FlowModule(RunConfig config, Optional<Path> pluginDir) {
     this.config = config;
     this.pluginDir = pluginDir;
   }
@@ -25,7 +26,7 @@ public final class FlowModule extends AbstractModule {
   @Provides
   @Singleton
   Registry registry() {
-    return Registry.withPlugins(pluginDir);
+    return pluginDir.map(Registry::withPlugins).orElseGet(Registry::builtIn);
   }
 
   @Provides

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.config.Settings;
 
@@ -105,9 +106,18 @@ public final class RunConfig {
     return config;
   }
 
-  /** The plugin folder the configuration names, or null. */
-  public Path pluginDir() {
-    return config.hasPath("plugins") ? Path.of(config.getString("plugins")) : null;
+  /** The plugin folder the configuration names, which must be a folder; empty when it names none. */
+  public Optional<Path> pluginDir() {
+    if (!config.hasPath("plugins")) {
+      return Optional.empty();
+    }
+    Settings root = Settings.root(config);
+    Path dir = Path.of(root.string("plugins"));
+    if (!Files.isDirectory(dir)) {
+      throw root.error("plugins", "expected a folder of plugin jars, found " + dir
+          + (Files.exists(dir) ? ", which is a file" : ", which does not exist"));
+    }
+    return Optional.of(dir);
   }
 
   /** One top-level block as settings with its path. */

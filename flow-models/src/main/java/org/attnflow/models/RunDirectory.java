@@ -22,9 +22,7 @@ public record RunDirectory(Path root) {
 
   /** Creates the directory if needed. */
   public RunDirectory create() {
-    if (Files.exists(root) && !Files.isDirectory(root)) {
-      throw new FlowException("cannot use " + root + " as a run directory: it is a file");
-    }
+    AtomicFiles.requireWritable(config());
     try {
       Files.createDirectories(root);
       Files.createDirectories(samples());

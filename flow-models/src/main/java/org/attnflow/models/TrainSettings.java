@@ -55,10 +55,10 @@ public record TrainSettings(
         Optimizer.Rule.valueOf(t.choice("optimizer", "adam", "adamax").toUpperCase()),
         positive(t, "learning-rate"),
         t.integer("warmup-steps", 0),
-        t.number("beta1"),
-        t.number("beta2"),
+        decay(t, "beta1"),
+        decay(t, "beta2"),
         positive(t, "epsilon"),
-        t.number("clip-grad-norm"),
+        atLeastZero(t, "clip-grad-norm"),
         t.longValue("seed"),
         t.integer("log-every", 1),
         t.integer("eval-every", 0),
@@ -66,7 +66,7 @@ public record TrainSettings(
         t.integer("eval-limit", 0),
         t.integer("eval-batch-size", 1),
         t.integer("checkpoint-every", 0),
-        t.numbers("sample-temperatures"),
+        temperatures(t, "sample-temperatures"),
         t.integer("samples", 1),
         positive(t, "divergence-bpd"));
   }
@@ -82,6 +82,32 @@ public record TrainSettings(
   /** The learning rate at step {@code step} (0-based), with linear warm-up. */
   public double learningRateAt(long step) {
     return warmupSteps == 0 ? learningRate : learningRate * Math.min(1.0, (step + 1) / (double) warmupSteps);
+  }
+
+  private static double decay(Settings t, String key) {
+    double v = t.number(key);
+    if (!(v >= 0 && v < 1)) {
+      throw t.error(key, "expected a decay rate in [0, 1), found " + v);
+    }
+    return v;
+  }
+
+  private static double atLeastZero(Settings t, String key) {
+    double v = t.number(key);
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw t.error(key, "expected a finite number ≥ 0, found " + v);
+    }
+    return v;
+  }
+
+  private static List<Double> temperatures(Settings t, String key) {
+    List<Double> all = t.numbers(key);
+    for (int i = 0; i < all.size(); i++) {
+      if (!(all.get(i) >= 0) || Double.isInfinite(all.get(i))) {
+        throw t.error(key, "expected temperatures ≥ 0, found " + all.get(i) + " at index " + i);
+      }
+    }
+    return all;
   }
 
   private static double positive(Settings t, String key) {

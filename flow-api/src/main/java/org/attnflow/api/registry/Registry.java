@@ -63,9 +63,6 @@ public final class Registry implements PluginBuilder {
    * class loader (with {@code META-INF/services}) when it runs on the class path.
    */
   public static Registry withPlugins(Path pluginDir) {
-    if (pluginDir == null) {
-      return builtIn();
-    }
     List<Path> jars = jarsIn(pluginDir);
     ClassLoader loader;
     ModuleLayer layer = null;
