@@ -2,6 +2,7 @@ package org.attnflow.layers;
 
 import ai.djl.ndarray.NDArray;
 import org.attnflow.api.ImageShape;
+import org.attnflow.api.math.DiagonalGaussian;
 import org.attnflow.api.math.FlowMath;
 
 /**
@@ -18,8 +19,8 @@ public final class ConditionalGaussianPrior extends GaussianPrior {
   }
 
   @Override
-  NDArray[] parameters(NDArray condition, long batch) {
+  DiagonalGaussian parameters(NDArray condition, long batch) {
     NDArray h = conv.apply(condition);
-    return new NDArray[] {FlowMath.alternateChannels(h, 0), FlowMath.alternateChannels(h, 1)};
+    return new DiagonalGaussian(FlowMath.alternateChannels(h, 0), FlowMath.alternateChannels(h, 1));
   }
 }

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Prior;
-import org.attnflow.api.math.FlowMath;
+import org.attnflow.api.math.DiagonalGaussian;
 
 /**
  * A diagonal Gaussian whose mean and log-std per entry come from {@link #parameters}; sampling at
@@ -17,19 +17,17 @@ abstract class GaussianPrior extends Prior {
     super(latentShape, conditionShape);
   }
 
-  /** The mean and the log-std, each broadcastable to (B, C, H, W). */
-  abstract NDArray[] parameters(NDArray condition, long batch);
+  /** The Gaussian of a batch of {@code batch} latents given {@code condition}. */
+  abstract DiagonalGaussian parameters(NDArray condition, long batch);
 
   @Override
   public NDArray logProb(NDArray z, NDArray condition) {
-    NDArray[] p = parameters(condition, z.getShape().get(0));
-    return FlowMath.gaussianLogDensity(z, p[0], p[1]);
+    return parameters(condition, z.getShape().get(0)).logDensity(z);
   }
 
   @Override
   public NDArray sample(NDManager manager, NDArray condition, long batch, FlowPass pass) {
-    NDArray[] p = parameters(condition, batch);
     NDArray eps = pass.noise().normal(manager, latentShape().batched(batch));
-    return p[0].add(FlowMath.scale(eps.mul(p[1].exp()), pass.temperature()));
+    return parameters(condition, batch).draw(eps, pass.temperature());
   }
 }

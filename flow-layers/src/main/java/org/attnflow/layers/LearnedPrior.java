@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Init;
+import org.attnflow.api.math.DiagonalGaussian;
 
 /**
  * An unconditional Gaussian with a learned mean and log-std per channel (Glow's "learn top"),
@@ -22,7 +23,7 @@ public final class LearnedPrior extends GaussianPrior {
   }
 
   @Override
-  NDArray[] parameters(NDArray condition, long batch) {
-    return new NDArray[] {mean.getArray(), logStd.getArray()};
+  DiagonalGaussian parameters(NDArray condition, long batch) {
+    return new DiagonalGaussian(mean.getArray(), logStd.getArray());
   }
 }

@@ -14,7 +14,7 @@ import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Prior;
 import org.attnflow.api.ShapeException;
-import org.attnflow.api.math.FlowMath;
+import org.attnflow.api.math.DiagonalGaussian;
 import org.attnflow.layers.Conv;
 
 /**
@@ -84,15 +84,14 @@ public final class MarFlowPrior extends Prior {
 
   @Override
   public NDArray logProb(NDArray z, NDArray condition) {
-    NDArray[] p = meanAndLogStd(z, condition);
-    return FlowMath.gaussianLogDensity(z, p[0], p[1]);
+    return meanAndLogStd(z, condition).logDensity(z);
   }
 
   /**
    * The means and log-stds of every channel of {@code z} given its previous channels (teacher
    * forcing), each (B, C, H, W).
    */
-  NDArray[] meanAndLogStd(NDArray z, NDArray condition) {
+  DiagonalGaussian meanAndLogStd(NDArray z, NDArray condition) {
     checkLatent(z);
     long batch = z.getShape().get(0);
     int channels = latentShape().channels();
@@ -130,7 +129,7 @@ public final class MarFlowPrior extends Prior {
     // (C·B, 2, H, W) → (2, B, C, H, W): the means and the log-stds in latent layout.
     NDList p = output.apply(x).reshape(channels, batch, 2, height, width).transpose(2, 1, 0, 3, 4).split(2, 0);
     Shape latent = latentShape().batched(batch);
-    return new NDArray[] {p.get(0).reshape(latent), p.get(1).reshape(latent)};
+    return new DiagonalGaussian(p.get(0).reshape(latent), p.get(1).reshape(latent));
   }
 
   @Override
@@ -168,7 +167,7 @@ public final class MarFlowPrior extends Prior {
         x = states[l].h();
       }
       NDList p = output.apply(x).split(2, 1);
-      NDArray zt = temperature == 0 ? p.get(0) : p.get(0).add(FlowMath.scale(noise.get(t).mul(p.get(1).exp()), temperature));
+      NDArray zt = new DiagonalGaussian(p.get(0), p.get(1)).draw(noise.get(t), temperature);
       sampled.add(zt);
       previous = zt;
     }

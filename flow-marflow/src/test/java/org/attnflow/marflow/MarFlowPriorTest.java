@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.Noise;
+import org.attnflow.api.math.DiagonalGaussian;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,11 +86,11 @@ class MarFlowPriorTest {
     for (int b = 0; b < got.length; b++) {
       assertEquals(ref.logProb()[b], got[b], 1e-4 * Math.max(1, Math.abs(ref.logProb()[b])), "sample " + b);
     }
-    NDArray[] p = prior.meanAndLogStd(z, u);
-    assertTrue(Priors.maxDiff(Priors.rows(p[0]), ref.mean()) < 1e-4, "means differ from the reference");
-    assertTrue(Priors.maxDiff(Priors.rows(p[1]), ref.logStd()) < 1e-4, "log-stds differ from the reference");
+    DiagonalGaussian p = prior.meanAndLogStd(z, u);
+    assertTrue(Priors.maxDiff(Priors.rows(p.mean()), ref.mean()) < 1e-4, "means differ from the reference");
+    assertTrue(Priors.maxDiff(Priors.rows(p.logStd()), ref.logStd()) < 1e-4, "log-stds differ from the reference");
     // Not vacuous: the means vary over channels and positions.
-    assertTrue(p[0].max().getFloat() - p[0].min().getFloat() > 0.05, "the randomised prior's means are constant");
+    assertTrue(p.mean().max().getFloat() - p.mean().min().getFloat() > 0.05, "the randomised prior's means are constant");
   }
 
   @ParameterizedTest
@@ -98,7 +99,7 @@ class MarFlowPriorTest {
     MarFlowPrior prior = randomised(c, 4);
     NDArray z = latent(2, 5);
     NDArray u = condition(c, 2, 6);
-    NDArray[] before = prior.meanAndLogStd(z, u);
+    DiagonalGaussian before = prior.meanAndLogStd(z, u);
     // Change the last channel only: every mean and log-std is unchanged (causality), …
     float[] v = z.toFloatArray();
     int perChannel = LATENT.positions();
@@ -108,14 +109,14 @@ class MarFlowPriorTest {
       }
     }
     NDArray changed = manager.create(v, z.getShape());
-    NDArray[] after = prior.meanAndLogStd(changed, u);
-    assertArrayEquals(before[0].toFloatArray(), after[0].toFloatArray(), 1e-6f);
-    assertArrayEquals(before[1].toFloatArray(), after[1].toFloatArray(), 1e-6f);
+    DiagonalGaussian after = prior.meanAndLogStd(changed, u);
+    assertArrayEquals(before.mean().toFloatArray(), after.mean().toFloatArray(), 1e-6f);
+    assertArrayEquals(before.logStd().toFloatArray(), after.logStd().toFloatArray(), 1e-6f);
     // … while changing the first channel moves the later ones.
     NDArray first = z.add(manager.create(new float[] {1.5f, 0, 0, 0}).reshape(1, 4, 1, 1));
-    NDArray[] moved = prior.meanAndLogStd(first, u);
-    assertArrayEquals(before[0].get(":, 0").toFloatArray(), moved[0].get(":, 0").toFloatArray(), 1e-6f);
-    assertTrue(moved[0].get(":, 1:").sub(before[0].get(":, 1:")).abs().max().getFloat() > 1e-3, "channel 1.. ignore channel 0");
+    DiagonalGaussian moved = prior.meanAndLogStd(first, u);
+    assertArrayEquals(before.mean().get(":, 0").toFloatArray(), moved.mean().get(":, 0").toFloatArray(), 1e-6f);
+    assertTrue(moved.mean().get(":, 1:").sub(before.mean().get(":, 1:")).abs().max().getFloat() > 1e-3, "channel 1.. ignore channel 0");
   }
 
   @Test
@@ -155,7 +156,7 @@ class MarFlowPriorTest {
     NDArray u = condition(c, batch, 13);
     NDArray z = prior.sample(manager, u, batch, FlowPass.sampling(0, new Noise(14)));
     assertEquals(LATENT.batched(batch), z.getShape());
-    NDArray mean = prior.meanAndLogStd(z, u)[0];
+    NDArray mean = prior.meanAndLogStd(z, u).mean();
     assertTrue(mean.sub(z).abs().max().getFloat() < 1e-5, "z_c ≠ μ_c(z_<c) at temperature 0");
     assertTrue(z.abs().max().getFloat() > 1e-3, "the chain of means is zero: the test would be vacuous");
     assertFalse(prior.logProb(z, u).isNaN().any().getBoolean());
@@ -168,9 +169,9 @@ class MarFlowPriorTest {
     NDArray u = condition(c, batch, 16);
     double temperature = 0.7;
     NDArray z = prior.sample(manager, u, batch, FlowPass.sampling(temperature, new Noise(17)));
-    NDArray[] p = prior.meanAndLogStd(z, u);
+    DiagonalGaussian p = prior.meanAndLogStd(z, u);
     NDArray eps = new Noise(17).normal(manager, LATENT.batched(batch));
-    NDArray recovered = z.sub(p[0]).div(p[1].exp()).div((float) temperature);
+    NDArray recovered = z.sub(p.mean()).div(p.logStd().exp()).div((float) temperature);
     assertTrue(recovered.sub(eps).abs().max().getFloat() < 1e-4, "sampling does not follow z = μ + T·σ·ε");
     assertTrue(Float.isFinite(prior.logProb(z, u).sum().getFloat()));
   }
