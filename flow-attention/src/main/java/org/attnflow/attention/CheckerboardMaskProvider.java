@@ -15,6 +15,6 @@ public final class CheckerboardMaskProvider extends BasicPlugin<MaskStrategy> im
 
   @Override
   public MaskStrategy create(BuildContext context) {
-    return new CheckerboardMask(context.settings().integer("grid", 1));
+    return new CheckerboardMask(context.settings().integerAtLeast("grid", 1));
   }
 }

@@ -50,7 +50,7 @@ public final class ITransProvider extends BasicPlugin<FlowLayer> implements Laye
   public FlowLayer create(BuildContext context) {
     ImageShape shape = context.requireInputShape();
     Settings settings = context.settings();
-    int patch = settings.integer("patch", 1);
+    int patch = settings.integerAtLeast("patch", 1);
     if (!Patches.tile(shape, patch)) {
       throw settings.error("patch", "the patch size " + patch + " must divide the height and the width of the input " + shape);
     }

@@ -43,7 +43,7 @@ final class AttentionCommand extends Command {
 
   @Override
   int run(CommandLine line, PrintStream out) {
-    int index = CommonOptions.integer(line, "image", 0, 0);
+    int index = CommonOptions.integerAtLeast(line, "image", 0, 0);
     Path folder = Path.of(line.getOptionValue("out"));
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);

@@ -64,7 +64,7 @@ final class BenchCommand extends Command {
   @Override
   int run(CommandLine line, PrintStream out) throws IOException {
     Path file = Path.of(CommonOptions.positional(line, "CONFIG file"));
-    int steps = CommonOptions.integer(line, "steps", 0, 60);
+    int steps = CommonOptions.integerAtLeast(line, "steps", 0, 60);
     if (!line.hasOption("steps")) {
       throw new UsageException("give the number of training steps with --steps N (at least 60)");
     }

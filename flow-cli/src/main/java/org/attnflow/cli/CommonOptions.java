@@ -59,7 +59,7 @@ final class CommonOptions {
   }
 
   /** An integer option no smaller than {@code min}, with a default. */
-  static int integer(CommandLine line, String name, int fallback, int min) {
+  static int integerAtLeast(CommandLine line, String name, int fallback, int min) {
     if (!line.hasOption(name)) {
       return fallback;
     }

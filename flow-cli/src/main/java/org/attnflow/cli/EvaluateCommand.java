@@ -33,12 +33,12 @@ final class EvaluateCommand extends Command {
 
   @Override
   int run(CommandLine line, PrintStream out) {
-    int limit = CommonOptions.integer(line, "limit", 0, 0);
+    int limit = CommonOptions.integerAtLeast(line, "limit", 0, 0);
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);
     Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
     TrainSettings train = session.run().train();
-    int batch = CommonOptions.integer(line, "batch", train.evalBatchSize(), 1);
+    int batch = CommonOptions.integerAtLeast(line, "batch", train.evalBatchSize(), 1);
     long seed = CommonOptions.longInteger(line, "seed", train.seed());
     try (NDManager manager = session.manager()) {
       FlowModel model = session.load(checkpoint, manager);

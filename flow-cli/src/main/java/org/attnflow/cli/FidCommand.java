@@ -52,10 +52,10 @@ final class FidCommand extends Command {
   @Override
   int run(CommandLine line, PrintStream out) {
     Path features = Path.of(line.getOptionValue("features"));
-    int n = CommonOptions.integer(line, "n", 10000, 2);
+    int n = CommonOptions.integerAtLeast(line, "n", 10000, 2);
     double temperature = CommonOptions.nonNegative(line, "temperature", 1.0);
     String reference = line.getOptionValue("reference", "train");
-    int batchSize = CommonOptions.integer(line, "batch-size", 50, 1);
+    int batchSize = CommonOptions.integerAtLeast(line, "batch-size", 50, 1);
     long seed = CommonOptions.longInteger(line, "seed", 0);
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);

@@ -35,7 +35,7 @@ final class ReconstructCommand extends Command {
 
   @Override
   int run(CommandLine line, PrintStream out) {
-    int n = CommonOptions.integer(line, "n", 16, 1);
+    int n = CommonOptions.integerAtLeast(line, "n", 16, 1);
     if (line.hasOption("out")) {
       AtomicFiles.requireWritable(Path.of(line.getOptionValue("out")));
     }

@@ -55,8 +55,8 @@ final class SampleCommand extends Command {
 
   @Override
   int run(CommandLine line, PrintStream out) {
-    int n = CommonOptions.integer(line, "n", 64, 1);
-    int batch = Math.min(n, CommonOptions.integer(line, "batch-size", DEFAULT_BATCH, 1));
+    int n = CommonOptions.integerAtLeast(line, "n", 64, 1);
+    int batch = Math.min(n, CommonOptions.integerAtLeast(line, "batch-size", DEFAULT_BATCH, 1));
     long seed = CommonOptions.longInteger(line, "seed", 0);
     List<Double> temperatures = temperatures(line);
     if (temperatures.size() > 1 && (long) n * temperatures.size() > GRID_LIMIT) {

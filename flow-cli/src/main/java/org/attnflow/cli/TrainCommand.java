@@ -43,7 +43,7 @@ final class TrainCommand extends Command {
     }
     List<String> overrides = new ArrayList<>(CommonOptions.overrides(line));
     if (line.hasOption("steps")) {
-      overrides.add("train.steps = " + CommonOptions.integer(line, "steps", 0, 0));
+      overrides.add("train.steps = " + CommonOptions.integerAtLeast(line, "steps", 0, 0));
     }
     boolean resume = line.hasOption("resume");
     RunDirectory dir;

@@ -57,8 +57,8 @@ public final class DataPipelines {
   /** The data block's values, checked. */
   private record Options(int pad, boolean flip, int shift, int prefetch, int trainLimit) {
     static Options of(Settings data) {
-      return new Options(data.integer("pad", 0), data.bool("flip"), data.integer("shift", 0),
-          data.integer("prefetch", 1), data.integer("train-limit", 0));
+      return new Options(data.integerAtLeast("pad", 0), data.bool("flip"), data.integerAtLeast("shift", 0),
+          data.integerAtLeast("prefetch", 1), data.integerAtLeast("train-limit", 0));
     }
   }
 }

@@ -15,6 +15,6 @@ public final class AdditiveCouplingProvider extends BasicPlugin<FlowLayer> imple
 
   @Override
   public FlowLayer create(BuildContext context) {
-    return new AdditiveCoupling(context.requireInputShape(), context.settings().integer("hidden", 1), context.random());
+    return new AdditiveCoupling(context.requireInputShape(), context.settings().integerAtLeast("hidden", 1), context.random());
   }
 }

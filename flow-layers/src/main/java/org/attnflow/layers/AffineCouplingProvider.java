@@ -15,6 +15,6 @@ public final class AffineCouplingProvider extends BasicPlugin<FlowLayer> impleme
 
   @Override
   public FlowLayer create(BuildContext context) {
-    return new AffineCoupling(context.requireInputShape(), context.settings().integer("hidden", 1), context.random());
+    return new AffineCoupling(context.requireInputShape(), context.settings().integerAtLeast("hidden", 1), context.random());
   }
 }

@@ -63,10 +63,10 @@ public record MarFlowOptions(int layers, int hidden, int kernel, int dilation, i
   }
 
   private static MarFlowOptions read(Settings s) {
-    int kernel = s.integer("kernel", 1);
+    int kernel = s.integerAtLeast("kernel", 1);
     if (kernel % 2 == 0) {
       throw s.error("kernel", "expected an odd kernel size (the convolutions keep the spatial size), found " + kernel);
     }
-    return new MarFlowOptions(s.integer("layers", 1), s.integer("hidden", 1), kernel, s.integer("dilation", 1), s.integer("embed", 1));
+    return new MarFlowOptions(s.integerAtLeast("layers", 1), s.integerAtLeast("hidden", 1), kernel, s.integerAtLeast("dilation", 1), s.integerAtLeast("embed", 1));
   }
 }

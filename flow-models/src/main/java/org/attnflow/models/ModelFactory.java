@@ -55,8 +55,8 @@ public final class ModelFactory {
     ImageShape inputShape = inputShape(model);
     String context = "model.input = " + inputShape + " at " + ConfigError.where(model.originOf("input"))
         + ", model.levels at " + ConfigError.where(model.originOf("levels"));
-    int levelCount = model.integer("levels", 1);
-    int steps = model.integer("steps", 0);
+    int levelCount = model.integerAtLeast("levels", 1);
+    int steps = model.integerAtLeast("steps", 0);
     long seed = model.longValue("seed");
     List<Settings> step = model.blocks("step");
     long layerCount = levelCount * (2 + (long) steps * step.size());

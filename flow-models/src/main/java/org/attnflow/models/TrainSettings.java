@@ -50,24 +50,24 @@ public record TrainSettings(
   /** Reads and checks the block. */
   public static TrainSettings of(Settings t) {
     return new TrainSettings(
-        t.integer("steps", 0),
-        t.integer("batch-size", 1),
+        t.integerAtLeast("steps", 0),
+        t.integerAtLeast("batch-size", 1),
         Optimizer.Rule.valueOf(t.choice("optimizer", "adam", "adamax").toUpperCase()),
         positive(t, "learning-rate"),
-        t.integer("warmup-steps", 0),
+        t.integerAtLeast("warmup-steps", 0),
         decay(t, "beta1"),
         decay(t, "beta2"),
         positive(t, "epsilon"),
         atLeastZero(t, "clip-grad-norm"),
         t.longValue("seed"),
-        t.integer("log-every", 1),
-        t.integer("eval-every", 0),
+        t.integerAtLeast("log-every", 1),
+        t.integerAtLeast("eval-every", 0),
         t.bool("eval-at-start"),
-        t.integer("eval-limit", 0),
-        t.integer("eval-batch-size", 1),
-        t.integer("checkpoint-every", 0),
+        t.integerAtLeast("eval-limit", 0),
+        t.integerAtLeast("eval-batch-size", 1),
+        t.integerAtLeast("checkpoint-every", 0),
         temperatures(t, "sample-temperatures"),
-        t.integer("samples", 1),
+        t.integerAtLeast("samples", 1),
         positive(t, "divergence-bpd"));
   }
 

@@ -84,7 +84,7 @@ public final class Settings {
   }
 
   /** A required integer no smaller than {@code min}. */
-  public int integer(String key, int min) {
+  public int integerAtLeast(String key, int min) {
     int n = integer(key);
     if (n < min) {
       throw error(key, object.get(key).origin(), "expected an integer ≥ " + min + ", found " + n);

@@ -33,7 +33,7 @@ public final class ImageFolderDatasetProvider extends BasicPlugin<DatasetSplits>
     if (channels != 1 && channels != 3) {
       throw settings.error("channels", "expected 1 or 3, found " + channels);
     }
-    int size = settings.integer("size", 0);
+    int size = settings.integerAtLeast("size", 0);
     return new DatasetSplits(
         ImageFolderReader.read(DatasetPaths.existingFolder(settings, "train"), channels, size),
         ImageFolderReader.read(DatasetPaths.existingFolder(settings, "test"), channels, size));
