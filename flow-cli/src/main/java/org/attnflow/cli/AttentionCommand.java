@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
@@ -59,20 +60,21 @@ final class AttentionCommand extends Command {
       NDArray all = batch.toArray(manager);
       NDArray x = all.get(index + ":" + (index + 1));
       Png.grid(Images.quantise(x), folder.resolve(String.format(Locale.ROOT, "image%05d.png", index)));
-      int[] written = {0};
+      List<Path> written = new ArrayList<>();
       model.encode(x, FlowPass.encoding(), (layer, input, output) -> {
         if (layer instanceof AttentionLayer attention) {
-          Path file = folder.resolve(String.format(Locale.ROOT, "image%05d-%02d-%s.png", index, written[0]++,
+          Path file = folder.resolve(String.format(Locale.ROOT, "image%05d-%02d-%s.png", index, written.size(),
               layer.path().replace("model.", "").replaceAll("[^A-Za-z0-9]+", "_")));
           Png.write(render(attention.attentionMap(input)), file);
+          written.add(file);
           out.println(layer.path() + " → " + file);
         }
         return true;
       });
-      if (written[0] == 0) {
+      if (written.isEmpty()) {
         throw new FlowException("the model of " + dir.root() + " has no attention layer (iMap, iTrans)");
       }
-      out.println("wrote " + written[0] + " attention maps of test image " + index + " to " + folder);
+      out.println("wrote " + written.size() + " attention maps of test image " + index + " to " + folder);
       return 0;
     }
   }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -60,22 +61,22 @@ public final class Cli {
     } catch (ParseException e) {
       return usage(command, e.getMessage());
     } catch (Exception e) {
-      FlowException cause = flowCause(e);
-      if (cause instanceof UsageException) {
-        return usage(command, cause.getMessage());
+      Optional<FlowException> cause = flowCause(e);
+      if (cause.isPresent() && cause.get() instanceof UsageException) {
+        return usage(command, cause.get().getMessage());
       }
-      return fail(command, cause != null ? cause.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      return fail(command, cause.map(FlowException::getMessage).orElse(e.getClass().getSimpleName() + ": " + e.getMessage()), e);
     }
   }
 
-  /** The framework's own error behind {@code e}, looking through wrappers such as Guice's; null if none. */
-  private static FlowException flowCause(Throwable e) {
+  /** The framework's own error behind {@code e}, looking through wrappers such as Guice's. */
+  private static Optional<FlowException> flowCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof FlowException flow) {
-        return flow;
+        return Optional.of(flow);
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   private int usage(Command command, String message) {

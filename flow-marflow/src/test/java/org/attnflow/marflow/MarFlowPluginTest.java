@@ -168,7 +168,7 @@ class MarFlowPluginTest {
           factored.add(new NDArray[] {input.get(":, " + kept + ":"), output.value()});
         }
         return true;
-      });
+      }).orElseThrow();
       assertEquals(1, factored.size());
       NDArray topMean = top.meanAndLogStd(e.latent(), null).mean();
       assertTrue(topMean.sub(e.latent()).abs().max().getFloat() < 1e-3, "top latent is not its chain of means");

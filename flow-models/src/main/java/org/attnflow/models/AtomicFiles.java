@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import org.attnflow.api.FlowException;
 
 /**
@@ -54,8 +55,7 @@ public final class AtomicFiles {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      String why = whyNotWritable(target);
-      throw new FlowException("cannot write " + target + ": " + (why != null ? why : e.getMessage()), e);
+      throw new FlowException("cannot write " + target + ": " + whyNotWritable(target).orElse(e.getMessage()), e);
     } finally {
       if (tmp != null) {
         try {
@@ -69,10 +69,9 @@ public final class AtomicFiles {
 
   /** Fails, saying why, when {@code target} cannot be written; a command calls it before its work. */
   public static void requireWritable(Path target) {
-    String why = whyNotWritable(target);
-    if (why != null) {
+    whyNotWritable(target).ifPresent(why -> {
       throw new FlowException("cannot write " + target + ": " + why);
-    }
+    });
   }
 
   /** The bytes free for {@code target} on the file system of the nearest existing folder on its path; unknown is unbounded. */
@@ -86,19 +85,19 @@ public final class AtomicFiles {
   }
 
   /**
-   * Why {@code target} cannot be written, or null when nothing is known against it: it is a
+   * Why {@code target} cannot be written; empty when nothing is known against it. It cannot when it is a
    * folder, or the nearest existing folder on its path is a file or is not writable.
    */
-  private static String whyNotWritable(Path target) {
+  private static Optional<String> whyNotWritable(Path target) {
     Path absolute = target.toAbsolutePath();
     if (Files.isDirectory(absolute)) {
-      return "it is a folder";
+      return Optional.of("it is a folder");
     }
     Path p = nearestExisting(absolute.getParent());
     if (p == null || Files.isDirectory(p) && Files.isWritable(p)) {
-      return null;
+      return Optional.empty();
     }
-    return Files.isDirectory(p) ? "the folder " + p + " is not writable" : p + " is not a folder";
+    return Optional.of(Files.isDirectory(p) ? "the folder " + p + " is not writable" : p + " is not a folder");
   }
 
   private static Path nearestExisting(Path path) {

@@ -91,20 +91,20 @@ public final class FlowModel extends FlowBlock {
 
   /** Encodes a batch (data → latent) within {@code pass}. */
   public Encoding encode(NDArray x, FlowPass pass) {
-    return encode(x, pass, (layer, input, output) -> true);
+    return encode(x, pass, (layer, input, output) -> true).orElseThrow();
   }
 
   /**
-   * Encodes a batch, showing every layer's input and output to {@code visitor}; returns null when
-   * the visitor stopped the pass.
+   * Encodes a batch, showing every layer's input and output to {@code visitor}; empty when the
+   * visitor stopped the pass.
    */
-  public Encoding encode(NDArray x, FlowPass pass, LayerVisitor visitor) {
+  public Optional<Encoding> encode(NDArray x, FlowPass pass, LayerVisitor visitor) {
     NDArray h = x;
     NDArray logDet = null;
     for (FlowLayer layer : layers) {
       FlowOutput out = layer.forward(h, pass);
       if (!visitor.visit(layer, h, out)) {
-        return null;
+        return Optional.empty();
       }
       h = out.value();
       logDet = logDet == null ? out.logDet() : logDet.add(out.logDet());
@@ -113,7 +113,7 @@ public final class FlowModel extends FlowBlock {
     if (pass.priorLogProb() != null) {
       logPrior = logPrior.add(pass.priorLogProb());
     }
-    return new Encoding(h, logDet, logPrior);
+    return Optional.of(new Encoding(h, logDet, logPrior));
   }
 
   /** Decodes a final latent (latent → data); factored-out latents come from the pass or are sampled. */
@@ -156,17 +156,17 @@ public final class FlowModel extends FlowBlock {
   public Optional<String> firstDivergedLayer(NDArray x, double maxBpd) {
     double bound = maxBpd * dimensions() * Math.log(2);
     AtomicReference<String> culprit = new AtomicReference<>();
-    Encoding e = encode(x, FlowPass.encoding(), (layer, input, out) -> {
+    Optional<Encoding> e = encode(x, FlowPass.encoding(), (layer, input, out) -> {
       Optional<String> why = excess(out.logDet(), "log-det", bound)
           .or(() -> excess(FlowMath.scale(out.value().square().reshape(out.value().getShape().get(0), -1).sum(new int[] {1}), 0.5),
               "output's Gaussian energy", bound));
       why.ifPresent(w -> culprit.set(layer.path() + " (" + w + ")"));
       return why.isEmpty();
     });
-    if (e == null) {
+    if (e.isEmpty()) {
       return Optional.of(culprit.get());
     }
-    return excess(e.logPrior(), "log-density", bound).map(w -> prior.path() + " (" + w + ")");
+    return excess(e.get().logPrior(), "log-density", bound).map(w -> prior.path() + " (" + w + ")");
   }
 
   /** Why a per-sample quantity in nats is out of bounds, in bits/dim; empty when it is not. */

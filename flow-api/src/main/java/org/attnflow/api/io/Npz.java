@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -55,13 +56,8 @@ public final class Npz {
       this.bytes = bytes;
     }
 
-    private static Type of(char kind, int bytes) {
-      for (Type t : values()) {
-        if (t.kind == kind && t.bytes == bytes) {
-          return t;
-        }
-      }
-      return null;
+    private static Optional<Type> of(char kind, int bytes) {
+      return Arrays.stream(values()).filter(t -> t.kind == kind && t.bytes == bytes).findFirst();
     }
   }
 
@@ -209,10 +205,8 @@ public final class Npz {
       throw new FlowException(where + ": expected an array of u1, f4 or f8 values with a fortran_order and a shape,"
           + " found the header " + header.strip());
     }
-    Type type = Type.of(descr.group(2).charAt(0), Integer.parseInt(descr.group(3)));
-    if (type == null) {
-      throw new FlowException(where + ": unsupported element type " + descr.group(2) + descr.group(3) + "; expected u1, f4 or f8");
-    }
+    Type type = Type.of(descr.group(2).charAt(0), Integer.parseInt(descr.group(3))).orElseThrow(() ->
+        new FlowException(where + ": unsupported element type " + descr.group(2) + descr.group(3) + "; expected u1, f4 or f8"));
     int[] shape = shape(shapeText.group(1), where);
     long bytes = elements(shape) * type.bytes;
     if (bytes > Integer.MAX_VALUE - 8) {
