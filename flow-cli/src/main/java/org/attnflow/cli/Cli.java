@@ -33,7 +33,8 @@ public final class Cli {
     this.out = out;
     this.err = err;
     for (Command c : List.of(new TrainCommand(), new EvaluateCommand(), new SampleCommand(),
-        new ReconstructCommand(), new AttentionCommand(), new BenchCommand(), new CheckCommand(), new LayersCommand())) {
+        new ReconstructCommand(), new AttentionCommand(), new BenchCommand(), new CheckCommand(), new LayersCommand(),
+        new StudyCommand())) {
       commands.put(c.name(), c);
     }
   }

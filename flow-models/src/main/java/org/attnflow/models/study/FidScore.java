@@ -36,6 +36,7 @@ public record FidScore(String metric, double score, int n, double temperature, S
   /** Whether this score was computed as {@code settings} ask at {@code temperature}. */
   public boolean matches(FidSettings settings, double temperature) {
     return n == settings.n() && this.temperature == temperature
-        && networkFile.equals(settings.features().toString()) && reference.equals(settings.reference());
+        && Path.of(networkFile).toAbsolutePath().normalize().equals(settings.features().toAbsolutePath().normalize())
+        && reference.equals(settings.reference());
   }
 }
