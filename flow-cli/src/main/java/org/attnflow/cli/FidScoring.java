@@ -25,6 +25,7 @@ import org.attnflow.models.study.FidSettings;
 final class FidScoring {
   private final FidSettings settings;
   private final int threads;
+  private String metric;
 
   /** Scores as {@code settings} ask, each child with {@code threads} engine threads. */
   FidScoring(FidSettings settings, int threads) {
@@ -40,12 +41,19 @@ final class FidScoring {
     Map<Double, FidScore> scores = new LinkedHashMap<>();
     for (double t : settings.temperatures()) {
       try {
-        scores.put(t, score(run, t));
+        FidScore score = score(run, t);
+        metric = score.metric();
+        scores.put(t, score);
       } catch (FlowException e) {
         problems.add("fid at T = " + t + " failed: " + e.getMessage());
       }
     }
     return scores;
+  }
+
+  /** The metric's name as the fid command gave it ({@code FID} or {@code FD_<network>}); null before the first score. */
+  String metric() {
+    return metric;
   }
 
   private FidScore score(StudyRun run, double temperature) throws InterruptedException {

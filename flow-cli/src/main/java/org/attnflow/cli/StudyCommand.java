@@ -13,7 +13,6 @@ import org.attnflow.api.FlowException;
 import org.attnflow.models.RunConfig;
 import org.attnflow.models.RunDirectory;
 import org.attnflow.models.TrainSettings;
-import org.attnflow.models.study.FidScore;
 import org.attnflow.models.study.RunMetrics;
 import org.attnflow.models.study.RunResult;
 import org.attnflow.models.study.StudyFile;
@@ -51,34 +50,21 @@ final class StudyCommand extends Command {
     Path root = Path.of(line.getOptionValue("out", Path.of("runs", study.name()).toString()));
     List<StudyRun> runs = plan(study, root, CommonOptions.pluginDir(line));
     int cores = Runtime.getRuntime().availableProcessors();
-    out.printf("study %s: %d runs in %s, %d at a time with %d threads each%n",
-        study.name(), runs.size(), root, parallel, Math.max(1, cores / parallel));
+    int threads = Math.max(1, cores / parallel);
+    out.printf("study %s: %d runs in %s, %d at a time with %d engine thread%s each%n",
+        study.name(), runs.size(), root, parallel, threads, threads == 1 ? "" : "s");
 
-    StudyTrainer trainer = new StudyTrainer(parallel, Math.max(1, cores / parallel), out);
+    StudyTrainer trainer = new StudyTrainer(parallel, threads, out);
     Map<StudyRun, StudyTrainer.Outcome> outcomes = trainer.train(runs);
     if (trainer.stopped()) {
       throw new FlowException("the study was stopped; run it again to resume its unfinished runs");
     }
-    String metric = null;
+    FidScoring scoring = study.fid().map(fid -> new FidScoring(fid, cores)).orElse(null);
     List<RunResult> results = new ArrayList<>();
     for (StudyRun run : runs) {
-      StudyTrainer.Outcome outcome = outcomes.get(run);
-      if (!outcome.finished()) {
-        results.add(RunResult.failed(run.config(), run.seed(), run.steps(), outcome.note()));
-        continue;
-      }
-      List<String> problems = new ArrayList<>();
-      Map<Double, Double> fd = new LinkedHashMap<>();
-      if (study.fid().isPresent()) {
-        out.println(run.label() + ": scoring samples with fid");
-        for (Map.Entry<Double, FidScore> s : new FidScoring(study.fid().get(), cores).score(run, problems).entrySet()) {
-          fd.put(s.getKey(), s.getValue().score());
-          metric = s.getValue().metric();
-        }
-      }
-      results.add(result(run, problems, fd));
+      results.add(result(run, outcomes.get(run), scoring, out));
     }
-    StudyReport report = new StudyReport(study, results, metric, RunMeasurement.METHOD);
+    StudyReport report = new StudyReport(study, results, scoring != null ? scoring.metric() : null, RunMeasurement.METHOD);
     report.write(root);
     out.print(report.markdown());
     out.println("wrote " + root.resolve("study.csv") + " and " + root.resolve("study.md"));
@@ -112,10 +98,20 @@ final class StudyCommand extends Command {
     return runs;
   }
 
-  private static RunResult result(StudyRun run, List<String> problems, Map<Double, Double> fd) {
-    long steps = run.steps();
+  /** What the run gave: its test bits/dim and throughput, its measurements and scores, or why it failed. */
+  private static RunResult result(StudyRun run, StudyTrainer.Outcome outcome, FidScoring scoring, PrintStream out)
+      throws InterruptedException {
+    if (!outcome.finished()) {
+      return RunResult.failed(run.config(), run.seed(), outcome.steps(), outcome.note());
+    }
+    List<String> problems = new ArrayList<>();
+    Map<Double, Double> fd = new LinkedHashMap<>();
+    if (scoring != null) {
+      out.println(run.label() + ": scoring samples with fid");
+      scoring.score(run, problems).forEach((t, score) -> fd.put(t, score.score()));
+    }
     RunMetrics metrics = RunMetrics.read(run.dir().metrics());
-    RunMetrics.TestRow last = metrics.tests().get(steps);
+    RunMetrics.TestRow last = metrics.tests().get(outcome.steps());
     RunMeasurement measured;
     try {
       measured = RunMeasurement.of(run.dir(), run.plugins());
@@ -125,7 +121,8 @@ final class StudyCommand extends Command {
     if (!measured.problem().isEmpty()) {
       problems.add(measured.problem());
     }
-    return new RunResult(run.config(), run.seed(), true, steps, last.bpd(), last.ci95(), metrics.medianTrainImagesPerSecond(),
-        measured.sampleImagesPerSecond(), measured.parameters(), fd, String.join("; ", problems));
+    return new RunResult(run.config(), run.seed(), true, outcome.steps(), last.bpd(), last.ci95(),
+        metrics.medianTrainImagesPerSecond(), measured.sampleImagesPerSecond(), measured.parameters(), fd,
+        String.join("; ", problems));
   }
 }

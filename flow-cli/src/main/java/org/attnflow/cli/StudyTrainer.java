@@ -34,9 +34,10 @@ final class StudyTrainer {
    * What became of a run.
    *
    * @param finished whether it reached its last step and evaluation
-   * @param note why not (empty when finished)
+   * @param steps the steps it was to reach (−1 when its configuration could not be read)
+   * @param note why it did not finish (empty when it did)
    */
-  record Outcome(boolean finished, String note) {}
+  record Outcome(boolean finished, long steps, String note) {}
 
   private final int parallel;
   private final int threads;
@@ -90,15 +91,16 @@ final class StudyTrainer {
       return train(run);
     } catch (FlowException e) {
       say(run.label() + ": failed: " + e.getMessage());
-      return new Outcome(false, e.getMessage());
+      return new Outcome(false, -1, e.getMessage());
     }
   }
 
   private Outcome train(StudyRun run) throws InterruptedException {
+    long steps = run.steps();
     RunProgress progress = run.progress();
     if (progress == RunProgress.FINISHED) {
       say(run.label() + ": finished earlier, skipped");
-      return new Outcome(true, "");
+      return new Outcome(true, steps, "");
     }
     List<String> args = run.trainArguments();
     appendToLog(run.log(), "attnflow study: " + ChildJvm.describe(args) + "\n");
@@ -108,7 +110,7 @@ final class StudyTrainer {
     Process child;
     synchronized (running) {
       if (stopping) {
-        return new Outcome(false, "the study was stopped before this run started");
+        return new Outcome(false, steps, "the study was stopped before this run started");
       }
       say(run.label() + ": " + (progress == RunProgress.NEW ? "training" : "resuming") + " (log " + run.log() + ")");
       child = ChildJvm.start(args, threads, builder);
@@ -125,15 +127,15 @@ final class StudyTrainer {
     if (status != 0) {
       String why = "train exited with status " + status + ": " + lastLine(run.log());
       say(run.label() + ": failed: " + why);
-      return new Outcome(false, why);
+      return new Outcome(false, steps, why);
     }
     if (run.progress() != RunProgress.FINISHED) {
-      String why = "train stopped before step " + run.steps() + " and its evaluation: " + lastLine(run.log());
+      String why = "train stopped before step " + steps + " and its evaluation: " + lastLine(run.log());
       say(run.label() + ": " + why);
-      return new Outcome(false, why);
+      return new Outcome(false, steps, why);
     }
     say(String.format(Locale.ROOT, "%s: finished in %.0f s", run.label(), (System.nanoTime() - begin) / 1e9));
-    return new Outcome(true, "");
+    return new Outcome(true, steps, "");
   }
 
   /** The shutdown hook: stop every child cleanly (SIGTERM) and wait for its checkpoint. */

@@ -119,8 +119,9 @@ class StudyTest {
     Harness.Result r = run("study", study.toString(), "--out", dir.toString(), "--parallel", "2");
     String error = assertOneLineError(r, Cli.FAILED);
     assertEquals("attnflow study: error: 2 of 4 runs failed; see " + dir.resolve("study.md"), error);
-    assertTrue(r.out().contains("4 runs in " + dir + ", 2 at a time with " + Math.max(1, Runtime.getRuntime().availableProcessors() / 2)
-        + " threads each"), r::toString);
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    assertTrue(r.out().contains("4 runs in " + dir + ", 2 at a time with " + threads + " engine thread" + (threads == 1 ? "" : "s")
+        + " each"), r::toString);
     assertTrue(r.out().contains("glow/seed-0: resuming"), r::toString);
     assertTrue(Files.readString(stopped.resolve("train.log")).contains("resuming at step 2 of 4"));
     assertEquals(List.of("0", "2", "4"), testSteps(stopped));

@@ -9,7 +9,7 @@ import java.util.Map;
  * @param config the configuration's name
  * @param seed the seed
  * @param finished whether the run finished (false: it failed)
- * @param steps the training steps of the run
+ * @param steps the training steps of the run (−1 when unknown)
  * @param testBpd test bits/dim at the last step
  * @param testCi95 half-width of its 95% interval over test images
  * @param trainImagesPerSecond the median training throughput of the run's logged steps

@@ -50,7 +50,7 @@ public final class StudyReport {
     StringBuilder out = new StringBuilder(String.join(",", header)).append('\n');
     for (RunResult r : runs) {
       List<String> row = new ArrayList<>(List.of(r.config(), Long.toString(r.seed()), r.finished() ? "finished" : "failed",
-          Long.toString(r.steps()), number("%.6f", r.testBpd()), number("%.6f", r.testCi95()),
+          r.steps() < 0 ? "" : Long.toString(r.steps()), number("%.6f", r.testBpd()), number("%.6f", r.testCi95()),
           number("%.2f", r.trainImagesPerSecond()), number("%.2f", r.sampleImagesPerSecond()),
           r.parameters() < 0 ? "" : Long.toString(r.parameters())));
       for (double t : temperatures()) {
