@@ -21,7 +21,7 @@ import org.attnflow.models.Sampler;
  */
 record RunMeasurement(long parameters, double sampleImagesPerSecond, String problem) {
   private static final int BATCH = 64;
-  private static final int TIMED_BATCHES = 3;
+  private static final int TIMED_BATCHES = 10;
   private static final double TEMPERATURE = 0.7;
 
   /** How the sampling throughput is measured, for the report. */

@@ -124,6 +124,10 @@ final class StudyTrainer {
         running.remove(child);
       }
     }
+    if (stopping) {
+      say(run.label() + ": stopped at its latest checkpoint; running the study again resumes it");
+      return new Outcome(false, steps, "stopped with the study");
+    }
     if (status != 0) {
       String why = "train exited with status " + status + ": " + lastLine(run.log());
       say(run.label() + ": failed: " + why);

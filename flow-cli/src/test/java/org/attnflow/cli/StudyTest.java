@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.attnflow.models.RunDirectory;
+import org.attnflow.models.RunConfig;
+import org.attnflow.models.TrainSettings;
+import org.attnflow.models.study.StudyFile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,6 +148,20 @@ class StudyTest {
     assertTrue(error.contains("train.eval-every is 0"), error);
     assertOneLineError(run("study", study.toString(), "--parallel", "0"), Cli.USAGE);
     assertTrue(!Files.exists(tmp.resolve("bad")), "nothing is written for a bad study");
+  }
+
+  @Test
+  void theExampleStudyNamesTheBenchmarkWorkloads() {
+    Path file = Harness.repo("configs", "studies", "attention-fmnist.conf");
+    StudyFile example = StudyFile.load(file);
+    assertEquals(List.of("glow32", "imap32", "itrans32g", "marflow32"), List.copyOf(example.configs().keySet()));
+    assertEquals(List.of(0L, 1L, 2L), example.seeds());
+    assertEquals("glow32", example.baseline());
+    for (Path config : example.configs().values()) {
+      TrainSettings t = TrainSettings.of(RunConfig.load(config, example.overrides(2)).block("train"));
+      assertEquals(2000, t.steps(), config::toString);
+      assertTrue(t.evaluatesAt(t.steps()), config::toString);
+    }
   }
 
   @Test
