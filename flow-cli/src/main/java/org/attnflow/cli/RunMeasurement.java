@@ -25,8 +25,10 @@ record RunMeasurement(long parameters, double sampleImagesPerSecond, String prob
   private static final double TEMPERATURE = 0.7;
 
   /** How the sampling throughput is measured, for the report. */
-  static final String METHOD = "measured by the study after training, one run at a time, as " + TIMED_BATCHES
-      + " batches of " + BATCH + " at T = " + TEMPERATURE + " after one batch of warm-up, from each run's newest checkpoint.";
+  static final String METHOD = "measured by the study after training, one run at a time with the study's own engine threads"
+      + " (OMP_NUM_THREADS, else every core), as " + TIMED_BATCHES + " batches of " + BATCH + " at T = " + TEMPERATURE
+      + " after one batch of warm-up, from each run's newest checkpoint. On a busy machine, more threads than free cores"
+      + " make it much slower.";
 
   /** Measures the finished run in {@code dir}; plugins come from {@code plugins} (may be null). */
   static RunMeasurement of(RunDirectory dir, Path plugins) {
