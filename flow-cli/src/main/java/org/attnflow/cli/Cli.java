@@ -35,7 +35,7 @@ public final class Cli {
     this.err = err;
     for (Command c : List.of(new TrainCommand(), new EvaluateCommand(), new SampleCommand(),
         new ReconstructCommand(), new FidCommand(err), new AttentionCommand(), new BenchCommand(), new CheckCommand(),
-        new LayersCommand())) {
+        new LayersCommand(), new StudyCommand())) {
       commands.put(c.name(), c);
     }
   }
