@@ -68,8 +68,8 @@ final class Session {
   FlowModel load(Path checkpoint, NDManager manager) {
     ModelFactory factory = get(ModelFactory.class);
     FlowModel model = factory.create(run().model(), manager);
-    factory.requireSameModel(run().model(), checkpoint);
-    Checkpoint.load(checkpoint, model, null, manager);
+    Checkpoint.requireWrittenBy(checkpoint, run().model(), factory);
+    Checkpoint.load(checkpoint, model, manager);
     return model;
   }
 

@@ -88,7 +88,7 @@ class ConfigErrorTest {
   @Test
   void fractionWhereAnIntegerIsExpected() throws IOException {
     Path file = write("fraction.conf", multiLineStep("{ type = affine-coupling, hidden = 8.5 }"), "");
-    String m = expectError(file, lineOf(file, "8.5"), "model.step[2].hidden", "check", file.toString());
+    String m = expectError(file, lineOf(file, "hidden = 8.5"), "model.step[2].hidden", "check", file.toString());
     assertTrue(m.contains("expected an integer") && m.contains("8.5"), m);
   }
 
@@ -258,21 +258,21 @@ class ConfigErrorTest {
   @Test
   void inputWithMoreValuesThanAnArrayHoldsIsTooLarge() throws IOException {
     Path file = write("wide.conf", Harness.GLOW_STEP, "model.input = [1, 65536, 65536]\n");
-    String m = expectError(file, lineOf(file, "65536"), "model.input", "check", file.toString());
+    String m = expectError(file, lineOf(file, "model.input = [1, 65536"), "model.input", "check", file.toString());
     assertTrue(m.contains("4294967296 values per sample") && m.contains("too large"), m);
   }
 
   @Test
   void integerBeyondTheIntRangeIsTooLarge() throws IOException {
     Path file = write("huge.conf", Harness.GLOW_STEP, "model.levels = 3000000000\n");
-    String m = expectError(file, lineOf(file, "3000000000"), "model.levels", "check", file.toString());
+    String m = expectError(file, lineOf(file, "= 3000000000"), "model.levels", "check", file.toString());
     assertTrue(m.contains("found 3000000000 (too large in magnitude)"), m);
   }
 
   @Test
   void hiddenWidthWhoseParametersCannotExistNamesTheKey() throws IOException {
     Path file = write("hidden.conf", multiLineStep("{ type = affine-coupling, hidden = 2000000000 }"), "");
-    String m = expectError(file, lineOf(file, "2000000000"), "model.step[2].hidden", "check", file.toString());
+    String m = expectError(file, lineOf(file, "= 2000000000"), "model.step[2].hidden", "check", file.toString());
     assertTrue(m.contains("2000000000 is too large") && m.contains("more than one array holds"), m);
   }
 

@@ -33,6 +33,7 @@ import org.attnflow.models.FlowModel;
 import org.attnflow.models.MetricsLog;
 import org.attnflow.models.ModelFactory;
 import org.attnflow.models.Optimizer;
+import org.attnflow.models.OptimizerRule;
 import org.attnflow.models.RunConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -295,8 +296,8 @@ class EndToEndTest {
     Path crafted = tmp.resolve(name);
     try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
       FlowModel model = load(a, manager);
-      Optimizer optimizer = new Optimizer(Optimizer.Rule.ADAM, 0.9, 0.999, 1e-8, model.trainableParameters(), manager);
-      new Checkpoint(header.step(), header.bestBpd(), changed).write(crafted, model, optimizer);
+      Optimizer optimizer = new Optimizer(OptimizerRule.ADAM, 0.9, 0.999, 1e-8, model.trainableParameters(), manager);
+      new Checkpoint(header.step(), header.bestBpd(), changed).write(crafted, model, optimizer.state());
     }
     return crafted;
   }
@@ -386,7 +387,7 @@ class EndToEndTest {
   private static FlowModel load(Path checkpoint, NDManager manager) {
     RunConfig config = RunConfig.of(ConfigFactory.parseString(Checkpoint.readHeader(checkpoint).config()).resolve());
     FlowModel model = new ModelFactory(Registry.builtIn()).create(config.block("model"), manager);
-    Checkpoint.load(checkpoint, model, null, manager);
+    Checkpoint.load(checkpoint, model, manager);
     return model;
   }
 

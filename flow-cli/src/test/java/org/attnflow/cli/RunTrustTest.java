@@ -20,6 +20,7 @@ import org.attnflow.models.Checkpoint;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.ModelFactory;
 import org.attnflow.models.Optimizer;
+import org.attnflow.models.OptimizerRule;
 import org.attnflow.models.RunConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,9 +107,9 @@ class RunTrustTest {
     try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
       RunConfig config = RunConfig.of(ConfigFactory.parseString(header.config()).resolve());
       FlowModel model = new ModelFactory(Registry.builtIn()).create(config.block("model"), manager);
-      Checkpoint.load(from, model, null, manager);
-      Optimizer optimizer = new Optimizer(Optimizer.Rule.ADAM, 0.9, 0.999, 1e-8, model.trainableParameters(), manager);
-      new Checkpoint(header.step(), header.bestBpd(), changed).write(to, model, optimizer);
+      Checkpoint.load(from, model, manager);
+      Optimizer optimizer = new Optimizer(OptimizerRule.ADAM, 0.9, 0.999, 1e-8, model.trainableParameters(), manager);
+      new Checkpoint(header.step(), header.bestBpd(), changed).write(to, model, optimizer.state());
     }
   }
 }

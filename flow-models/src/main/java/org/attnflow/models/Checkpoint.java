@@ -22,8 +22,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.CRC32;
 import org.attnflow.api.FlowException;
+import org.attnflow.api.config.Settings;
 
 /**
  * A training checkpoint: the step, the best test bits/dim so far, the resolved configuration, the
@@ -40,7 +42,7 @@ public record Checkpoint(long step, double bestBpd, String config) {
   private static final int VERSION = 1;
 
   /** Atomically writes this checkpoint with the model's parameters and the optimiser's state. */
-  public void write(Path file, FlowModel model, Optimizer optimizer) {
+  public void write(Path file, FlowModel model, NDList optimizerState) {
     try {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(body);
@@ -52,7 +54,7 @@ public record Checkpoint(long step, double bestBpd, String config) {
       ByteArrayOutputStream params = new ByteArrayOutputStream();
       model.saveParameters(new DataOutputStream(params));
       writeBytes(out, params.toByteArray());
-      writeBytes(out, optimizer.state().encode());
+      writeBytes(out, optimizerState.encode());
       out.flush();
       byte[] bytes = body.toByteArray();
       CRC32 crc = new CRC32();
@@ -71,15 +73,67 @@ public record Checkpoint(long step, double bestBpd, String config) {
 
   /** Reads the header of a checkpoint (step, best, config) and checks its integrity. */
   public static Checkpoint readHeader(Path file) {
-    try (DataInputStream in = open(file)) {
-      return new Checkpoint(in.readLong(), in.readDouble(), new String(readBytes(in, file), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw corrupt(file, e);
+    return Sections.of(file).header();
+  }
+
+  /**
+   * Fails unless the checkpoint {@code file} was written by the model that {@code model} describes:
+   * the same values, or the same once both are {@linkplain ModelFactory#completed completed} (a run
+   * saved before its saved form was complete). The error names the first difference.
+   */
+  public static void requireWrittenBy(Path file, Settings model, ModelFactory factory) {
+    ConfigObject saved = readHeader(file).model(file);
+    String savedName = "checkpoint " + file;
+    String modelName = model.origin().filename() != null ? model.origin().filename() : model.origin().description();
+    Optional<String> raw = ConfigDifference.first(model.path(), model.config().root(), modelName, saved, savedName);
+    if (raw.isEmpty()) {
+      return;
+    }
+    Optional<String> complete;
+    try {
+      complete = ConfigDifference.first(model.path(), factory.completed(model).config().root(), modelName,
+          factory.completed(new Settings(saved, model.path())).config().root(), savedName);
+    } catch (FlowException e) {
+      complete = raw;
+    }
+    complete.ifPresent(d -> {
+      throw new FlowException(savedName + " describes a different model than the run's configuration: " + d);
+    });
+  }
+
+  /** Loads the parameters (with their saved state, such as ActNorm's) into {@code model}, checking every shape. */
+  public static void load(Path file, FlowModel model, NDManager manager) {
+    byte[] params = Sections.of(file).parameters();
+    Map<String, Shape> expected = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : model.getParameters()) {
+      expected.put(p.getKey(), p.getValue().getArray().getShape());
+    }
+    String misfit = "checkpoint " + file + " does not fit the model built from its configuration: ";
+    try {
+      ByteArrayInputStream bytes = new ByteArrayInputStream(params);
+      model.loadParameters(manager, new DataInputStream(bytes));
+      if (bytes.available() != 0) {
+        throw new FlowException(misfit + "it holds " + bytes.available() + " more bytes of parameters than the model has");
+      }
+    } catch (MalformedModelException | IOException | RuntimeException e) {
+      throw e instanceof FlowException f ? f : new FlowException(misfit + e.getMessage(), e);
+    }
+    for (Pair<String, Parameter> p : model.getParameters()) {
+      Shape found = p.getValue().getArray().getShape();
+      if (!found.equals(expected.get(p.getKey()))) {
+        throw new FlowException(misfit + "parameter " + p.getKey() + " has shape " + found
+            + " in the file, the model needs " + expected.get(p.getKey()));
+      }
     }
   }
 
+  /** The optimiser's state saved in the checkpoint, decoded into {@code manager}. */
+  public static NDList optimizerState(Path file, NDManager manager) {
+    return NDList.decode(manager, Sections.of(file).optimizerState());
+  }
+
   /** The {@code model} block of the configuration saved in this checkpoint, read from {@code file}. */
-  public ConfigObject model(Path file) {
+  private ConfigObject model(Path file) {
     try {
       Config saved = ConfigFactory.parseString(config);
       if (!saved.hasPath("model")) {
@@ -91,42 +145,15 @@ public record Checkpoint(long step, double bestBpd, String config) {
     }
   }
 
-  /** Loads the parameters into {@code model} and, when not null, the moments into {@code optimizer}. */
-  public static void load(Path file, FlowModel model, Optimizer optimizer, NDManager manager) {
-    try (DataInputStream in = open(file)) {
-      in.readLong();
-      in.readDouble();
-      readBytes(in, file);
-      byte[] params = readBytes(in, file);
-      Map<String, Shape> expected = new LinkedHashMap<>();
-      for (Pair<String, Parameter> p : model.getParameters()) {
-        expected.put(p.getKey(), p.getValue().getArray().getShape());
+  /** The sections of a checkpoint file, its integrity checked. */
+  private record Sections(Checkpoint header, byte[] parameters, byte[] optimizerState) {
+    static Sections of(Path file) {
+      try (DataInputStream in = open(file)) {
+        Checkpoint header = new Checkpoint(in.readLong(), in.readDouble(), new String(readBytes(in, file), StandardCharsets.UTF_8));
+        return new Sections(header, readBytes(in, file), readBytes(in, file));
+      } catch (IOException e) {
+        throw corrupt(file, e);
       }
-      String misfit = "checkpoint " + file + " does not fit the model built from its configuration: ";
-      try {
-        ByteArrayInputStream bytes = new ByteArrayInputStream(params);
-        model.loadParameters(manager, new DataInputStream(bytes));
-        if (bytes.available() != 0) {
-          throw new FlowException(misfit + "it holds " + bytes.available() + " more bytes of parameters than the model has");
-        }
-      } catch (MalformedModelException | IOException | RuntimeException e) {
-        throw e instanceof FlowException f ? f : new FlowException(misfit + e.getMessage(), e);
-      }
-      for (Pair<String, Parameter> p : model.getParameters()) {
-        Shape found = p.getValue().getArray().getShape();
-        if (!found.equals(expected.get(p.getKey()))) {
-          throw new FlowException(misfit + "parameter " + p.getKey() + " has shape " + found
-              + " in the file, the model needs " + expected.get(p.getKey()));
-        }
-      }
-      byte[] state = readBytes(in, file);
-      if (optimizer != null) {
-        try (NDManager tmp = manager.newSubManager()) {
-          optimizer.load(NDList.decode(tmp, state));
-        }
-      }
-    } catch (IOException e) {
-      throw corrupt(file, e);
     }
   }
 

@@ -5,15 +5,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.attnflow.api.FlowBlock;
@@ -138,31 +135,6 @@ public final class ModelFactory {
         .with("step", steps)
         .with("split", registry.complete(PluginKind.LAYER, model.block("split")))
         .with("prior", registry.complete(PluginKind.PRIOR, model.block("prior")));
-  }
-
-  /**
-   * Fails unless {@code checkpoint} was written by the model that {@code model} describes: the
-   * same values, or the same once both are {@linkplain #completed completed} (a run saved before
-   * its saved form was complete). The error names the first difference.
-   */
-  public void requireSameModel(Settings model, Path checkpoint) {
-    ConfigObject other = Checkpoint.readHeader(checkpoint).model(checkpoint);
-    String otherName = "checkpoint " + checkpoint;
-    String modelName = model.origin().filename() != null ? model.origin().filename() : model.origin().description();
-    Optional<String> raw = ConfigDifference.first(model.path(), model.config().root(), modelName, other, otherName);
-    if (raw.isEmpty()) {
-      return;
-    }
-    Optional<String> complete;
-    try {
-      complete = ConfigDifference.first(model.path(), completed(model).config().root(), modelName,
-          completed(new Settings(other, model.path())).config().root(), otherName);
-    } catch (FlowException e) {
-      complete = raw;
-    }
-    complete.ifPresent(d -> {
-      throw new FlowException(otherName + " describes a different model than the run's configuration: " + d);
-    });
   }
 
   /** Builds and initialises the model's parameters in {@code manager}, if the model fits in memory for one sample. */

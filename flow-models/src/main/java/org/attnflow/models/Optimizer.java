@@ -20,15 +20,7 @@ import org.attnflow.api.math.FlowMath;
  * construction, outside any per-step scope, and are saved per parameter ({@link #state()}).
  */
 public final class Optimizer {
-  /** The update rule. */
-  public enum Rule {
-    /** Adam (Kingma and Ba), bias-corrected moments. */
-    ADAM,
-    /** Adamax: the infinity-norm variant of Adam. */
-    ADAMAX
-  }
-
-  private final Rule rule;
+  private final OptimizerRule rule;
   private final double beta1;
   private final double beta2;
   private final float epsilon;
@@ -41,7 +33,7 @@ public final class Optimizer {
   private final NDArray second;
 
   /** Creates the optimiser with zero moments for {@code parameters}. */
-  public Optimizer(Rule rule, double beta1, double beta2, double epsilon, List<Parameter> parameters, NDManager manager) {
+  public Optimizer(OptimizerRule rule, double beta1, double beta2, double epsilon, List<Parameter> parameters, NDManager manager) {
     this.rule = rule;
     this.beta1 = beta1;
     this.beta2 = beta2;
@@ -82,7 +74,7 @@ public final class Optimizer {
     first.muli(FlowMath.constant(first, beta1)).addi(FlowMath.scale(gradient, (1 - beta1) * gradientScale));
     second.muli(FlowMath.constant(second, beta2));
     NDArray denominator;
-    if (rule == Rule.ADAM) {
+    if (rule == OptimizerRule.ADAM) {
       second.addi(FlowMath.scale(gradient.square(), (1 - beta2) * gradientScale * gradientScale));
       denominator = FlowMath.scale(second, 1 / (1 - Math.pow(beta2, t))).sqrt().add(epsilon);
     } else {

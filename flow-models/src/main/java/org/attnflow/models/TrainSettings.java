@@ -29,7 +29,7 @@ import org.attnflow.api.config.Settings;
 public record TrainSettings(
     long steps,
     int batchSize,
-    Optimizer.Rule rule,
+    OptimizerRule rule,
     double learningRate,
     long warmupSteps,
     double beta1,
@@ -52,7 +52,7 @@ public record TrainSettings(
     return new TrainSettings(
         t.integerAtLeast("steps", 0),
         t.integerAtLeast("batch-size", 1),
-        Optimizer.Rule.valueOf(t.choice("optimizer", "adam", "adamax").toUpperCase()),
+        OptimizerRule.valueOf(t.choice("optimizer", "adam", "adamax").toUpperCase()),
         positive(t, "learning-rate"),
         t.integerAtLeast("warmup-steps", 0),
         decay(t, "beta1"),

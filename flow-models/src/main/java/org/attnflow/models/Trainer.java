@@ -70,8 +70,11 @@ public final class Trainer {
         Optional<Path> newest = dir.newestCheckpoint(listener::warned);
         if (newest.isPresent()) {
           Checkpoint header = Checkpoint.readHeader(newest.get());
-          factory.requireSameModel(run.model(), newest.get());
-          Checkpoint.load(newest.get(), model, optimizer, manager);
+          Checkpoint.requireWrittenBy(newest.get(), run.model(), factory);
+          Checkpoint.load(newest.get(), model, manager);
+          try (NDManager state = manager.newSubManager()) {
+            optimizer.load(Checkpoint.optimizerState(newest.get(), state));
+          }
           start = header.step();
           best = header.bestBpd();
           if (!newest.get().equals(dir.latest())) {
@@ -250,6 +253,7 @@ public final class Trainer {
       Evaluation e;
       Map<Double, Images> grids = new LinkedHashMap<>();
       try (Frozen frozen = model.freeze()) {
+        KillPoint.arrive("evaluation");
         e = Evaluator.evaluate(model, data, manager, t.evalBatchSize(), t.evalLimit(), t.seed());
         if (!sane(e.bpd())) {
           try (BatchStream test = data.test(t.evalBatchSize(), t.seed(), t.evalLimit())) {
@@ -278,7 +282,7 @@ public final class Trainer {
 
     private void write(long step, Path file) {
       new Checkpoint(step, best, config.config().root().render(com.typesafe.config.ConfigRenderOptions.concise()))
-          .write(file, model, optimizer);
+          .write(file, model, optimizer.state());
       if (step != provenStep) {
         unproven.add(file);
       }

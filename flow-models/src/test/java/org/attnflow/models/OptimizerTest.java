@@ -26,8 +26,8 @@ class OptimizerTest {
   private static final Shape[] SHAPES = {new Shape(2, 3), new Shape(1), new Shape(4, 1, 2, 2)};
 
   @ParameterizedTest
-  @EnumSource(Optimizer.Rule.class)
-  void threeStepsMatchTheRuleScalarByScalar(Optimizer.Rule rule) {
+  @EnumSource(OptimizerRule.class)
+  void threeStepsMatchTheRuleScalarByScalar(OptimizerRule rule) {
     try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
       Random random = new Random(7);
       List<Parameter> params = parameters(manager, random);
@@ -53,7 +53,7 @@ class OptimizerTest {
             double g = grad[i][k] * scales[t - 1];
             m[i][k] = BETA1 * m[i][k] + (1 - BETA1) * g;
             double denominator;
-            if (rule == Optimizer.Rule.ADAM) {
+            if (rule == OptimizerRule.ADAM) {
               v[i][k] = BETA2 * v[i][k] + (1 - BETA2) * g * g;
               denominator = Math.sqrt(v[i][k] / (1 - Math.pow(BETA2, t))) + EPS;
             } else {
@@ -79,11 +79,11 @@ class OptimizerTest {
   void stateRoundTripsThroughLoadAndRefusesOtherShapes() {
     try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
       List<Parameter> params = parameters(manager, new Random(3));
-      Optimizer trained = new Optimizer(Optimizer.Rule.ADAM, BETA1, BETA2, EPS, params, manager);
+      Optimizer trained = new Optimizer(OptimizerRule.ADAM, BETA1, BETA2, EPS, params, manager);
       backwardOfWeightedSquares(params, manager, 1);
       trained.step(trained.gradient(), 0.1, 1.0, 1);
       NDList saved = trained.state();
-      Optimizer fresh = new Optimizer(Optimizer.Rule.ADAM, BETA1, BETA2, EPS, params, manager);
+      Optimizer fresh = new Optimizer(OptimizerRule.ADAM, BETA1, BETA2, EPS, params, manager);
       fresh.load(saved);
       NDList restored = fresh.state();
       for (int i = 0; i < saved.size(); i++) {
