@@ -19,7 +19,7 @@ import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
-import org.attnflow.models.RunDirectory;
+import org.attnflow.models.run.RunDirectory;
 
 /**
  * Writes the attention of every attention layer of a trained model, for one test image, as PNG

@@ -19,11 +19,11 @@ import org.attnflow.api.Frozen;
 import org.attnflow.models.Evaluation;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
-import org.attnflow.models.RunConfig;
-import org.attnflow.models.RunDirectory;
 import org.attnflow.models.Sampler;
-import org.attnflow.models.Trainer;
-import org.attnflow.models.TrainingListener;
+import org.attnflow.models.config.RunConfig;
+import org.attnflow.models.run.RunDirectory;
+import org.attnflow.models.training.Trainer;
+import org.attnflow.models.training.TrainingListener;
 
 /**
  * Measures a workload of docs/benchmarks.md through the same code paths as a user's run: training

@@ -13,8 +13,8 @@ import org.attnflow.data.DataPipelines;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.MemoryEstimate;
 import org.attnflow.models.ModelFactory;
-import org.attnflow.models.ResolvedRun;
-import org.attnflow.models.RunConfig;
+import org.attnflow.models.config.ResolvedRun;
+import org.attnflow.models.config.RunConfig;
 
 /**
  * Checks a configuration: the train and data blocks as train reads them (without opening the

@@ -11,8 +11,8 @@ import org.attnflow.api.data.DataPipeline;
 import org.attnflow.models.Evaluation;
 import org.attnflow.models.Evaluator;
 import org.attnflow.models.FlowModel;
-import org.attnflow.models.RunDirectory;
-import org.attnflow.models.TrainSettings;
+import org.attnflow.models.config.TrainSettings;
+import org.attnflow.models.run.RunDirectory;
 
 /** Prints the test bits/dim of a trained run with a 95% confidence interval. */
 final class EvaluateCommand extends Command {

@@ -12,11 +12,11 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.attnflow.api.Frozen;
 import org.attnflow.models.FlowModel;
-import org.attnflow.models.RunDirectory;
 import org.attnflow.models.SampledImages;
 import org.attnflow.models.fid.FeatureNetwork;
 import org.attnflow.models.fid.FeatureStatistics;
 import org.attnflow.models.fid.FrechetDistance;
+import org.attnflow.models.run.RunDirectory;
 
 /**
  * The Fréchet distance between the features of a run's samples and of real images (docs/fid.md):

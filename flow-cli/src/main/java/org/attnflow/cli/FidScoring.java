@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.attnflow.api.FlowException;
-import org.attnflow.models.AtomicFiles;
+import org.attnflow.models.run.AtomicFiles;
 import org.attnflow.models.study.FidScore;
 import org.attnflow.models.study.FidSettings;
 

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.attnflow.api.FlowException;
-import org.attnflow.models.AtomicFiles;
 import org.attnflow.models.Images;
+import org.attnflow.models.run.AtomicFiles;
 
 /** Writes images as PNG grids, atomically. */
 final class Png {

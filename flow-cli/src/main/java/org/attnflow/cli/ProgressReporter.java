@@ -1,14 +1,13 @@
 package org.attnflow.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import org.attnflow.models.Evaluation;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
-import org.attnflow.models.RunDirectory;
-import org.attnflow.models.TrainingListener;
+import org.attnflow.models.run.RunDirectory;
+import org.attnflow.models.training.TrainingListener;
 
 /**
  * Shows a training run to a person: a live progress bar with bits/dim, images/s and ETA on a

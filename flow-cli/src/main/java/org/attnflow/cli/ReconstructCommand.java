@@ -12,10 +12,10 @@ import org.apache.commons.cli.Options;
 import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
-import org.attnflow.models.AtomicFiles;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
-import org.attnflow.models.RunDirectory;
+import org.attnflow.models.run.AtomicFiles;
+import org.attnflow.models.run.RunDirectory;
 
 /** Encodes real test images and decodes them again, reporting the largest error. */
 final class ReconstructCommand extends Command {

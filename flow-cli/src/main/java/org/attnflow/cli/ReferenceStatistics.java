@@ -14,10 +14,10 @@ import org.attnflow.api.FlowException;
 import org.attnflow.api.io.Npz;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.data.DatasetImages;
-import org.attnflow.models.AtomicFiles;
 import org.attnflow.models.Images;
 import org.attnflow.models.fid.FeatureNetwork;
 import org.attnflow.models.fid.FeatureStatistics;
+import org.attnflow.models.run.AtomicFiles;
 
 /**
  * The statistics real images are summarised by for a Fréchet distance: read from a {@code .npz}

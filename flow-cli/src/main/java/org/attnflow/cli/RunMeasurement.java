@@ -7,8 +7,8 @@ import java.util.Optional;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.Frozen;
 import org.attnflow.models.FlowModel;
-import org.attnflow.models.RunDirectory;
 import org.attnflow.models.Sampler;
+import org.attnflow.models.run.RunDirectory;
 
 /**
  * What a study measures of a finished run in its own JVM, one run at a time with every core: the

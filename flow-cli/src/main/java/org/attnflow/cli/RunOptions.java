@@ -6,7 +6,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.attnflow.api.FlowException;
-import org.attnflow.models.RunDirectory;
+import org.attnflow.models.run.RunDirectory;
 
 /** The options of commands that work on a trained run: the run directory and which checkpoint. */
 final class RunOptions {

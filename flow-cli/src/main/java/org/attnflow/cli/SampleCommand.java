@@ -11,12 +11,12 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.Frozen;
-import org.attnflow.models.AtomicFiles;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.MemoryEstimate;
-import org.attnflow.models.RunDirectory;
 import org.attnflow.models.SampledImages;
+import org.attnflow.models.run.AtomicFiles;
+import org.attnflow.models.run.RunDirectory;
 
 /**
  * Draws samples from a trained run into PNG grids, one row block per temperature, in batches of

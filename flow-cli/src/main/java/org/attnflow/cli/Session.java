@@ -12,13 +12,13 @@ import java.util.Optional;
 import org.attnflow.api.data.DataPipeline;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.data.DataPipelines;
-import org.attnflow.models.Checkpoint;
 import org.attnflow.models.FlowModel;
-import org.attnflow.models.FlowModule;
 import org.attnflow.models.ModelFactory;
-import org.attnflow.models.ResolvedRun;
-import org.attnflow.models.RunConfig;
-import org.attnflow.models.RunDirectory;
+import org.attnflow.models.config.FlowModule;
+import org.attnflow.models.config.ResolvedRun;
+import org.attnflow.models.config.RunConfig;
+import org.attnflow.models.run.Checkpoint;
+import org.attnflow.models.run.RunDirectory;
 
 /**
  * The wiring of one command: Guice assembles the registry, the resolved run, the model factory,

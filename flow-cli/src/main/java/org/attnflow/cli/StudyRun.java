@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.attnflow.models.RunConfig;
-import org.attnflow.models.RunDirectory;
-import org.attnflow.models.TrainSettings;
+import org.attnflow.models.config.RunConfig;
+import org.attnflow.models.config.TrainSettings;
+import org.attnflow.models.run.RunDirectory;
 import org.attnflow.models.study.RunProgress;
 
 /**

@@ -10,10 +10,10 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.attnflow.models.Evaluation;
-import org.attnflow.models.ResolvedRun;
-import org.attnflow.models.RunConfig;
-import org.attnflow.models.RunDirectory;
-import org.attnflow.models.Trainer;
+import org.attnflow.models.config.ResolvedRun;
+import org.attnflow.models.config.RunConfig;
+import org.attnflow.models.run.RunDirectory;
+import org.attnflow.models.training.Trainer;
 
 /**
  * Trains a model, or resumes a stopped run from its newest valid checkpoint with the run's own

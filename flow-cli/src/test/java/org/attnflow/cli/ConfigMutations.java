@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.attnflow.models.RunConfig;
+import org.attnflow.models.config.RunConfig;
 
 /**
  * Seeded mutations of a configuration: each sets one key, written as one line appended to the

@@ -62,7 +62,7 @@ class HardKillTest {
       assertTrue(line.contains("is being trained by another process (process " + trainer.pid() + " on host"), line);
       line = assertOneLineError(run("train", "-c", config.toString(), "--out", dir.toString()), Cli.FAILED);
       assertTrue(line.contains("is being trained by another process"), line);
-      if (!new org.attnflow.models.RunDirectory(dir).checkpoints().isEmpty()) {
+      if (!new org.attnflow.models.run.RunDirectory(dir).checkpoints().isEmpty()) {
         assertOk(run("evaluate", dir.toString(), "--checkpoint", "latest"));
       }
     } finally {

@@ -211,7 +211,7 @@ class PluginJarTest {
     assertTrue(r.out().contains("warning: step 6: sampling at T = 0.7 failed, the run goes on: "
         + "model.levels[1].steps[0].test-negate: inverse failed: singular matrix at column 3"), r::toString);
     assertTrue(r.out().contains("final test "), r::toString);
-    assertEquals(6, org.attnflow.models.Checkpoint.readHeader(runDir.resolve("checkpoint-latest.ckpt")).step());
+    assertEquals(6, org.attnflow.models.run.Checkpoint.readHeader(runDir.resolve("checkpoint-latest.ckpt")).step());
     assertTrue(Files.isRegularFile(runDir.resolve("checkpoint-best.ckpt")));
     assertTrue(Files.readString(runDir.resolve("metrics.csv")).contains("\n6,test,"));
   }

@@ -1,10 +1,10 @@
 package org.attnflow.layers;
 
-import org.attnflow.api.FlowLayer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.attnflow.api.FlowLayer;
 import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.LayerProvider;

@@ -14,6 +14,7 @@ import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.Frozen;
 import org.attnflow.api.Noise;
+import org.attnflow.models.config.RunConfig;
 import org.attnflow.testkit.Jacobians;
 import org.attnflow.testkit.LayerContract;
 import org.junit.jupiter.api.Test;

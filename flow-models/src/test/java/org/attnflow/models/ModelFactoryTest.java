@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.config.Settings;
+import org.attnflow.models.config.RunConfig;
 import org.junit.jupiter.api.Test;
 
 /** How the factory seeds the layers' initial parameters. */

@@ -2,23 +2,24 @@ package org.attnflow.models;
 
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
-import java.util.List;
 import org.attnflow.api.registry.Registry;
+import org.attnflow.models.config.ResolvedRun;
+import org.attnflow.models.config.RunConfig;
 
 /** Configurations and factories shared by this module's tests. */
-final class ModelsTestSupport {
-  static final Registry REGISTRY = Registry.builtIn();
+public final class ModelsTestSupport {
+  public static final Registry REGISTRY = Registry.builtIn();
 
   private ModelsTestSupport() {}
 
   /** A run configuration from HOCON text over the module's reference. */
-  static RunConfig config(String hocon) {
+  public static RunConfig config(String hocon) {
     return RunConfig.of(ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription("test.conf"))
         .withFallback(RunConfig.reference()).resolve());
   }
 
   /** A tiny model and training setup on 1×8×8 images. */
-  static RunConfig tiny(String extra) {
+  public static RunConfig tiny(String extra) {
     return config("""
         device = cpu
         model { input = [1, 8, 8], levels = 2, steps = 2,
@@ -29,11 +30,8 @@ final class ModelsTestSupport {
   }
 
   /** {@link #tiny} resolved with the built-in plugins. */
-  static ResolvedRun run(String extra) {
+  public static ResolvedRun run(String extra) {
     return ResolvedRun.of(tiny(extra), REGISTRY);
   }
 
-  static List<String> none() {
-    return List.of();
-  }
 }

@@ -7,17 +7,17 @@ import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
 
 /** A deterministic in-memory pipeline of smooth random images, for trainer tests. */
-final class SyntheticData implements DataPipeline {
+public final class SyntheticData implements DataPipeline {
   private final ImageShape shape;
   private final int testSize;
   private final float poison;
 
-  SyntheticData(ImageShape shape, int testSize) {
+  public SyntheticData(ImageShape shape, int testSize) {
     this(shape, testSize, 0f);
   }
 
   /** With a non-zero {@code poison}, every training value is multiplied by it (NaN poisons the data). */
-  SyntheticData(ImageShape shape, int testSize, float poison) {
+  public SyntheticData(ImageShape shape, int testSize, float poison) {
     this.shape = shape;
     this.testSize = testSize;
     this.poison = poison;

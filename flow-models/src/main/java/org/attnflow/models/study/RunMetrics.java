@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.attnflow.api.FlowException;
-import org.attnflow.models.MetricsLog;
+import org.attnflow.models.run.MetricsLog;
 
 /**
  * What a study reads from a run's {@code metrics.csv} ({@link MetricsLog}): the evaluation rows and

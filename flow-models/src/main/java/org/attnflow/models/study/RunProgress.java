@@ -3,8 +3,8 @@ package org.attnflow.models.study;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.attnflow.models.Checkpoint;
-import org.attnflow.models.RunDirectory;
+import org.attnflow.models.run.Checkpoint;
+import org.attnflow.models.run.RunDirectory;
 
 /** How far a study's run has come: not started, started but unfinished, or finished. */
 public enum RunProgress {

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
-import org.attnflow.models.AtomicFiles;
+import org.attnflow.models.run.AtomicFiles;
 
 /**
  * The tables of a study: {@code study.csv}, one row per run, and {@code study.md}, per

@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,9 +14,10 @@ import ai.djl.training.GradientCollector;
 import java.util.List;
 import java.util.Random;
 import org.attnflow.api.FlowException;
+import org.attnflow.models.config.OptimizerRule;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** The flat-vector optimiser against Adam and Adamax written out per scalar in double precision. */
 class OptimizerTest {

@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.run;
 
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;

@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.run;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDList;
@@ -26,6 +26,8 @@ import java.util.Optional;
 import java.util.zip.CRC32;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.config.Settings;
+import org.attnflow.models.FlowModel;
+import org.attnflow.models.ModelFactory;
 
 /**
  * A training checkpoint: the step, the best test bits/dim so far, the resolved configuration, the

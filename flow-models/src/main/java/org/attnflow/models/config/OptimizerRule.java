@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.config;
 
 /** The update rule of the optimiser, chosen by {@code train.optimizer}. */
 public enum OptimizerRule {

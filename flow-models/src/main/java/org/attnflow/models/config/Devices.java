@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.config;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;

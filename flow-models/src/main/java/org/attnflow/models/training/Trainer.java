@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -25,6 +25,21 @@ import org.attnflow.api.NumericalException;
 import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
+import org.attnflow.models.Evaluation;
+import org.attnflow.models.Evaluator;
+import org.attnflow.models.FlowModel;
+import org.attnflow.models.Images;
+import org.attnflow.models.ModelFactory;
+import org.attnflow.models.Sampler;
+import org.attnflow.models.config.ResolvedRun;
+import org.attnflow.models.config.RunConfig;
+import org.attnflow.models.config.TrainSettings;
+import org.attnflow.models.run.AtomicFiles;
+import org.attnflow.models.run.Checkpoint;
+import org.attnflow.models.run.KillPoint;
+import org.attnflow.models.run.MetricsLog;
+import org.attnflow.models.run.RunDirectory;
+import org.attnflow.models.run.RunLock;
 
 /**
  * Trains a flow by maximum likelihood: minimises the mean bits/dim of training batches with Adam

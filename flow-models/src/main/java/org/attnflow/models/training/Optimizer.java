@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.math.FlowMath;
+import org.attnflow.models.config.OptimizerRule;
 
 /**
  * Adam or Adamax over a fixed list of parameters. The moments are kept as one flat vector each,

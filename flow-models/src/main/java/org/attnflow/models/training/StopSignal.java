@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.training;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,10 @@
-package org.attnflow.models;
+package org.attnflow.models.training;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.attnflow.models.Evaluation;
+import org.attnflow.models.FlowModel;
+import org.attnflow.models.Images;
 
 /** What a training run reports as it goes; the command line turns it into progress and pictures. */
 public interface TrainingListener {

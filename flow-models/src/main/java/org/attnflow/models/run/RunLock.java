@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.run;
 
 import java.io.IOException;
 import java.net.InetAddress;

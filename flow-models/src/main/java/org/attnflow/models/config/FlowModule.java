@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.config;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;

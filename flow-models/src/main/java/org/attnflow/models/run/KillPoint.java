@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.run;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -10,14 +10,14 @@ import java.util.Map;
  * {@code attnflow: paused at NAME:N} on standard error and blocks until the process is killed;
  * without it, arriving tests one string and returns.
  */
-final class KillPoint {
+public final class KillPoint {
   private static final String PAUSE_AT = System.getProperty("attnflow.pause-at", "");
   private static final Map<String, Integer> ARRIVALS = new HashMap<>();
 
   private KillPoint() {}
 
   /** Arrives at the place {@code name}. */
-  static void arrive(String name) {
+  public static void arrive(String name) {
     if (PAUSE_AT.isEmpty()) {
       return;
     }

@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.config;
 
 import java.util.List;
 import org.attnflow.api.config.Settings;

@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.run;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.attnflow.api.FlowException;
+import org.attnflow.models.Evaluation;
 
 /**
  * The run's {@code metrics.csv}: one row per logged training step and per evaluation. Rows are

@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +19,17 @@ import java.util.List;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.NumericalException;
+import org.attnflow.models.Evaluation;
+import org.attnflow.models.Evaluator;
+import org.attnflow.models.FlowModel;
+import org.attnflow.models.Images;
+import org.attnflow.models.ModelFactory;
+import org.attnflow.models.ModelsTestSupport;
+import org.attnflow.models.SyntheticData;
+import org.attnflow.models.config.ResolvedRun;
+import org.attnflow.models.run.Checkpoint;
+import org.attnflow.models.run.MetricsLog;
+import org.attnflow.models.run.RunDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

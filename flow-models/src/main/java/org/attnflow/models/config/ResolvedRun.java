@@ -1,10 +1,11 @@
-package org.attnflow.models;
+package org.attnflow.models.config;
 
 import ai.djl.Device;
 import com.typesafe.config.ConfigFactory;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.PluginKind;
+import org.attnflow.models.ModelFactory;
 
 /**
  * A run's configuration resolved once, the value the command line, the trainer and the data

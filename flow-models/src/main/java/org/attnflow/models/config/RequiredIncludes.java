@@ -1,4 +1,4 @@
-package org.attnflow.models;
+package org.attnflow.models.config;
 
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigIncludeContext;
