@@ -9,5 +9,5 @@ module org.attnflow.cli {
   requires ai.djl.pytorch_engine;
   requires com.sun.jna;
 
-  opens org.attnflow.cli to com.google.guice;
+  opens org.attnflow.cli.common to com.google.guice;
 }

@@ -12,6 +12,18 @@ import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.ParseException;
 import org.attnflow.api.FlowException;
+import org.attnflow.cli.bench.BenchCommand;
+import org.attnflow.cli.commands.AttentionCommand;
+import org.attnflow.cli.commands.CheckCommand;
+import org.attnflow.cli.commands.EvaluateCommand;
+import org.attnflow.cli.commands.FidCommand;
+import org.attnflow.cli.commands.LayersCommand;
+import org.attnflow.cli.commands.ReconstructCommand;
+import org.attnflow.cli.commands.SampleCommand;
+import org.attnflow.cli.commands.TrainCommand;
+import org.attnflow.cli.common.Command;
+import org.attnflow.cli.common.UsageException;
+import org.attnflow.cli.study.StudyCommand;
 
 /**
  * Dispatches {@code attnflow COMMAND [options]} to its command. Exit status: 0 on success, 1 on

@@ -1,5 +1,8 @@
 package org.attnflow.cli;
 
+import org.attnflow.cli.common.EngineEnvironment;
+import org.attnflow.cli.common.NativeMemory;
+
 /** The entry point of the {@code attnflow} command. */
 public final class Main {
   private Main() {}

@@ -121,7 +121,7 @@ class ArchitectureTest {
     for (String name : List.of("org.attnflow.api.registry.Registry", "org.attnflow.api.config.Settings",
         "org.attnflow.layers.ActNorm", "org.attnflow.attention.IMap", "org.attnflow.models.ModelFactory",
         "org.attnflow.models.config.FlowModule", "org.attnflow.data.DataPipelines", "org.attnflow.cli.Cli",
-        "org.attnflow.cli.Session", "org.attnflow.testkit.LayerContract")) {
+        "org.attnflow.cli.common.Session", "org.attnflow.testkit.LayerContract")) {
       assertTrue(all.contain(name), () -> name + " was not imported; sources: " + SOURCES);
     }
     // test classes (this one) are not part of the architecture
@@ -207,7 +207,7 @@ class ArchitectureTest {
         .check(all);
     // and the rule is not vacuous: the wiring really uses Guice
     assertTrue(all.get("org.attnflow.models.config.FlowModule").isAssignableTo("com.google.inject.AbstractModule"));
-    assertTrue(all.get("org.attnflow.cli.Session").getDirectDependenciesFromSelf().stream()
+    assertTrue(all.get("org.attnflow.cli.common.Session").getDirectDependenciesFromSelf().stream()
         .anyMatch(d -> d.getTargetClass().getPackageName().startsWith("com.google.inject")));
   }
 

@@ -17,6 +17,13 @@ class CliTest {
   @TempDir Path tmp;
 
   @Test
+  void theNamesUsedToStartAChildJvmAreTheEntryPoint() {
+    assertEquals(Main.class.getName(), org.attnflow.cli.common.Application.MAIN_CLASS);
+    assertEquals(Main.class.getModule().isNamed() ? Main.class.getModule().getName() : "org.attnflow.cli",
+        org.attnflow.cli.common.Application.MODULE);
+  }
+
+  @Test
   void helpListsEveryCommand() {
     Harness.Result r = assertOk(run("--help"));
     for (String command : List.of("train", "evaluate", "sample", "reconstruct", "check", "layers")) {

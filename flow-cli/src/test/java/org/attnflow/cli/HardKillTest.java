@@ -94,7 +94,7 @@ class HardKillTest {
         .filter(p -> !p.isEmpty()).collect(Collectors.joining(File.pathSeparator));
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true", "-Dattnflow.pause-at=" + killPoint,
-        "-cp", classPath, "org.attnflow.cli.Main",
+        "-cp", classPath, org.attnflow.cli.common.Application.MAIN_CLASS,
         "train", "-c", config.toString(), "--steps", STEPS, "--out", dir.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.environment().put("DJL_OFFLINE", "true");

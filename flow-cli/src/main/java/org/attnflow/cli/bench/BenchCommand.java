@@ -1,0 +1,220 @@
+package org.attnflow.cli.bench;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.attnflow.api.FlowException;
+import org.attnflow.api.Frozen;
+import org.attnflow.cli.common.Command;
+import org.attnflow.cli.common.CommonOptions;
+import org.attnflow.cli.common.Json;
+import org.attnflow.cli.common.Session;
+import org.attnflow.cli.common.UsageException;
+import org.attnflow.models.Evaluation;
+import org.attnflow.models.FlowModel;
+import org.attnflow.models.Images;
+import org.attnflow.models.Sampler;
+import org.attnflow.models.config.RunConfig;
+import org.attnflow.models.run.RunDirectory;
+import org.attnflow.models.training.Trainer;
+import org.attnflow.models.training.TrainingListener;
+
+/**
+ * Measures a workload of docs/benchmarks.md through the same code paths as a user's run: training
+ * throughput (median over steps 10–60), sampling throughput (10 batches of 64 at T = 0.7), peak
+ * memory and native memory growth from step 100 to the end, the parameter count, and with
+ * {@code --eval} the test bits/dim over the full test set after the given number of steps. Prints
+ * one JSON object and a table. With {@code --take-turns} it alternates with the PyTorch reference
+ * step by step and batch by batch ({@link Turns}); the sampling figure is then the summed time of
+ * the 10 batches, each timed on its own turn.
+ */
+public final class BenchCommand extends Command {
+  private static final int SAMPLE_BATCHES = 10;
+  private static final int SAMPLE_BATCH = 64;
+  private static final double SAMPLE_TEMPERATURE = 0.7;
+  private static final int PROFILED_FIRST = 21;
+  private static final int PROFILED_LAST = 25;
+
+  public BenchCommand() {
+    super("bench",
+        "CONFIG --steps N [--eval] [--profile TRACE.json] [--take-turns DIR] [--out RUN_DIR] [--set key=value]...",
+        "measure a benchmark workload: throughput, memory, parameters and (with --eval) test bits/dim");
+  }
+
+  @Override
+  public Options options() {
+    return CommonOptions.withConfig(CommonOptions.base())
+        .addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("training steps (at least 60)").build())
+        .addOption(Option.builder().longOpt("eval").desc("evaluate test bits/dim on the full test set at the end").build())
+        .addOption(Option.builder().longOpt("profile").hasArg().argName("TRACE.json")
+            .desc("write the engine's operator trace of steps " + PROFILED_FIRST + "–" + PROFILED_LAST
+                + " (Chrome trace format), and of one sampling batch to TRACE-sampling.json").build())
+        .addOption(Option.builder().longOpt("take-turns").hasArg().argName("DIR")
+            .desc("take turns with the PyTorch reference step by step and batch by batch through the pipes in DIR"
+                + " (bench/side-by-side.sh sets this up)").build())
+        .addOption(Option.builder().longOpt("out").hasArg().argName("RUN_DIR").desc("run directory (default: a temporary one, deleted)").build());
+  }
+
+  @Override
+  public int run(CommandLine line, PrintStream out) throws IOException {
+    Path file = Path.of(CommonOptions.positional(line, "CONFIG file"));
+    int steps = CommonOptions.integerAtLeast(line, "steps", 0, 60);
+    if (!line.hasOption("steps")) {
+      throw new UsageException("give the number of training steps with --steps N (at least 60)");
+    }
+    boolean eval = line.hasOption("eval");
+    List<String> overrides = new ArrayList<>(CommonOptions.overrides(line));
+    overrides.addAll(List.of("train.steps = " + steps, "train.eval-at-start = false",
+        "train.eval-every = " + (eval ? steps : 0), "train.eval-limit = 0", "train.eval-batch-size = 500",
+        "train.sample-temperatures = []", "train.checkpoint-every = 0", "train.log-every = " + steps));
+    RunConfig config = RunConfig.load(file, overrides);
+    boolean temporary = !line.hasOption("out");
+    RunDirectory dir = new RunDirectory(temporary ? Files.createTempDirectory("attnflow-bench") : Path.of(line.getOptionValue("out")));
+    NativeProfile profile = line.hasOption("profile")
+        ? new NativeProfile(Path.of(line.getOptionValue("profile")), PROFILED_FIRST, PROFILED_LAST) : null;
+    Path turnsDir = line.hasOption("take-turns") ? Path.of(line.getOptionValue("take-turns")) : null;
+    try (Turns turns = new Turns(turnsDir)) {
+      Session session = Session.ofConfig(config, CommonOptions.pluginDir(line));
+      Measurements m = new Measurements(session.run().train().seed(), profile, turns);
+      Evaluation e = session.get(Trainer.class).train(session.run(), dir, false, m);
+      String workload = file.getFileName().toString().replaceFirst("\\.conf$", "");
+      Map<String, Object> result = m.result(workload, steps, e);
+      out.println(Json.object(result));
+      out.println();
+      result.forEach((k, v) -> out.printf(Locale.ROOT, "  %-24s %s%n", k, v));
+      return 0;
+    } finally {
+      if (temporary) {
+        deleteTree(dir.root());
+      }
+    }
+  }
+
+  /** Collects the figures as training goes. */
+  private static final class Measurements implements TrainingListener {
+    private final long seed;
+    private final NativeProfile profile;
+    private final Turns turns;
+    private final List<Double> throughput = new ArrayList<>();
+    private FlowModel model;
+    private long lastStep;
+    private double rssAt100 = Double.NaN;
+    private double rssAtEnd;
+    private double sampleImagesPerSecond = Double.NaN;
+    private String sampleError;
+
+    Measurements(long seed, NativeProfile profile, Turns turns) {
+      this.seed = seed;
+      this.profile = profile;
+      this.turns = turns;
+    }
+
+    @Override
+    public void started(long firstStep, long lastStepOfRun, FlowModel flow) {
+      model = flow;
+      lastStep = lastStepOfRun;
+      turns.take();
+    }
+
+    @Override
+    public void stepped(long step, double bpd, double imagesPerSecond) {
+      if (profile != null) {
+        profile.stepped(step);
+      }
+      if (step >= 10 && step <= 60) {
+        throughput.add(imagesPerSecond);
+      }
+      if (step == 100) {
+        rssAt100 = Memory.residentMb();
+      }
+      if (step < lastStep) {
+        turns.give();
+        turns.take();
+        return;
+      }
+      rssAtEnd = Memory.residentMb();
+      try {
+        sampleImagesPerSecond = timeSampling();
+      } catch (FlowException e) {
+        // a model whose inverse breaks down (the paper's iTrans overflows) still gets its other figures
+        sampleError = e.getMessage();
+      }
+      turns.close();
+    }
+
+    private double timeSampling() {
+      try (NDManager manager = NDManager.newBaseManager(); Frozen frozen = model.freeze()) {
+        Sampler.sample(model, manager, SAMPLE_BATCH, SAMPLE_TEMPERATURE, seed);
+        long nanos = 0;
+        for (int i = 0; i < SAMPLE_BATCHES; i++) {
+          turns.give();
+          turns.take();
+          long begin = System.nanoTime();
+          Images images = Sampler.sample(model, manager, SAMPLE_BATCH, SAMPLE_TEMPERATURE, seed + 1 + i);
+          nanos += System.nanoTime() - begin;
+          if (images.count() != SAMPLE_BATCH) {
+            throw new FlowException("sampling returned " + images.count() + " images");
+          }
+        }
+        double imagesPerSecond = SAMPLE_BATCHES * SAMPLE_BATCH / (nanos / 1e9);
+        if (profile != null) {
+          profile.sampling(() -> Sampler.sample(model, manager, SAMPLE_BATCH, SAMPLE_TEMPERATURE, seed));
+        }
+        return imagesPerSecond;
+      }
+    }
+
+    Map<String, Object> result(String workload, long steps, Evaluation evaluation) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("workload", workload);
+      r.put("date", LocalDate.now().toString());
+      r.put("steps", steps);
+      r.put("train_images_per_s", round(median(throughput), 1));
+      r.put("sample_images_per_s", round(sampleImagesPerSecond, 1));
+      if (sampleError != null) {
+        r.put("sample_error", sampleError);
+      }
+      r.put("test_bpd", evaluation == null ? null : round(evaluation.bpd(), 4));
+      r.put("test_bpd_ci95", evaluation == null ? null : round(evaluation.ci95(), 4));
+      r.put("peak_rss_mb", round(Memory.peakResidentMb(), 1));
+      r.put("native_growth_mb", Double.isNaN(rssAt100) ? null : round(rssAtEnd - rssAt100, 1));
+      r.put("parameters", model.freeParameterCount());
+      r.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "engine default"));
+      return r;
+    }
+
+    private static double median(List<Double> values) {
+      List<Double> sorted = new ArrayList<>(values);
+      sorted.sort(null);
+      int n = sorted.size();
+      return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double round(double v, int digits) {
+      if (!Double.isFinite(v)) {
+        return v;
+      }
+      double f = Math.pow(10, digits);
+      return Math.round(v * f) / f;
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package org.attnflow.cli.commands;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.attnflow.cli.common.Command;
+import org.attnflow.cli.common.CommonOptions;
+import org.attnflow.cli.common.Session;
+import org.attnflow.cli.common.UsageException;
+import org.attnflow.models.Evaluation;
+import org.attnflow.models.config.ResolvedRun;
+import org.attnflow.models.config.RunConfig;
+import org.attnflow.models.run.RunDirectory;
+import org.attnflow.models.training.Trainer;
+
+/**
+ * Trains a model, or resumes a stopped run from its newest valid checkpoint with the run's own
+ * configuration; plugins of a resumed run come from --plugins alone.
+ */
+public final class TrainCommand extends Command {
+
+  public TrainCommand() {
+    super("train",
+        "-c CONFIG [--set key=value]... [--steps N] [--out RUN_DIR] | --resume RUN_DIR [--steps N]",
+        "train by maximum likelihood; evaluate, sample and checkpoint as configured");
+  }
+
+  @Override
+  public Options options() {
+    return CommonOptions.withConfig(CommonOptions.base())
+        .addOption(Option.builder("c").longOpt("config").hasArg().argName("CONFIG").desc("the HOCON configuration").build())
+        .addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("total training steps (overrides train.steps)").build())
+        .addOption(Option.builder().longOpt("out").hasArg().argName("RUN_DIR").desc("run directory (default runs/<config>-<time>)").build())
+        .addOption(Option.builder().longOpt("resume").hasArg().argName("RUN_DIR").desc("continue a stopped run").build());
+  }
+
+  @Override
+  public int run(CommandLine line, PrintStream out) {
+    if (!line.getArgList().isEmpty()) {
+      throw new UsageException("unexpected argument " + line.getArgList().get(0));
+    }
+    List<String> overrides = new ArrayList<>(CommonOptions.overrides(line));
+    if (line.hasOption("steps")) {
+      overrides.add("train.steps = " + CommonOptions.integerAtLeast(line, "steps", 0, 0));
+    }
+    boolean resume = line.hasOption("resume");
+    RunDirectory dir;
+    Session session;
+    if (resume) {
+      if (line.hasOption("config") || line.hasOption("out")) {
+        throw new UsageException("--resume continues a run with its own configuration and directory: drop -c/--out");
+      }
+      dir = new RunDirectory(Path.of(line.getOptionValue("resume"))).requireExisting();
+      session = Session.ofRun(dir, overrides, CommonOptions.pluginDir(line));
+    } else {
+      if (!line.hasOption("config")) {
+        throw new UsageException("give a configuration with -c CONFIG, or --resume RUN_DIR");
+      }
+      Path file = Path.of(line.getOptionValue("config"));
+      dir = new RunDirectory(line.hasOption("out") ? Path.of(line.getOptionValue("out")) : defaultDir(file));
+      session = Session.ofConfig(RunConfig.load(file, overrides), CommonOptions.pluginDir(line));
+    }
+    ResolvedRun run = session.run();
+    Evaluation result = session.get(Trainer.class).train(run, dir, resume,
+        new ProgressReporter(out, dir, System.console() != null, run.train().logEvery()));
+    if (result != null) {
+      out.println("final test " + result);
+    }
+    out.println("run directory: " + dir.root() + " (metrics.csv, training-curve.png, samples/, checkpoints)");
+    return 0;
+  }
+
+  private static Path defaultDir(Path config) {
+    String name = config.getFileName().toString().replaceFirst("\\.conf$", "");
+    return Path.of("runs", name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+  }
+}

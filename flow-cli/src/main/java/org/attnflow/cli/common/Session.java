@@ -1,0 +1,84 @@
+package org.attnflow.cli.common;
+
+import ai.djl.ndarray.NDManager;
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.attnflow.api.data.DataPipeline;
+import org.attnflow.api.registry.Registry;
+import org.attnflow.data.DataPipelines;
+import org.attnflow.models.FlowModel;
+import org.attnflow.models.ModelFactory;
+import org.attnflow.models.config.FlowModule;
+import org.attnflow.models.config.ResolvedRun;
+import org.attnflow.models.config.RunConfig;
+import org.attnflow.models.run.Checkpoint;
+import org.attnflow.models.run.RunDirectory;
+
+/**
+ * The wiring of one command: Guice assembles the registry, the resolved run, the model factory,
+ * the data pipeline and the trainer from a configuration.
+ */
+public final class Session {
+  private final Injector injector;
+
+  private Session(RunConfig config, Optional<Path> plugins) {
+    this.injector = Guice.createInjector(new FlowModule(config, plugins), new DataModule());
+  }
+
+  /**
+   * A session over the user's own configuration; plugins come from {@code pluginDir} (the command
+   * line), or when it is empty from the configuration's {@code plugins}.
+   */
+  public static Session ofConfig(RunConfig config, Optional<Path> pluginDir) {
+    return new Session(config, pluginDir.or(config::pluginDir));
+  }
+
+  /**
+   * A session over a trained run: its configuration ({@code config.conf}) with {@code overrides};
+   * plugins come from {@code pluginDir} (the command line) alone, never from a file of the run.
+   */
+  public static Session ofRun(RunDirectory dir, List<String> overrides, Optional<Path> pluginDir) {
+    return new Session(RunConfig.load(dir.config(), overrides), pluginDir);
+  }
+
+  public <T> T get(Class<T> type) {
+    return injector.getInstance(type);
+  }
+
+  /** The run's configuration, resolved once: what every command reads. */
+  public ResolvedRun run() {
+    return get(ResolvedRun.class);
+  }
+
+  /** A manager on the configured device. */
+  public NDManager manager() {
+    return NDManager.newBaseManager(run().device());
+  }
+
+  /**
+   * The model of the configuration with the parameters of {@code checkpoint}, which must have been
+   * written by that model.
+   */
+  public FlowModel load(Path checkpoint, NDManager manager) {
+    ModelFactory factory = get(ModelFactory.class);
+    FlowModel model = factory.create(run().model(), manager);
+    Checkpoint.requireWrittenBy(checkpoint, run().model(), factory);
+    Checkpoint.load(checkpoint, model, manager);
+    return model;
+  }
+
+  /** Binds the data pipeline of flow-data, opened only when a command needs data. */
+  private static final class DataModule extends AbstractModule {
+    @Provides
+    @Singleton
+    DataPipeline pipeline(ResolvedRun run, Registry registry) {
+      return DataPipelines.create(run.data(), registry);
+    }
+  }
+}
