@@ -3,8 +3,6 @@ module org.attnflow.attention {
   requires transitive org.attnflow.api;
   requires org.attnflow.layers;
 
-  exports org.attnflow.attention;
-
   provides org.attnflow.api.spi.LayerProvider with
       org.attnflow.attention.IMapProvider,
       org.attnflow.attention.ITransProvider;

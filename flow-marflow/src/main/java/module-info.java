@@ -8,8 +8,6 @@ module org.attnflow.marflow {
   requires transitive org.attnflow.api;
   requires org.attnflow.layers;
 
-  exports org.attnflow.marflow;
-
   provides org.attnflow.api.spi.PriorProvider with
       org.attnflow.marflow.MarFlowPriorProvider;
 }

@@ -1,0 +1,5 @@
+/**
+ * File formats shared by several modules: NumPy {@code .npz} archives, as pytorch-fid stores
+ * feature statistics.
+ */
+package org.attnflow.api.io;
