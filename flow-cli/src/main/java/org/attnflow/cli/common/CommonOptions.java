@@ -3,6 +3,7 @@ package org.attnflow.cli.common;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -60,16 +61,7 @@ public final class CommonOptions {
 
   /** An integer option no smaller than {@code min}, with a default. */
   public static int integerAtLeast(CommandLine line, String name, int fallback, int min) {
-    if (!line.hasOption(name)) {
-      return fallback;
-    }
-    String v = line.getOptionValue(name);
-    int n;
-    try {
-      n = Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new UsageException("--" + name + " expects an integer, found \"" + v + "\"");
-    }
+    int n = value(line, name, fallback, Integer::parseInt, "an integer");
     if (n < min) {
       throw new UsageException("--" + name + " must be at least " + min + ", found " + n);
     }
@@ -78,32 +70,28 @@ public final class CommonOptions {
 
   /** A finite number option no smaller than 0 (such as a temperature), with a default. */
   public static double nonNegative(CommandLine line, String name, double fallback) {
-    if (!line.hasOption(name)) {
-      return fallback;
-    }
-    String v = line.getOptionValue(name);
-    double d;
-    try {
-      d = Double.parseDouble(v.trim());
-    } catch (NumberFormatException e) {
-      throw new UsageException("--" + name + " expects a number, found \"" + v + "\"");
-    }
+    double d = value(line, name, fallback, Double::parseDouble, "a number");
     if (!Double.isFinite(d) || d < 0) {
-      throw new UsageException("--" + name + " must be a finite number ≥ 0, found " + v);
+      throw new UsageException("--" + name + " must be a finite number ≥ 0, found " + line.getOptionValue(name));
     }
     return d;
   }
 
   /** A long integer option (such as a seed), with a default. */
   public static long longInteger(CommandLine line, String name, long fallback) {
+    return value(line, name, fallback, Long::parseLong, "an integer");
+  }
+
+  /** The option's value read by {@code parse}, or {@code fallback} when it is absent. */
+  private static <T> T value(CommandLine line, String name, T fallback, Function<String, T> parse, String expected) {
     if (!line.hasOption(name)) {
       return fallback;
     }
     String v = line.getOptionValue(name);
     try {
-      return Long.parseLong(v.trim());
+      return parse.apply(v.trim());
     } catch (NumberFormatException e) {
-      throw new UsageException("--" + name + " expects an integer, found \"" + v + "\"");
+      throw new UsageException("--" + name + " expects " + expected + ", found \"" + v + "\"");
     }
   }
 }

@@ -1,7 +1,6 @@
 package org.attnflow.models.config;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
@@ -47,7 +46,7 @@ public final class RunConfig {
       }
       // a bare file name gets "./": HOCON resolves includes against the file's parent, and without one on the class path
       File named = file.getParent() == null ? Path.of(".").resolve(file).toFile() : file.toFile();
-      user = absolutePaths(parse(() -> ConfigFactory.parseFile(named, ConfigParseOptions.defaults()
+      user = absolutePaths(Hocon.parse(() -> ConfigFactory.parseFile(named, ConfigParseOptions.defaults()
           .setAllowMissing(false).setSyntax(ConfigSyntax.CONF).setIncluder(new RequiredIncludes(named)))));
     }
     return build(user, overrides);
@@ -57,13 +56,13 @@ public final class RunConfig {
     Config reference = reference();
     Config user = base;
     for (String override : overrides) {
-      Config one = parse(() -> ConfigFactory.parseString(override,
+      Config one = Hocon.parse(() -> ConfigFactory.parseString(override,
           ConfigParseOptions.defaults().setOriginDescription("--set " + override)));
       user = one.withFallback(user);
     }
     checkKnownKeys(user, reference);
     Config merged = user;
-    return new RunConfig(parse(() -> merged.withFallback(reference).resolve()));
+    return new RunConfig(Hocon.parse(() -> merged.withFallback(reference).resolve()));
   }
 
   private static Config absolutePaths(Config user) {
@@ -88,7 +87,7 @@ public final class RunConfig {
 
   /** The merged {@code reference.conf} of every module (without system properties). */
   public static Config reference() {
-    return parse(() -> ConfigFactory.parseResources(RunConfig.class.getClassLoader(), "reference.conf").resolve());
+    return Hocon.parse(() -> ConfigFactory.parseResources(RunConfig.class.getClassLoader(), "reference.conf").resolve());
   }
 
   /** Wraps an already resolved configuration (for example one saved in a run directory). */
@@ -137,18 +136,6 @@ public final class RunConfig {
       if (user.hasPath(block) && reference.hasPath(block)) {
         root.block(block).requireKnownKeys(reference.getConfig(block).root().keySet(), "the " + block + " block");
       }
-    }
-  }
-
-  private interface Parse {
-    Config run();
-  }
-
-  private static Config parse(Parse parse) {
-    try {
-      return parse.run();
-    } catch (ConfigException e) {
-      throw new FlowException("configuration error: " + e.getMessage(), e);
     }
   }
 }

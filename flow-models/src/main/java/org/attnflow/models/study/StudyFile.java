@@ -19,6 +19,7 @@ import java.util.Optional;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.config.ConfigError;
 import org.attnflow.api.config.Settings;
+import org.attnflow.models.config.Hocon;
 
 /**
  * A study file (docs/studies.md): the configurations to compare, by name, the seeds, the baseline,
@@ -42,8 +43,8 @@ public record StudyFile(Path file, Map<String, Path> configs, List<Long> seeds, 
     if (!Files.isRegularFile(file)) {
       throw new FlowException("study file " + file + (Files.exists(file) ? " is not a file" : " does not exist"));
     }
-    Config defaults = parse(() -> ConfigFactory.parseURL(defaults()));
-    Settings user = Settings.root(parse(() -> ConfigFactory.parseFile(file.toFile(),
+    Config defaults = Hocon.parse(() -> ConfigFactory.parseURL(defaults()));
+    Settings user = Settings.root(Hocon.parse(() -> ConfigFactory.parseFile(file.toFile(),
         ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF)).resolve()));
     user.requireKnownKeys(defaults.root().keySet(), "a study file");
     Settings study = user.withDefaults(givenDefaults(defaults.withoutPath("fid")));
@@ -175,17 +176,5 @@ public record StudyFile(Path file, Map<String, Path> configs, List<Long> seeds, 
       throw new FlowException("the study defaults (study-defaults.conf) are missing from the flow-models jar");
     }
     return url;
-  }
-
-  private interface Parse {
-    Config run();
-  }
-
-  private static Config parse(Parse parse) {
-    try {
-      return parse.run();
-    } catch (ConfigException e) {
-      throw new FlowException("configuration error: " + e.getMessage(), e);
-    }
   }
 }
