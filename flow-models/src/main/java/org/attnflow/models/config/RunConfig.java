@@ -25,7 +25,7 @@ import org.attnflow.api.config.Settings;
  */
 public final class RunConfig {
   /** The blocks whose keys are checked against the reference here (plugin blocks check their own). */
-  private static final List<String> CHECKED_BLOCKS = List.of("model", "train", "data");
+  private static final List<String> CHECKED_BLOCKS = List.of("model", "train", "data", "features");
 
   private final Config config;
 
