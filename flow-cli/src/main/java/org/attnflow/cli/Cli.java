@@ -16,6 +16,7 @@ import org.attnflow.cli.bench.BenchCommand;
 import org.attnflow.cli.commands.AttentionCommand;
 import org.attnflow.cli.commands.CheckCommand;
 import org.attnflow.cli.commands.EvaluateCommand;
+import org.attnflow.cli.commands.FeaturesCommand;
 import org.attnflow.cli.commands.FidCommand;
 import org.attnflow.cli.commands.LayersCommand;
 import org.attnflow.cli.commands.ReconstructCommand;
@@ -46,8 +47,8 @@ public final class Cli {
     this.out = out;
     this.err = err;
     for (Command c : List.of(new TrainCommand(), new EvaluateCommand(), new SampleCommand(),
-        new ReconstructCommand(), new FidCommand(err), new AttentionCommand(), new BenchCommand(), new CheckCommand(),
-        new LayersCommand(), new StudyCommand())) {
+        new ReconstructCommand(), new FidCommand(err), new FeaturesCommand(), new AttentionCommand(), new BenchCommand(),
+        new CheckCommand(), new LayersCommand(), new StudyCommand())) {
       commands.put(c.name(), c);
     }
   }

@@ -128,7 +128,7 @@ class EndToEndTest {
   void evaluatePrintsBitsPerDim() throws IOException {
     Harness.Result r = assertOk(run("evaluate", runA.toString()));
     assertTrue(r.out().contains("bits/dim"), r::toString);
-    assertTrue(r.out().contains("32 images"), r::toString);
+    assertTrue(r.out().contains("(95% CI, 32 test images)"), r::toString);
     assertTrue(r.out().contains("checkpoint-best.ckpt"), r::toString);
 
     // the latest checkpoint evaluates to the test row of step 6 in metrics.csv (same seed and draw)
@@ -139,7 +139,7 @@ class EndToEndTest {
     // and is deterministic
     assertEquals(printed, bitsPerDim(assertOk(run("evaluate", runA.toString(), "--checkpoint", "latest")).out()));
     // --limit
-    assertTrue(assertOk(run("evaluate", runA.toString(), "--limit", "5")).out().contains("5 images"));
+    assertTrue(assertOk(run("evaluate", runA.toString(), "--limit", "5")).out().contains("(95% CI, 5 of 32 test images, uniform sample seed 0)"));
   }
 
   @Test
@@ -190,7 +190,7 @@ class EndToEndTest {
   void reconstructInvertsTheModel() throws IOException {
     Path png = tmp.resolve("rec.png");
     Harness.Result r = assertOk(run("reconstruct", runA.toString(), "--n", "4", "--out", png.toString()));
-    Matcher m = Pattern.compile("reconstructed 4 test images: max \\|x − f⁻¹\\(f\\(x\\)\\)\\| = (\\S+)").matcher(r.out());
+    Matcher m = Pattern.compile("reconstructed 4 of 32 test images, uniform sample seed 0: max \\|x − f⁻¹\\(f\\(x\\)\\)\\| = (\\S+)").matcher(r.out());
     assertTrue(m.find(), r::toString);
     double error = Double.parseDouble(m.group(1));
     assertTrue(error < 1e-3, "max error " + error);

@@ -197,7 +197,7 @@ class PluginJarTest {
     assertOk(run("train", "-c", file.toString(), "--steps", "1", "--out", runDir.toString(),
         "--plugins", plugins.toString()));
     Harness.Result r = assertOk(run("reconstruct", runDir.toString(), "--n", "2", "--plugins", plugins.toString()));
-    assertTrue(r.out().contains("reconstructed 2 test images"), r::toString);
+    assertTrue(r.out().contains("reconstructed 2 of 32 test images, uniform sample seed 0"), r::toString);
     String line = assertOneLineError(run("evaluate", runDir.toString()), Cli.FAILED);
     assertTrue(line.contains("unknown layer type \"test-negate\"") && line.contains("load with --plugins DIR"), line);
   }

@@ -1,30 +1,34 @@
 package org.attnflow.data;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.DatasetSplits;
 import org.attnflow.api.data.ImageDataset;
+import org.attnflow.api.data.Labels;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.data.pipeline.PaddedImages;
 
 /**
  * Every image of one split of a run's dataset, zero-padded as the run's pipeline pads them but
  * neither dequantised nor augmented: 8-bit pixels of the shape the model generates, the real
- * images its samples are compared with. {@code data.train-limit} does not apply: a reference is
- * the whole split.
+ * images its samples are compared with, and a feature classifier is trained on (with their
+ * labels). {@code data.train-limit} does not apply: a reference is the whole split.
  */
 public final class DatasetImages {
   private final String split;
   private final String source;
   private final int pad;
   private final PaddedImages images;
+  private final Optional<Labels> labels;
 
-  private DatasetImages(String split, String source, int pad, PaddedImages images) {
+  private DatasetImages(String split, String source, int pad, PaddedImages images, Optional<Labels> labels) {
     this.split = split;
     this.source = source;
     this.pad = pad;
     this.images = images;
+    this.labels = labels;
   }
 
   /** Opens split {@code split} ("train" or "test") of the dataset of the run's resolved {@code data} block. */
@@ -35,7 +39,7 @@ public final class DatasetImages {
     int pad = DataPipelines.pad(data);
     DatasetSplits splits = DataPipelines.open(data, registry);
     ImageDataset dataset = split.equals("train") ? splits.train() : splits.test();
-    return new DatasetImages(split, dataset.source(), pad, PaddedImages.of(dataset, pad, 0));
+    return new DatasetImages(split, dataset.source(), pad, PaddedImages.of(dataset, pad, 0), dataset.labels());
   }
 
   /** "train" or "test". */
@@ -67,6 +71,11 @@ public final class DatasetImages {
   /** The number of images. */
   public int count() {
     return images.count();
+  }
+
+  /** The class of every image, when the dataset plugin read labels. */
+  public Optional<Labels> labels() {
+    return labels;
   }
 
   /** The SHA-256 checksum of the padded images: it changes when any pixel, the padding or the shape does. */

@@ -178,12 +178,54 @@ class DataPipelineTest {
 
     float[] inTwos = concat(testBatches(pipeline, 2, 5, 0));
     float[] inOne = concat(testBatches(pipeline, 7, 5, 0));
-    float[] limited = concat(testBatches(pipeline, 2, 5, 5));
     float[] otherSeed = concat(testBatches(pipeline, 7, 6, 0));
+    List<Batch> limited = new ArrayList<>();
+    try (BatchStream stream = pipeline.test(2, 5, 5)) {
+      for (Batch batch = stream.next(); batch != null; batch = stream.next()) {
+        limited.add(batch);
+      }
+    }
 
     assertArrayEquals(inOne, inTwos);
-    assertArrayEquals(Arrays.copyOf(inOne, 5 * ROWS * COLUMNS), limited);
     assertFalse(Arrays.equals(inOne, otherSeed));
+    int d = ROWS * COLUMNS;
+    for (Batch batch : limited) {
+      for (int i = 0; i < batch.size(); i++) {
+        int image = imageAt(batch, i, 0);
+        assertArrayEquals(Arrays.copyOfRange(inOne, image * d, (image + 1) * d), Arrays.copyOfRange(batch.values(), i * d, (i + 1) * d),
+            "image " + image + " has the same noise in a subset");
+      }
+    }
+  }
+
+  @Test
+  void aTestSubsetIsTheSameUniformSampleForEverySeedAndCoversGroupsSortedInTheFile() {
+    // 1,000 test images sorted into 10 groups of 100 (like a folder sorted by class): image i of
+    // group g starts with the pixels 20·g and i
+    byte[] sorted = new byte[1000 * ROWS * COLUMNS];
+    for (int i = 0; i < 1000; i++) {
+      sorted[i * ROWS * COLUMNS] = (byte) (20 * (i / 100));
+      sorted[i * ROWS * COLUMNS + 1] = (byte) (i % 100);
+    }
+    test = TestFiles.write(dir.resolve("sorted.idx"), idx(1000, ROWS, COLUMNS, sorted));
+    DataPipeline pipeline = pipeline("pad = 0");
+
+    int[] groups = new int[10];
+    for (float[] values : testBatches(pipeline, 64, 0, 200)) {
+      for (int p = 0; p < values.length; p += ROWS * COLUMNS) {
+        groups[pixel(values[p]) / 20]++;
+      }
+    }
+    assertEquals(200, Arrays.stream(groups).sum());
+    for (int g = 0; g < 10; g++) {
+      // 20 expected per group; the hypergeometric standard deviation is 3.8
+      assertTrue(groups[g] >= 8 && groups[g] <= 32, "group " + g + " has " + groups[g] + " of 200: " + Arrays.toString(groups));
+    }
+    List<Integer> first = sortedImages(pipeline, 200, 0);
+    assertEquals(200, new HashSet<>(first).size(), "without replacement");
+    assertEquals(first, sortedImages(pipeline, 200, 0), "the same subset every time");
+    assertEquals(first, sortedImages(pipeline, 200, 9), "whatever the run's seed");
+    assertTrue(first.containsAll(sortedImages(pipeline, 100, 0)), "a smaller subset lies inside a larger one");
   }
 
   @Test
@@ -274,6 +316,17 @@ class DataPipelineTest {
     try (BatchStream stream = pipeline.test(batchSize, seed, limit)) {
       for (Batch batch = stream.next(); batch != null; batch = stream.next()) {
         out.add(batch.values());
+      }
+    }
+    return out;
+  }
+
+  /** The file indices of the images of a test subset of {@code limit} of the sorted test set, in the order served. */
+  private static List<Integer> sortedImages(DataPipeline pipeline, int limit, long seed) {
+    List<Integer> out = new ArrayList<>();
+    for (float[] values : testBatches(pipeline, 7, seed, limit)) {
+      for (int p = 0; p < values.length; p += ROWS * COLUMNS) {
+        out.add(pixel(values[p]) / 20 * 100 + pixel(values[p + 1]));
       }
     }
     return out;

@@ -8,11 +8,14 @@ import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
 
-/** Computes test bits/dim over (part of) the test set, one dequantisation draw. */
+/** Computes test bits/dim over the test set or a uniform sample of it, one dequantisation draw. */
 public final class Evaluator {
   private Evaluator() {}
 
-  /** Evaluates {@code model} on at most {@code limit} test images (all when ≤ 0). */
+  /**
+   * Evaluates {@code model} on the test set, or on a uniform sample of {@code limit} of its images
+   * (the same for every model and run; all when ≤ 0).
+   */
   public static Evaluation evaluate(FlowModel model, DataPipeline data, NDManager manager, int batchSize, int limit, long seed) {
     double sum = 0;
     double sumSquares = 0;
@@ -34,6 +37,6 @@ public final class Evaluator {
     }
     double mean = sum / n;
     double variance = n > 1 ? Math.max(0, (sumSquares - n * mean * mean) / (n - 1)) : 0;
-    return new Evaluation(mean, 1.96 * Math.sqrt(variance / n), n);
+    return new Evaluation(mean, 1.96 * Math.sqrt(variance / n), n, data.testSize());
   }
 }

@@ -5,10 +5,15 @@ import com.typesafe.config.ConfigParseOptions;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.models.config.ResolvedRun;
 import org.attnflow.models.config.RunConfig;
+import org.attnflow.models.training.SampleScorer;
 
 /** Configurations and factories shared by this module's tests. */
 public final class ModelsTestSupport {
   public static final Registry REGISTRY = Registry.builtIn();
+  /** The scorer of runs without train.fid: never called. */
+  public static final SampleScorer NO_SCORER = (model, manager) -> {
+    throw new AssertionError("a run without train.fid scored its samples");
+  };
 
   private ModelsTestSupport() {}
 

@@ -1,5 +1,6 @@
 package org.attnflow.api.data;
 
+import java.util.Optional;
 import org.attnflow.api.ImageShape;
 
 /**
@@ -19,4 +20,9 @@ public interface ImageDataset {
 
   /** Copies image {@code index} as pixel values 0..255 into {@code target} from {@code offset}. */
   void copyPixels(int index, byte[] target, int offset);
+
+  /** The class of every image, when the dataset has labels (for a classifier; the flows ignore them). */
+  default Optional<Labels> labels() {
+    return Optional.empty();
+  }
 }

@@ -60,7 +60,7 @@ public final class AttentionCommand extends Command {
       throw new FlowException("--image " + index + " is past the test set of " + data.testSize() + " images");
     }
     try (NDManager manager = session.manager(); NDScope scope = new NDScope();
-        BatchStream test = data.test(index + 1, 0, index + 1)) {
+        BatchStream test = data.test(index + 1, 0, 0)) {
       FlowModel model = session.load(checkpoint, manager);
       Batch batch = test.next();
       NDArray all = batch.toArray(manager);

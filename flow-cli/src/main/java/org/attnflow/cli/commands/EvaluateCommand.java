@@ -30,7 +30,7 @@ public final class EvaluateCommand extends Command {
   @Override
   public Options options() {
     return RunOptions.add(CommonOptions.base())
-        .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("evaluate on the first N test images (default all)").build())
+        .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("evaluate on a uniform sample of N test images, the same for every run (seed 0; default all)").build())
         .addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per batch (default train.eval-batch-size)").build())
         .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("seed of the dequantisation draw (default train.seed)").build());
   }

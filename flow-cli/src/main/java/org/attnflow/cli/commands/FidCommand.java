@@ -10,17 +10,17 @@ import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.attnflow.api.Frozen;
+import org.attnflow.api.registry.Registry;
 import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.CommonOptions;
 import org.attnflow.cli.common.Json;
+import org.attnflow.cli.common.ReferenceStatistics;
 import org.attnflow.cli.common.RunOptions;
 import org.attnflow.cli.common.Session;
 import org.attnflow.models.FlowModel;
-import org.attnflow.models.SampledImages;
 import org.attnflow.models.fid.FeatureNetwork;
-import org.attnflow.models.fid.FeatureStatistics;
 import org.attnflow.models.fid.FrechetDistance;
+import org.attnflow.models.fid.SampleScore;
 import org.attnflow.models.run.RunDirectory;
 
 /**
@@ -44,7 +44,7 @@ public final class FidCommand extends Command {
   public Options options() {
     return RunOptions.add(CommonOptions.base())
         .addOption(Option.builder().longOpt("features").hasArg().argName("NET.pt").required()
-            .desc("the feature network: a TorchScript file (docs/fid.md)").build())
+            .desc("the feature network: a TorchScript file or a classifier from features train (docs/fid.md)").build())
         .addOption(Option.builder().longOpt("n").hasArg().argName("N").desc("samples to draw (default 10000)").build())
         .addOption(Option.builder().longOpt("temperature").hasArg().argName("T").desc("sampling temperature (default 1.0)").build())
         .addOption(Option.builder().longOpt("reference").hasArg().argName("train|test|STATS.npz")
@@ -67,14 +67,10 @@ public final class FidCommand extends Command {
     Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
     try (NDManager manager = session.manager();
         FeatureNetwork network = FeatureNetwork.load(features, manager.getDevice())) {
-      ReferenceStatistics real = ReferenceStatistics.resolve(reference, network, session, manager, batchSize);
-      network.requireDimension(real.statistics().dimension(), real.describe());
+      ReferenceStatistics real = ReferenceStatistics.resolve(reference, network, session.run().data(),
+          session.get(Registry.class), manager, batchSize);
       FlowModel model = session.load(checkpoint, manager);
-      FeatureStatistics generated;
-      try (Frozen frozen = model.freeze()) {
-        generated = network.statistics(new SampledImages(model, manager, n, temperature, batchSize, seed), manager);
-      }
-      FrechetDistance.Result score = FrechetDistance.between(generated, real.statistics());
+      FrechetDistance.Result score = SampleScore.of(model, network, real.statistics(), n, temperature, batchSize, seed, manager);
       for (String warning : score.warnings()) {
         err.println("attnflow fid: warning: " + warning);
       }

@@ -9,11 +9,12 @@ import org.attnflow.models.Evaluation;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.run.RunDirectory;
+import org.attnflow.models.training.SampleScorer;
 import org.attnflow.models.training.TrainingListener;
 
 /**
  * Shows a training run to a person: a live progress bar with bits/dim, images/s and ETA on a
- * terminal (plain log lines otherwise), a line per evaluation, and the pictures of the run
+ * terminal (plain log lines otherwise), a line per evaluation and per score, and the pictures of the run
  * directory (sample grids per temperature, the training curve).
  */
 public final class ProgressReporter implements TrainingListener {
@@ -57,6 +58,14 @@ public final class ProgressReporter implements TrainingListener {
     } else if (step % logEvery == 0 || step == last) {
       out.printf(Locale.ROOT, "step %d/%d  train %.3f bits/dim  %.0f img/s  ETA %s%n", step, last, smoothedBpd, imagesPerSecond, eta);
     }
+  }
+
+  @Override
+  public void scored(long step, SampleScorer.Score score) {
+    if (terminal) {
+      out.println();
+    }
+    out.printf(Locale.ROOT, "step %d: %s = %.5g%n", step, score.metric(), score.value());
   }
 
   @Override

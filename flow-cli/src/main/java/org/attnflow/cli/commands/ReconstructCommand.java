@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -34,7 +35,7 @@ public final class ReconstructCommand extends Command {
   @Override
   public Options options() {
     return RunOptions.add(CommonOptions.base())
-        .addOption(Option.builder().longOpt("n").hasArg().argName("N").desc("test images (default 16)").build())
+        .addOption(Option.builder().longOpt("n").hasArg().argName("N").desc("test images, a uniform sample that is the same for every run (seed 0; default 16)").build())
         .addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE.png").desc("write originals above reconstructions").build());
   }
 
@@ -54,7 +55,8 @@ public final class ReconstructCommand extends Command {
       NDArray x = batch.toArray(manager);
       NDArray back = model.reconstruct(x);
       double error = back.sub(x).abs().max().getFloat();
-      out.printf("reconstructed %d test images: max |x − f⁻¹(f(x))| = %.3g%n", batch.size(), error);
+      out.printf(Locale.ROOT, "reconstructed %s: max |x − f⁻¹(f(x))| = %.3g%n",
+          DataPipeline.describeTestImages(batch.size(), session.get(DataPipeline.class).testSize()), error);
       if (line.hasOption("out")) {
         Path file = Path.of(line.getOptionValue("out"));
         Png.rows(List.of(Images.quantise(x), Images.quantise(back)), Math.min(batch.size(), 16), file);

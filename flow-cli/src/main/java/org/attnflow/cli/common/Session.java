@@ -19,6 +19,7 @@ import org.attnflow.models.config.ResolvedRun;
 import org.attnflow.models.config.RunConfig;
 import org.attnflow.models.run.Checkpoint;
 import org.attnflow.models.run.RunDirectory;
+import org.attnflow.models.training.SampleScorer;
 
 /**
  * The wiring of one command: Guice assembles the registry, the resolved run, the model factory,
@@ -73,12 +74,20 @@ public final class Session {
     return model;
   }
 
-  /** Binds the data pipeline of flow-data, opened only when a command needs data. */
+  /**
+   * Binds the data pipeline of flow-data, opened only when a command needs data, and the scorer
+   * of samples during training, whose reference statistics come from that data.
+   */
   private static final class DataModule extends AbstractModule {
     @Provides
     @Singleton
     DataPipeline pipeline(ResolvedRun run, Registry registry) {
       return DataPipelines.create(run.data(), registry);
+    }
+
+    @Provides
+    SampleScorer scorer(ResolvedRun run, Registry registry) {
+      return new TrainingScorer(run, registry);
     }
   }
 }

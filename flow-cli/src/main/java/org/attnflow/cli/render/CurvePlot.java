@@ -14,11 +14,21 @@ import java.util.List;
 import java.util.Locale;
 import org.attnflow.api.FlowException;
 
-/** Draws the training curve (train and test bits/dim against steps) from {@code metrics.csv}. */
+/**
+ * Draws the training curve from {@code metrics.csv}: train and test bits/dim against steps and,
+ * when the run scores its samples ({@code train.fid}), the score on an axis of its own at the right.
+ */
 public final class CurvePlot {
   private static final int WIDTH = 720;
   private static final int HEIGHT = 420;
   private static final int MARGIN = 60;
+  /** The space right of the plot, for the score's axis labels. */
+  private static final int RIGHT = 56;
+  /** The column of metrics.csv that holds the score of an evaluation's samples. */
+  private static final int FD_COLUMN = 8;
+  private static final Color TRAIN = new Color(70, 110, 200);
+  private static final Color TEST = new Color(220, 80, 40);
+  private static final Color SCORE = new Color(40, 150, 70);
 
   private CurvePlot() {}
 
@@ -26,6 +36,7 @@ public final class CurvePlot {
   public static void write(Path metrics, Path file) {
     List<double[]> train = new ArrayList<>();
     List<double[]> test = new ArrayList<>();
+    List<double[]> scores = new ArrayList<>();
     try {
       for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
         String[] f = line.split(",", -1);
@@ -34,40 +45,33 @@ public final class CurvePlot {
         }
         double[] point = {Double.parseDouble(f[0]), Double.parseDouble(f[2])};
         (f[1].equals("test") ? test : train).add(point);
+        if (f.length > FD_COLUMN && !f[FD_COLUMN].isEmpty()) {
+          scores.add(new double[] {point[0], Double.parseDouble(f[FD_COLUMN])});
+        }
       }
     } catch (IOException | NumberFormatException e) {
       throw new FlowException("cannot read " + metrics + " for the training curve: " + e.getMessage(), e);
     }
-    Png.write(render(train, test), file);
+    Png.write(render(train, test, scores), file);
   }
 
-  private static BufferedImage render(List<double[]> train, List<double[]> test) {
+  private static BufferedImage render(List<double[]> train, List<double[]> test, List<double[]> scores) {
     BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, WIDTH, HEIGHT);
     double maxStep = 1;
-    double lo = Double.MAX_VALUE;
-    double hi = -Double.MAX_VALUE;
-    for (List<double[]> series : List.of(train, test)) {
+    for (List<double[]> series : List.of(train, test, scores)) {
       for (double[] p : series) {
         maxStep = Math.max(maxStep, p[0]);
-        if (Double.isFinite(p[1])) {
-          lo = Math.min(lo, p[1]);
-          hi = Math.max(hi, p[1]);
-        }
       }
     }
-    if (lo > hi) {
-      lo = 0;
-      hi = 1;
-    }
-    if (hi - lo < 1e-6) {
-      hi = lo + 1;
-    }
+    double[] bpd = range(train, test);
+    double lo = bpd[0];
+    double hi = bpd[1];
     g.setColor(Color.BLACK);
-    g.drawRect(MARGIN, MARGIN / 2, WIDTH - MARGIN - 20, HEIGHT - MARGIN - MARGIN / 2);
+    g.drawRect(MARGIN, MARGIN / 2, WIDTH - MARGIN - RIGHT, HEIGHT - MARGIN - MARGIN / 2);
     g.drawString("bits/dim", 8, MARGIN / 2 - 8);
     g.drawString("step", WIDTH / 2, HEIGHT - 12);
     for (int k = 0; k <= 4; k++) {
@@ -77,14 +81,43 @@ public final class CurvePlot {
       int x = x(maxStep * k / 4, maxStep);
       g.drawString(String.format(Locale.ROOT, "%.0f", maxStep * k / 4), x - 10, HEIGHT - MARGIN + 18);
     }
-    line(g, train, new Color(70, 110, 200), maxStep, lo, hi);
-    line(g, test, new Color(220, 80, 40), maxStep, lo, hi);
-    g.setColor(new Color(70, 110, 200));
+    line(g, train, TRAIN, maxStep, lo, hi);
+    line(g, test, TEST, maxStep, lo, hi);
+    g.setColor(TRAIN);
     g.drawString("train (batch)", WIDTH - 220, MARGIN / 2 - 8);
-    g.setColor(new Color(220, 80, 40));
+    g.setColor(TEST);
     g.drawString("test", WIDTH - 110, MARGIN / 2 - 8);
+    if (!scores.isEmpty()) {
+      double[] fd = range(scores);
+      line(g, scores, SCORE, maxStep, fd[0], fd[1]);
+      g.setColor(SCORE);
+      g.drawString("fd (right axis)", WIDTH - 360, MARGIN / 2 - 8);
+      for (int k = 0; k <= 4; k++) {
+        double v = fd[0] + (fd[1] - fd[0]) * k / 4;
+        g.drawString(String.format(Locale.ROOT, "%.3g", v), WIDTH - RIGHT + 4, y(v, fd[0], fd[1]) + 4);
+      }
+    }
     g.dispose();
     return img;
+  }
+
+  /** The lowest and highest finite value of the series, at least 1e-6 apart ({0, 1} when there is none). */
+  @SafeVarargs
+  private static double[] range(List<double[]>... series) {
+    double lo = Double.MAX_VALUE;
+    double hi = -Double.MAX_VALUE;
+    for (List<double[]> s : series) {
+      for (double[] p : s) {
+        if (Double.isFinite(p[1])) {
+          lo = Math.min(lo, p[1]);
+          hi = Math.max(hi, p[1]);
+        }
+      }
+    }
+    if (lo > hi) {
+      return new double[] {0, 1};
+    }
+    return new double[] {lo, hi - lo < 1e-6 ? lo + 1 : hi};
   }
 
   private static void line(Graphics2D g, List<double[]> series, Color color, double maxStep, double lo, double hi) {
@@ -105,7 +138,7 @@ public final class CurvePlot {
   }
 
   private static int x(double step, double maxStep) {
-    return MARGIN + (int) ((WIDTH - MARGIN - 20) * step / maxStep);
+    return MARGIN + (int) ((WIDTH - MARGIN - RIGHT) * step / maxStep);
   }
 
   private static int y(double v, double lo, double hi) {

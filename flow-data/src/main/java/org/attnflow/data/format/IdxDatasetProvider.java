@@ -1,12 +1,13 @@
 package org.attnflow.data.format;
 
+import java.nio.file.Path;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.DatasetSplits;
 import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.DatasetProvider;
 
-/** The {@code idx} dataset: IDX image files such as MNIST and Fashion-MNIST, gzip-compressed or raw. */
+/** The {@code idx} dataset: IDX image files such as MNIST and Fashion-MNIST, and optionally their label files, gzip-compressed or raw. */
 public final class IdxDatasetProvider extends BasicPlugin<DatasetSplits> implements DatasetProvider {
   /** Declares the {@code idx} dataset and its documented keys. */
   public IdxDatasetProvider() {
@@ -16,14 +17,36 @@ public final class IdxDatasetProvider extends BasicPlugin<DatasetSplits> impleme
         train = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
         # The test images, in the same format and of the same size as the training images.
         test = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
+        # The labels of the training images: an IDX label file (magic 0x00000801, one unsigned byte
+        # per image, as many as images), gzip or raw; null for none. The flows do not use labels;
+        # `attnflow features train` does. Set both label files or neither.
+        # Fashion-MNIST's: "/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz"
+        train-labels = null
+        # The labels of the test images, likewise.
+        test-labels = null
+        # The number of classes: every label must be 0 to classes − 1.
+        classes = 10
         """);
   }
 
   @Override
   public DatasetSplits create(BuildContext context) {
     Settings settings = context.settings();
-    return new DatasetSplits(
-        IdxReader.read(DatasetPaths.existingFile(settings, "train")),
-        IdxReader.read(DatasetPaths.existingFile(settings, "test")));
+    int classes = settings.integerAtLeast("classes", 1);
+    if (settings.has("train-labels") != settings.has("test-labels")) {
+      String missing = settings.has("train-labels") ? "test-labels" : "train-labels";
+      throw settings.error(missing, "expected a label file: train-labels and test-labels are set together or not at all");
+    }
+    return new DatasetSplits(split(settings, "train", "train-labels", classes), split(settings, "test", "test-labels", classes));
+  }
+
+  private static InMemoryImages split(Settings settings, String imagesKey, String labelsKey, int classes) {
+    Path imagesFile = DatasetPaths.existingFile(settings, imagesKey);
+    InMemoryImages images = IdxReader.read(imagesFile);
+    if (!settings.has(labelsKey)) {
+      return images;
+    }
+    Path labelsFile = DatasetPaths.existingFile(settings, labelsKey);
+    return images.withLabels(IdxLabelReader.read(labelsFile, images.size(), imagesFile, classes));
   }
 }

@@ -17,7 +17,7 @@ final class IdxReader {
   private IdxReader() {}
 
   /** Decodes every image of {@code file} into memory as 1×rows×columns images. */
-  static ImageDataset read(Path file) {
+  static InMemoryImages read(Path file) {
     try (TrackedInput in = TrackedInput.open(file)) {
       int magic = in.readInt("the magic number");
       if (magic != IMAGES_MAGIC) {
@@ -42,7 +42,7 @@ final class IdxReader {
   }
 
   /** Reads one dimension of the header, an unsigned 32-bit integer that must be positive and fit an int. */
-  private static int dimension(TrackedInput in, Path file, String what) {
+  static int dimension(TrackedInput in, Path file, String what) {
     long offset = in.position();
     long value = Integer.toUnsignedLong(in.readInt(what));
     if (value == 0) {

@@ -1,21 +1,34 @@
 package org.attnflow.data.format;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.data.ImageDataset;
+import org.attnflow.api.data.Labels;
 import org.attnflow.data.DataFormatException;
 
-/** Decoded images of one shape held in one array of N·C·H·W bytes. */
+/** Decoded images of one shape held in one array of N·C·H·W bytes, with their labels when known. */
 final class InMemoryImages implements ImageDataset {
   private final String source;
   private final ImageShape shape;
   private final byte[] pixels;
+  private final Optional<Labels> labels;
 
   /** Wraps {@code pixels}, image after image, each of {@code shape}; {@code source} names them in messages. */
   InMemoryImages(String source, ImageShape shape, byte[] pixels) {
+    this(source, shape, pixels, Optional.empty());
+  }
+
+  private InMemoryImages(String source, ImageShape shape, byte[] pixels, Optional<Labels> labels) {
     this.source = source;
     this.shape = shape;
     this.pixels = pixels;
+    this.labels = labels;
+  }
+
+  /** These images with {@code labels}, one per image. */
+  InMemoryImages withLabels(Labels labels) {
+    return new InMemoryImages(source, shape, pixels, Optional.of(labels));
   }
 
   @Override
@@ -36,6 +49,11 @@ final class InMemoryImages implements ImageDataset {
   @Override
   public void copyPixels(int index, byte[] target, int offset) {
     System.arraycopy(pixels, index * shape.size(), target, offset, shape.size());
+  }
+
+  @Override
+  public Optional<Labels> labels() {
+    return labels;
   }
 
   /** Allocates the pixel array of {@code count} images, failing clearly when it cannot be one array. */

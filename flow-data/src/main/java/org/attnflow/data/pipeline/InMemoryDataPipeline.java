@@ -42,8 +42,8 @@ public final class InMemoryDataPipeline implements DataPipeline {
   @Override
   public BatchStream test(int batchSize, long seed, int limit) {
     requirePositive(batchSize);
-    int count = limit > 0 ? Math.min(limit, test.count()) : test.count();
-    return new PrefetchingStream(new TestBatches(test, count, batchSize, seed), 0, prefetch, "attnflow-test-batches");
+    int[] chosen = TestSubset.of(test.count(), limit);
+    return new PrefetchingStream(new TestBatches(test, chosen, batchSize, seed), 0, prefetch, "attnflow-test-batches");
   }
 
   private static void requirePositive(int batchSize) {

@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 
 /**
  * Independent random streams derived from the user's seed: one per purpose (shuffling, training
- * batches, test images) and index (epoch, batch, image), so that each is reproducible alone.
+ * batches, test images, test subsets) and index (epoch, batch, image), so that each is reproducible alone.
  */
 final class Seeds {
   /** The shuffle of one epoch. */
@@ -13,6 +13,8 @@ final class Seeds {
   static final long TRAIN_BATCH = 2;
   /** The dequantisation of one test image. */
   static final long TEST_IMAGE = 3;
+  /** The permutation that test subsets are drawn from. */
+  static final long TEST_SUBSET = 4;
 
   private Seeds() {}
 

@@ -3,20 +3,20 @@ package org.attnflow.data.pipeline;
 import org.attnflow.api.data.Batch;
 
 /**
- * One pass over the first {@code count} test images in order, the last batch possibly smaller.
- * Image i is dequantised with the random stream of (seed, i), so its values do not depend on
- * the batch size.
+ * One pass over chosen test images in the order given, the last batch possibly smaller. Image i
+ * (its index in the file) is dequantised with the random stream of (seed, i), so its values
+ * depend neither on the batch size nor on which other images were chosen.
  */
 final class TestBatches implements BatchSource {
   private final PaddedImages images;
-  private final int count;
+  private final int[] chosen;
   private final int batchSize;
   private final long seed;
 
-  /** Batches of {@code batchSize} over the first {@code count} of {@code images}, noise from {@code seed}. */
-  TestBatches(PaddedImages images, int count, int batchSize, long seed) {
+  /** Batches of {@code batchSize} over the images of {@code images} whose indices are {@code chosen}, noise from {@code seed}. */
+  TestBatches(PaddedImages images, int[] chosen, int batchSize, long seed) {
     this.images = images;
-    this.count = count;
+    this.chosen = chosen;
     this.batchSize = batchSize;
     this.seed = seed;
   }
@@ -24,15 +24,15 @@ final class TestBatches implements BatchSource {
   @Override
   public Batch produce(long index) {
     long first = index * batchSize;
-    if (first >= count) {
+    if (first >= chosen.length) {
       return null;
     }
-    int size = (int) Math.min(batchSize, count - first);
+    int size = (int) Math.min(batchSize, chosen.length - first);
     int d = images.shape().size();
     float[] values = new float[size * d];
     for (int i = 0; i < size; i++) {
-      long image = first + i;
-      Dequantisation.apply(images.pixels(), (int) image * d, values, i * d, d, Seeds.random(seed, Seeds.TEST_IMAGE, image));
+      int image = chosen[(int) first + i];
+      Dequantisation.apply(images.pixels(), image * d, values, i * d, d, Seeds.random(seed, Seeds.TEST_IMAGE, image));
     }
     return new Batch(values, size, images.shape());
   }

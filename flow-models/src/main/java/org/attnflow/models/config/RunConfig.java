@@ -24,7 +24,7 @@ import org.attnflow.api.config.Settings;
  */
 public final class RunConfig {
   /** The blocks whose keys are checked against the reference here (plugin blocks check their own). */
-  private static final List<String> CHECKED_BLOCKS = List.of("model", "train", "data");
+  private static final List<String> CHECKED_BLOCKS = List.of("model", "train", "data", "features");
 
   private final Config config;
 
@@ -34,8 +34,8 @@ public final class RunConfig {
 
   /**
    * Loads {@code file} (may be null for the defaults alone) with {@code overrides}, each
-   * {@code key=value} in HOCON syntax. Every file it includes must exist. Relative paths in the {@code data} block and in
-   * {@code plugins} that name an existing file or folder next to the file that sets them become
+   * {@code key=value} in HOCON syntax. Every file it includes must exist. Relative paths in the {@code data} block, in
+   * {@code plugins} and in {@code train.fid.features} that name an existing file or folder next to the file that sets them become
    * absolute, so that the saved configuration of a run still finds them from any directory.
    */
   public static RunConfig load(Path file, List<String> overrides) {
@@ -70,7 +70,7 @@ public final class RunConfig {
     for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
       ConfigValue v = e.getValue();
       String file = v.origin().filename();
-      boolean pathKey = e.getKey().startsWith("data.") || e.getKey().equals("plugins");
+      boolean pathKey = e.getKey().startsWith("data.") || e.getKey().equals("plugins") || e.getKey().equals("train.fid.features");
       if (!pathKey || v.valueType() != ConfigValueType.STRING || file == null) {
         continue;
       }

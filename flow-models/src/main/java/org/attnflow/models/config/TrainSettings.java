@@ -1,6 +1,10 @@
 package org.attnflow.models.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.attnflow.api.config.Settings;
 
 /**
@@ -25,6 +29,7 @@ import org.attnflow.api.config.Settings;
  * @param sampleTemperatures temperatures of the sample grids
  * @param samples samples per grid
  * @param divergenceBpd bits/dim above which a training batch or an evaluation counts as divergence
+ * @param fid the scoring of samples at evaluation points; empty when {@code train.fid.every} is 0
  */
 public record TrainSettings(
     long steps,
@@ -45,7 +50,50 @@ public record TrainSettings(
     long checkpointEvery,
     List<Double> sampleTemperatures,
     int samples,
-    double divergenceBpd) {
+    double divergenceBpd,
+    Optional<Fid> fid) {
+
+  /**
+   * The {@code train.fid} block: the Fréchet distance of samples at evaluation points.
+   *
+   * @param every score at evaluations whose step is a multiple of this, and at the last step
+   * @param features the feature network file
+   * @param n samples per score
+   * @param temperature their temperature
+   * @param reference the real images: the train or test split
+   * @param batchSize images per batch, for sampling and for the network
+   */
+  public record Fid(long every, Path features, int n, double temperature, String reference, int batchSize) {
+    private static final Set<String> KEYS = Set.of("every", "features", "n", "temperature", "reference", "batch-size");
+
+    /** The block's scoring, or none when {@code every} is 0; {@code evalEvery} is the run's train.eval-every. */
+    static Optional<Fid> of(Settings f, long evalEvery) {
+      f.requireKnownKeys(KEYS, "the train.fid block");
+      long every = f.integerAtLeast("every", 0);
+      if (every == 0) {
+        return Optional.empty();
+      }
+      if (evalEvery == 0 || every % evalEvery != 0) {
+        throw f.error("every", "expected a multiple of train.eval-every = " + evalEvery + " (scores are taken at evaluations), found " + every);
+      }
+      Path features = f.has("features") ? Path.of(f.string("features")) : null;
+      if (features == null || !Files.isRegularFile(features)) {
+        throw f.error("features", "expected the feature network file (TorchScript, or a classifier from attnflow features train), found "
+            + (features == null ? "none" : "no file at " + features));
+      }
+      double temperature = f.number("temperature");
+      if (!(temperature >= 0)) {
+        throw f.error("temperature", "expected a number ≥ 0, found " + temperature);
+      }
+      return Optional.of(new Fid(every, features, f.integerAtLeast("n", 2), temperature, f.choice("reference", "train", "test"),
+          f.integerAtLeast("batch-size", 1)));
+    }
+
+    /** Whether to score the evaluation after {@code step} completed steps of {@code steps}. */
+    public boolean scoresAt(long step, long steps) {
+      return step % every == 0 || step == steps;
+    }
+  }
 
   /** Reads and checks the block. */
   public static TrainSettings of(Settings t) {
@@ -68,7 +116,8 @@ public record TrainSettings(
         t.integerAtLeast("checkpoint-every", 0),
         temperatures(t, "sample-temperatures"),
         t.integerAtLeast("samples", 1),
-        positive(t, "divergence-bpd"));
+        positive(t, "divergence-bpd"),
+        Fid.of(t.block("fid"), t.integerAtLeast("eval-every", 0)));
   }
 
   /** Whether to evaluate after {@code step} completed steps. */

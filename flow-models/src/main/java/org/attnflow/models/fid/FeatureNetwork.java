@@ -24,16 +24,18 @@ import org.attnflow.api.FlowException;
 import org.attnflow.models.Images;
 
 /**
- * A feature network: a TorchScript module, run by DJL's PyTorch engine, that maps a batch of
- * images to one feature vector per image. Its input is float32 (N, C, H, W) with values p/255 in
- * [0, 1] ({@link Images#toUnitInterval}), at the channel count and size of the model's images;
- * the network resizes and normalises them itself. Its output must be one array (N, D).
+ * A feature network that maps a batch of images to one feature vector per image: a TorchScript
+ * module run by DJL's PyTorch engine, or this project's own {@link CnnClassifier}, chosen by the
+ * file. Its input is float32 (N, C, H, W) with values p/255 in [0, 1]
+ * ({@link Images#toUnitInterval}), at the channel count and size of the model's images; the
+ * network resizes and normalises them itself. Its output must be one array (N, D).
  *
- * <p>Its name is the one the module declares in the extra file {@value #NAME_ENTRY} of its
- * archive ({@code torch.jit.save(module, file, _extra_files={"attnflow.name": NAME})}), else
- * the file name without its extension. Scores are called "FID" only when the declared name is
- * {@value #PYTORCH_FID_INCEPTION}, which states that the file is the export of pytorch-fid's
- * Inception-v3 that docs/fid.md describes; any other network's score is "FD_" + its name.
+ * <p>A TorchScript module's name is the one it declares in the extra file {@value #NAME_ENTRY}
+ * of its archive ({@code torch.jit.save(module, file, _extra_files={"attnflow.name": NAME})}),
+ * else the file name without its extension; a classifier's is the one in its manifest. Scores
+ * are called "FID" only when a TorchScript module declares {@value #PYTORCH_FID_INCEPTION},
+ * which states that the file is the export of pytorch-fid's Inception-v3 that docs/fid.md
+ * describes; any other network's score is "FD_" + its name.
  */
 public final class FeatureNetwork implements AutoCloseable {
   /** The extra file of a TorchScript archive that holds the network's declared name. */
@@ -42,30 +44,73 @@ public final class FeatureNetwork implements AutoCloseable {
   public static final String PYTORCH_FID_INCEPTION = "inception-v3-pytorch-fid";
   /** More features than this would need a covariance of over 2 GB: the output is surely not a feature vector. */
   static final int MAX_FEATURES = 16384;
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  /** What a network's name may be: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit. */
+  static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
+  private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
 
   private final Path file;
   private final String name;
   private final boolean declared;
   private final String sha256;
-  private final Model model;
+  private final Extractor extractor;
   private int dimension = -1;
   private String dimensionSource = "an earlier batch";
 
-  private FeatureNetwork(Path file, String name, boolean declared, String sha256, Model model) {
+  /** What differs between the file formats: running a batch through the network. */
+  private interface Extractor extends AutoCloseable {
+    /** The network's outputs for images (N, C, H, W) with values p/255. */
+    NDList forward(NDArray images, NDManager manager);
+
+    @Override
+    void close();
+  }
+
+  private FeatureNetwork(Path file, String name, boolean declared, String sha256, Extractor extractor) {
     this.file = file;
     this.name = name;
     this.declared = declared;
     this.sha256 = sha256;
-    this.model = model;
+    this.extractor = extractor;
   }
 
-  /** Loads the TorchScript module in {@code file} onto {@code device}. */
+  /** Loads the TorchScript module or the classifier of this project in {@code file} onto {@code device}. */
   public static FeatureNetwork load(Path file, Device device) {
     if (!Files.isRegularFile(file)) {
       throw new FlowException(file + ": no such feature network file");
     }
     String checksum = sha256(file);
+    return CnnClassifier.isClassifier(file) ? classifier(file, checksum, device) : torchScript(file, checksum, device);
+  }
+
+  /** A classifier's features; its name never makes an FID. */
+  private static FeatureNetwork classifier(Path file, String checksum, Device device) {
+    CnnClassifier.WithManifest loaded = CnnClassifier.load(file, device);
+    CnnClassifier classifier = loaded.classifier();
+    String name = loaded.manifest().name();
+    if (!NAME.matcher(name).matches()) {
+      classifier.close();
+      throw new FlowException(file + ": the manifest's name \"" + name + "\" must be 1 to 64 letters, digits, '.', '_' or '-',"
+          + " starting with a letter or digit");
+    }
+    return new FeatureNetwork(file, name, false, checksum, new Extractor() {
+      @Override
+      public NDList forward(NDArray images, NDManager manager) {
+        Shape expected = classifier.architecture().input().batched((int) images.getShape().get(0));
+        if (!images.getShape().equals(expected)) {
+          throw new FlowException(file + ": the classifier takes images of " + classifier.architecture().input()
+              + ", found images of shape " + images.getShape().slice(1) + " (train it on data padded as the run's)");
+        }
+        return new NDList(classifier.features(images, false));
+      }
+
+      @Override
+      public void close() {
+        classifier.close();
+      }
+    });
+  }
+
+  private static FeatureNetwork torchScript(Path file, String checksum, Device device) {
     Model model = Model.newInstance("features", device, "PyTorch");
     try {
       model.load(file, null, Map.of("extraFiles", NAME_ENTRY));
@@ -80,10 +125,23 @@ public final class FeatureNetwork implements AutoCloseable {
           + " must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
     String name = declaredName.isEmpty() ? stem(file) : declaredName;
-    return new FeatureNetwork(file, name, !declaredName.isEmpty(), checksum, model);
+    return new FeatureNetwork(file, name, !declaredName.isEmpty(), checksum, new Extractor() {
+      @Override
+      public NDList forward(NDArray images, NDManager manager) {
+        return model.getBlock().forward(new ParameterStore(manager, false), new NDList(images), false);
+      }
+
+      @Override
+      public void close() {
+        model.close();
+      }
+    });
   }
 
-  /** The score's name for a network called {@code name}: "FID" only for a declared pytorch-fid Inception. */
+  /**
+   * The score's name for a network called {@code name}: "FID" only for a pytorch-fid Inception
+   * that a TorchScript module {@code declared}.
+   */
   static String metric(String name, boolean declared) {
     return declared && name.equals(PYTORCH_FID_INCEPTION) ? "FID" : "FD_" + name;
   }
@@ -123,7 +181,9 @@ public final class FeatureNetwork implements AutoCloseable {
     try (NDScope scope = new NDScope()) {
       NDList out;
       try {
-        out = model.getBlock().forward(new ParameterStore(manager, false), new NDList(images.toUnitInterval(manager)), false);
+        out = extractor.forward(images.toUnitInterval(manager), manager);
+      } catch (FlowException e) {
+        throw e;
       } catch (RuntimeException e) {
         throw new FlowException(file + ": the network failed on " + n + " images of " + images.shape() + ": " + firstLine(e), e);
       }
@@ -175,7 +235,7 @@ public final class FeatureNetwork implements AutoCloseable {
 
   @Override
   public void close() {
-    model.close();
+    extractor.close();
   }
 
   private static String stem(Path file) {

@@ -7,20 +7,21 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.attnflow.api.FlowException;
 import org.attnflow.models.run.MetricsLog;
 
 /**
  * What a study reads from a run's {@code metrics.csv} ({@link MetricsLog}): the evaluation rows and
- * the median training throughput over the logged training rows. Rows that do not fit the header
- * (a torn last line) are ignored.
+ * the median training throughput over the logged training rows. Rows are read as
+ * {@link MetricsLog#fields} reads them: a row that is not whole (a torn last line) is ignored,
+ * and one written before the fd column counts.
  *
  * @param tests step → its evaluation
  * @param medianTrainImagesPerSecond the median of the training rows' images/s (NaN when none)
  */
 public record RunMetrics(NavigableMap<Long, TestRow> tests, double medianTrainImagesPerSecond) {
-  private static final int COLUMNS = MetricsLog.HEADER.split(",").length;
 
   /**
    * One evaluation row.
@@ -44,10 +45,11 @@ public record RunMetrics(NavigableMap<Long, TestRow> tests, double medianTrainIm
       throw new FlowException("cannot read " + file + ": " + e.getMessage(), e);
     }
     for (String line : lines) {
-      String[] f = line.split(",", -1);
-      if (f.length != COLUMNS || !f[0].matches("\\d{1,18}")) {
+      Optional<String[]> row = MetricsLog.fields(line);
+      if (row.isEmpty()) {
         continue;
       }
+      String[] f = row.get();
       try {
         if (f[1].equals("test")) {
           tests.put(Long.parseLong(f[0]), new TestRow(Double.parseDouble(f[2]), Double.parseDouble(f[3])));

@@ -44,11 +44,12 @@ import org.attnflow.models.run.RunLock;
 /**
  * Trains a flow by maximum likelihood: minimises the mean bits/dim of training batches with Adam
  * or Adamax, linear warm-up and gradient-norm clipping, after the data-dependent initialisation
- * on the first batch. It logs metrics, evaluates and samples before the first step and then
- * periodically, and keeps the latest, best and numbered checkpoints.
+ * on the first batch. It logs metrics, evaluates and samples (and, with {@code train.fid}, scores
+ * the samples) before the first step and then periodically, and keeps the latest, best and
+ * numbered checkpoints.
  *
  * <p>Nothing is lost: the run directory has one writer ({@link RunLock}); the latest checkpoint is
- * written before every evaluation and sampling, so a failure there keeps the training; a run
+ * written before every evaluation, sampling and scoring, so a failure there keeps the training; a run
  * resumes from its newest valid checkpoint of any kind and continues the same trajectory (the
  * data order and noise are functions of the seed and the step). A diverged run (a non-finite
  * value, or bits/dim above {@code train.divergence-bpd}) stops with the first layer that went bad
@@ -57,12 +58,14 @@ import org.attnflow.models.run.RunLock;
 public final class Trainer {
   private final ModelFactory factory;
   private final DataPipeline data;
+  private final SampleScorer scorer;
 
-  /** Creates a trainer over the given data. */
+  /** Creates a trainer over the given data; {@code scorer} scores samples when the run has {@code train.fid}. */
   @Inject
-  public Trainer(ModelFactory factory, DataPipeline data) {
+  public Trainer(ModelFactory factory, DataPipeline data, SampleScorer scorer) {
     this.factory = factory;
     this.data = data;
+    this.scorer = scorer;
   }
 
   /**
@@ -259,14 +262,16 @@ public final class Trainer {
     }
 
     /**
-     * Evaluates and samples the state of {@code step} completed steps. The latest checkpoint is
-     * written first, so a failure here keeps the training; a sampling failure is reported and the
-     * run goes on. The metrics row comes last: a run killed before it evaluates again on resume.
+     * Evaluates, samples and (with {@code train.fid}) scores the state of {@code step} completed
+     * steps. The latest checkpoint is written first, so a failure here keeps the training; a
+     * sampling or scoring failure is reported and the run goes on. The metrics row comes last: a
+     * run killed before it evaluates again on resume.
      */
     private Evaluation evaluate(long step, MetricsLog metrics) {
       write(step, dir.latest());
       Evaluation e;
       Map<Double, Images> grids = new LinkedHashMap<>();
+      Optional<SampleScorer.Score> score = Optional.empty();
       try (Frozen frozen = model.freeze()) {
         KillPoint.arrive("evaluation");
         e = Evaluator.evaluate(model, data, manager, t.evalBatchSize(), t.evalLimit(), t.seed());
@@ -284,15 +289,33 @@ public final class Trainer {
             listener.warned("step " + step + ": sampling at T = " + temperature + " failed, the run goes on: " + failure.getMessage());
           }
         }
+        if (t.fid().filter(fid -> fid.scoresAt(step, t.steps())).isPresent()) {
+          score = score(step);
+        }
       }
       if (Double.isNaN(best) || e.bpd() < best) {
         best = e.bpd();
         write(step, dir.best());
         write(step, dir.latest());
       }
-      metrics.test(step, e, elapsed());
+      metrics.test(step, e, score.map(SampleScorer.Score::value).orElse(Double.NaN), elapsed());
+      score.ifPresent(s -> listener.scored(step, s));
       listener.evaluated(step, e, grids);
       return e;
+    }
+
+    /** The score of the frozen model's samples; empty when scoring failed, which is a warning: the run goes on. */
+    private Optional<SampleScorer.Score> score(long step) {
+      try {
+        SampleScorer.Score score = scorer.score(model, manager);
+        for (String warning : score.warnings()) {
+          listener.warned("step " + step + ": " + score.metric() + ": " + warning);
+        }
+        return Optional.of(score);
+      } catch (FlowException failure) {
+        listener.warned("step " + step + ": scoring the samples (train.fid) failed, the run goes on: " + failure.getMessage());
+        return Optional.empty();
+      }
     }
 
     private void write(long step, Path file) {

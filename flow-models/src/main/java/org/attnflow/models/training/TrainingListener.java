@@ -21,6 +21,9 @@ public interface TrainingListener {
    */
   default void stepped(long step, double bpd, double imagesPerSecond) {}
 
+  /** The samples of the evaluation at {@code step} were scored ({@code train.fid}); comes before {@link #evaluated}. */
+  default void scored(long step, SampleScorer.Score score) {}
+
   /** An evaluation finished, with a sample grid per temperature. */
   default void evaluated(long step, Evaluation evaluation, Map<Double, Images> samples) {}
 
@@ -29,7 +32,7 @@ public interface TrainingListener {
 
   /**
    * Something went wrong that the run survives and the user should know: a damaged checkpoint
-   * skipped, a stale lock taken over, a failed sampling.
+   * skipped, a stale lock taken over, a failed sampling or scoring.
    */
   default void warned(String message) {}
 }

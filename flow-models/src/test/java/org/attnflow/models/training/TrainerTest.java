@@ -40,7 +40,7 @@ class TrainerTest {
 
   @Test
   void trainingTwiceNStepsEqualsTrainingNStoppingAndResumingForN(@TempDir Path tmp) {
-    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32));
+    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32), ModelsTestSupport.NO_SCORER);
     ResolvedRun six = ModelsTestSupport.run("");
     RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
     trainer.train(six, straight, false, new TrainingListener() {});
@@ -61,7 +61,7 @@ class TrainerTest {
 
   @Test
   void trainingLowersTestBitsPerDimAndWritesTheRunDirectory(@TempDir Path tmp) throws IOException {
-    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32));
+    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32), ModelsTestSupport.NO_SCORER);
     RunDirectory dir = new RunDirectory(tmp.resolve("run"));
     List<Double> evaluations = new ArrayList<>();
     trainer.train(ModelsTestSupport.run("train { steps = 40, eval-every = 20, learning-rate = 3e-3 }"), dir, false,
@@ -85,7 +85,7 @@ class TrainerTest {
 
   @Test
   void poisonedDataStopsTheRunAtItsFirstEvaluationNamingTheLayerAndKeepsNoBadCheckpoint(@TempDir Path tmp) {
-    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32, Float.NaN));
+    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32, Float.NaN), ModelsTestSupport.NO_SCORER);
     RunDirectory dir = new RunDirectory(tmp.resolve("nan"));
     NumericalException e = assertThrows(NumericalException.class,
         () -> trainer.train(ModelsTestSupport.run(""), dir, false, new TrainingListener() {}));
@@ -98,7 +98,7 @@ class TrainerTest {
 
   @Test
   void aNonFiniteTrainingLossNamesTheStepAndTheLayer(@TempDir Path tmp) {
-    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32, Float.NaN));
+    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32, Float.NaN), ModelsTestSupport.NO_SCORER);
     RunDirectory dir = new RunDirectory(tmp.resolve("nan"));
     NumericalException e = assertThrows(NumericalException.class,
         () -> trainer.train(ModelsTestSupport.run("train.eval-at-start = false"), dir, false, new TrainingListener() {}));
@@ -109,7 +109,7 @@ class TrainerTest {
   @Test
   void anExplodingLossStopsTheRunAndEveryKeptCheckpointEvaluatesSane(@TempDir Path tmp) {
     SyntheticData data = new SyntheticData(SHAPE, 32);
-    Trainer trainer = new Trainer(factory, data);
+    Trainer trainer = new Trainer(factory, data, ModelsTestSupport.NO_SCORER);
     RunDirectory dir = new RunDirectory(tmp.resolve("boom"));
     ResolvedRun config = ModelsTestSupport.run(
         "train { steps = 40, learning-rate = 20, warmup-steps = 0, clip-grad-norm = 0, checkpoint-every = 1, eval-every = 4 }");
@@ -138,7 +138,7 @@ class TrainerTest {
 
   @Test
   void resumeSkipsADamagedCheckpointWithAWarningAndContinuesFromTheNewestValidOne(@TempDir Path tmp) throws IOException {
-    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32));
+    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32), ModelsTestSupport.NO_SCORER);
     RunDirectory dir = new RunDirectory(tmp.resolve("run"));
     trainer.train(ModelsTestSupport.run("train { steps = 5, eval-every = 0 }"), dir, false, new TrainingListener() {});
     byte[] bytes = Files.readAllBytes(dir.latest());

@@ -1,4 +1,4 @@
-package org.attnflow.cli.commands;
+package org.attnflow.cli.common;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +11,9 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.attnflow.api.FlowException;
+import org.attnflow.api.config.Settings;
 import org.attnflow.api.io.Npz;
 import org.attnflow.api.registry.Registry;
-import org.attnflow.cli.common.Session;
 import org.attnflow.data.DatasetImages;
 import org.attnflow.models.Images;
 import org.attnflow.models.fid.FeatureNetwork;
@@ -27,7 +27,8 @@ import org.attnflow.models.run.AtomicFiles;
  * preprocessing and the network's checksum; it lives next to the dataset, or in
  * {@code $XDG_CACHE_HOME/attnflow/fid-stats} (default {@code ~/.cache/...}) when that folder is
  * not writable, and is written atomically. Besides {@code mu} and {@code sigma} it holds
- * {@code network_sha256}, so a file computed with another network is refused.
+ * {@code network_sha256}, so a file computed with another network is refused. Shared by the fid
+ * command and the scoring of samples during training ({@link TrainingScorer}).
  *
  * @param statistics the mean and covariance
  * @param reference what the user asked for: train, test or the file
@@ -37,8 +38,20 @@ public record ReferenceStatistics(FeatureStatistics statistics, String reference
   /** The entry recording the checksum of the network that computed the statistics. */
   static final String NETWORK_SHA256 = "network_sha256";
 
-  /** The statistics {@code reference} (train, test or a file) names, for {@code network}. */
-  public static ReferenceStatistics resolve(String reference, FeatureNetwork network, Session session, NDManager manager, int batchSize) {
+  /**
+   * The statistics {@code reference} (train, test or a file) names, for {@code network}, with the
+   * split read from the dataset of the run's resolved {@code data} block; from now on the network
+   * must give as many features as they have.
+   */
+  public static ReferenceStatistics resolve(String reference, FeatureNetwork network, Settings data, Registry registry,
+      NDManager manager, int batchSize) {
+    ReferenceStatistics resolved = resolveUnchecked(reference, network, data, registry, manager, batchSize);
+    network.requireDimension(resolved.statistics().dimension(), resolved.describe());
+    return resolved;
+  }
+
+  private static ReferenceStatistics resolveUnchecked(String reference, FeatureNetwork network, Settings data, Registry registry,
+      NDManager manager, int batchSize) {
     if (!reference.equals("train") && !reference.equals("test")) {
       Path file = Path.of(reference);
       if (!Files.isRegularFile(file)) {
@@ -46,7 +59,7 @@ public record ReferenceStatistics(FeatureStatistics statistics, String reference
       }
       return new ReferenceStatistics(read(file, network), reference, file);
     }
-    DatasetImages images = DatasetImages.open(session.run().data(), session.get(Registry.class), reference);
+    DatasetImages images = DatasetImages.open(data, registry, reference);
     String name = "attnflow-fid-" + reference + "-" + network.name() + "-" + key(images, network).substring(0, 16) + ".npz";
     Path beside = images.folder().resolve(name);
     Path fallback = cacheFolder().resolve(name);
