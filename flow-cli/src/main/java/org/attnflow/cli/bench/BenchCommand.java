@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -87,7 +88,7 @@ public final class BenchCommand extends Command {
     try (Turns turns = new Turns(turnsDir)) {
       Session session = Session.ofConfig(config, CommonOptions.pluginDir(line));
       Measurements m = new Measurements(session.run().train().seed(), profile, turns);
-      Evaluation e = session.get(Trainer.class).train(session.run(), dir, false, m);
+      Optional<Evaluation> e = session.get(Trainer.class).train(session.run(), dir, false, m);
       String workload = file.getFileName().toString().replaceFirst("\\.conf$", "");
       Map<String, Object> result = m.result(workload, steps, e);
       out.println(Json.object(result));
@@ -175,7 +176,7 @@ public final class BenchCommand extends Command {
       }
     }
 
-    Map<String, Object> result(String workload, long steps, Evaluation evaluation) {
+    Map<String, Object> result(String workload, long steps, Optional<Evaluation> evaluation) {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("workload", workload);
       r.put("date", LocalDate.now().toString());
@@ -185,8 +186,8 @@ public final class BenchCommand extends Command {
       if (sampleError != null) {
         r.put("sample_error", sampleError);
       }
-      r.put("test_bpd", evaluation == null ? null : round(evaluation.bpd(), 4));
-      r.put("test_bpd_ci95", evaluation == null ? null : round(evaluation.ci95(), 4));
+      r.put("test_bpd", evaluation.map(e -> round(e.bpd(), 4)).orElse(null));
+      r.put("test_bpd_ci95", evaluation.map(e -> round(e.ci95(), 4)).orElse(null));
       r.put("peak_rss_mb", round(Memory.peakResidentMb(), 1));
       r.put("native_growth_mb", Double.isNaN(rssAt100) ? null : round(rssAtEnd - rssAt100, 1));
       r.put("parameters", model.freeParameterCount());

@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -67,11 +68,9 @@ public final class TrainCommand extends Command {
       session = Session.ofConfig(RunConfig.load(file, overrides), CommonOptions.pluginDir(line));
     }
     ResolvedRun run = session.run();
-    Evaluation result = session.get(Trainer.class).train(run, dir, resume,
+    Optional<Evaluation> result = session.get(Trainer.class).train(run, dir, resume,
         new ProgressReporter(out, dir, System.console() != null, run.train().logEvery()));
-    if (result != null) {
-      out.println("final test " + result);
-    }
+    result.ifPresent(e -> out.println("final test " + e));
     out.println("run directory: " + dir.root() + " (metrics.csv, training-curve.png, samples/, checkpoints)");
     return 0;
   }

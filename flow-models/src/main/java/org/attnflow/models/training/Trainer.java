@@ -70,10 +70,10 @@ public final class Trainer {
 
   /**
    * Trains (or, when {@code resume}, continues) the run in {@code dir} up to its
-   * {@code train.steps}, and returns the last evaluation (null when none ran). The run saves and
+   * {@code train.steps}, and returns the last evaluation (empty when none ran). The run saves and
    * checkpoints its resolved configuration, every plugin block completed.
    */
-  public Evaluation train(ResolvedRun run, RunDirectory dir, boolean resume, TrainingListener listener) {
+  public Optional<Evaluation> train(ResolvedRun run, RunDirectory dir, boolean resume, TrainingListener listener) {
     RunConfig config = run.config();
     TrainSettings t = run.train();
     try (RunLock lock = dir.lock(listener::warned);
@@ -144,9 +144,9 @@ public final class Trainer {
       this.best = best;
     }
 
-    Evaluation loop(long start, StopSignal stop) {
+    Optional<Evaluation> loop(long start, StopSignal stop) {
       listener.started(start, t.steps(), model);
-      Evaluation last = null;
+      Optional<Evaluation> last = Optional.empty();
       try (MetricsLog metrics = new MetricsLog(dir.metrics(), start);
           BatchStream batches = data.train(t.batchSize(), t.seed(), start)) {
         long step = start;
@@ -158,7 +158,7 @@ public final class Trainer {
           }
         }
         if (t.evaluatesAt(step) && !metrics.hasTest(step)) {
-          last = evaluate(step, metrics);
+          last = Optional.of(evaluate(step, metrics));
         }
         while (step < t.steps() && !stop.requested()) {
           long begin = System.nanoTime();
@@ -176,7 +176,7 @@ public final class Trainer {
             metrics.train(step, result.bpd(), t.learningRateAt(step - 1), result.gradientNorm(), imagesPerSecond, elapsed());
           }
           if (t.evaluatesAt(step)) {
-            last = evaluate(step, metrics);
+            last = Optional.of(evaluate(step, metrics));
           }
           if (t.checkpointEvery() > 0 && step % t.checkpointEvery() == 0) {
             write(step, dir.numbered(step));
