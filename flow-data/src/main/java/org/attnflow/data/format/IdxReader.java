@@ -3,7 +3,6 @@ package org.attnflow.data.format;
 import java.nio.file.Path;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.ShapeException;
-import org.attnflow.api.data.ImageDataset;
 import org.attnflow.data.DataFormatException;
 
 /**
