@@ -387,7 +387,7 @@ class EndToEndTest {
   private static FlowModel load(Path checkpoint, NDManager manager) {
     RunConfig config = RunConfig.of(ConfigFactory.parseString(Checkpoint.readHeader(checkpoint).config()).resolve());
     FlowModel model = new ModelFactory(Registry.builtIn()).create(config.block("model"), manager);
-    Checkpoint.load(checkpoint, model, manager);
+    Checkpoint.read(checkpoint).loadInto(model, manager);
     return model;
   }
 

@@ -107,7 +107,7 @@ class RunTrustTest {
     try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
       RunConfig config = RunConfig.of(ConfigFactory.parseString(header.config()).resolve());
       FlowModel model = new ModelFactory(Registry.builtIn()).create(config.block("model"), manager);
-      Checkpoint.load(from, model, manager);
+      Checkpoint.read(from).loadInto(model, manager);
       Optimizer optimizer = new Optimizer(OptimizerRule.ADAM, 0.9, 0.999, 1e-8, model.trainableParameters(), manager);
       new Checkpoint(header.step(), header.bestBpd(), changed).write(to, model, optimizer.state());
     }

@@ -69,8 +69,9 @@ public final class Session {
   public FlowModel load(Path checkpoint, NDManager manager) {
     ModelFactory factory = get(ModelFactory.class);
     FlowModel model = factory.create(run().model(), manager);
-    Checkpoint.requireWrittenBy(checkpoint, run().model(), factory);
-    Checkpoint.load(checkpoint, model, manager);
+    Checkpoint.Contents saved = Checkpoint.read(checkpoint);
+    saved.requireWrittenBy(run().model(), factory);
+    saved.loadInto(model, manager);
     return model;
   }
 

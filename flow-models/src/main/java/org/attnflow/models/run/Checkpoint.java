@@ -75,63 +75,83 @@ public record Checkpoint(long step, double bestBpd, String config) {
 
   /** Reads the header of a checkpoint (step, best, config) and checks its integrity. */
   public static Checkpoint readHeader(Path file) {
-    return Sections.of(file).header();
+    return read(file).header();
+  }
+
+  /** Reads {@code file} once and checks its integrity; what is done with it reads no more of the disk. */
+  public static Contents read(Path file) {
+    try (DataInputStream in = open(file)) {
+      Checkpoint header = new Checkpoint(in.readLong(), in.readDouble(), new String(readBytes(in, file), StandardCharsets.UTF_8));
+      return new Contents(file, header, readBytes(in, file), readBytes(in, file));
+    } catch (IOException e) {
+      throw corrupt(file, e);
+    }
   }
 
   /**
-   * Fails unless the checkpoint {@code file} was written by the model that {@code model} describes:
-   * the same values, or the same once both are {@linkplain ModelFactory#completed completed} (a run
-   * saved before its saved form was complete). The error names the first difference.
+   * A checkpoint file as read, its integrity checked.
+   *
+   * @param file where it was read
+   * @param header its step, best bits/dim and configuration
+   * @param parameters the model's parameters as the model saved them
+   * @param state the optimiser's state, encoded
    */
-  public static void requireWrittenBy(Path file, Settings model, ModelFactory factory) {
-    ConfigObject saved = readHeader(file).model(file);
-    String savedName = "checkpoint " + file;
-    String modelName = model.origin().filename() != null ? model.origin().filename() : model.origin().description();
-    Optional<String> raw = ConfigDifference.first(model.path(), model.config().root(), modelName, saved, savedName);
-    if (raw.isEmpty()) {
-      return;
-    }
-    Optional<String> complete;
-    try {
-      complete = ConfigDifference.first(model.path(), factory.completed(model).config().root(), modelName,
-          factory.completed(new Settings(saved, model.path())).config().root(), savedName);
-    } catch (FlowException e) {
-      complete = raw;
-    }
-    complete.ifPresent(d -> {
-      throw new FlowException(savedName + " describes a different model than the run's configuration: " + d);
-    });
-  }
+  public record Contents(Path file, Checkpoint header, byte[] parameters, byte[] state) {
 
-  /** Loads the parameters (with their saved state, such as ActNorm's) into {@code model}, checking every shape. */
-  public static void load(Path file, FlowModel model, NDManager manager) {
-    byte[] params = Sections.of(file).parameters();
-    Map<String, Shape> expected = new LinkedHashMap<>();
-    for (Pair<String, Parameter> p : model.getParameters()) {
-      expected.put(p.getKey(), p.getValue().getArray().getShape());
-    }
-    String misfit = "checkpoint " + file + " does not fit the model built from its configuration: ";
-    try {
-      ByteArrayInputStream bytes = new ByteArrayInputStream(params);
-      model.loadParameters(manager, new DataInputStream(bytes));
-      if (bytes.available() != 0) {
-        throw new FlowException(misfit + "it holds " + bytes.available() + " more bytes of parameters than the model has");
+    /**
+     * Fails unless the checkpoint was written by the model that {@code model} describes: the same
+     * values, or the same once both are {@linkplain ModelFactory#completed completed} (a run saved
+     * before its saved form was complete). The error names the first difference.
+     */
+    public void requireWrittenBy(Settings model, ModelFactory factory) {
+      ConfigObject saved = header.model(file);
+      String savedName = "checkpoint " + file;
+      String modelName = model.origin().filename() != null ? model.origin().filename() : model.origin().description();
+      Optional<String> raw = ConfigDifference.first(model.path(), model.config().root(), modelName, saved, savedName);
+      if (raw.isEmpty()) {
+        return;
       }
-    } catch (MalformedModelException | IOException | RuntimeException e) {
-      throw e instanceof FlowException f ? f : new FlowException(misfit + e.getMessage(), e);
-    }
-    for (Pair<String, Parameter> p : model.getParameters()) {
-      Shape found = p.getValue().getArray().getShape();
-      if (!found.equals(expected.get(p.getKey()))) {
-        throw new FlowException(misfit + "parameter " + p.getKey() + " has shape " + found
-            + " in the file, the model needs " + expected.get(p.getKey()));
+      Optional<String> complete;
+      try {
+        complete = ConfigDifference.first(model.path(), factory.completed(model).config().root(), modelName,
+            factory.completed(new Settings(saved, model.path())).config().root(), savedName);
+      } catch (FlowException e) {
+        complete = raw;
       }
+      complete.ifPresent(d -> {
+        throw new FlowException(savedName + " describes a different model than the run's configuration: " + d);
+      });
     }
-  }
 
-  /** The optimiser's state saved in the checkpoint, decoded into {@code manager}. */
-  public static NDList optimizerState(Path file, NDManager manager) {
-    return NDList.decode(manager, Sections.of(file).optimizerState());
+    /** Loads the parameters (with their saved state, such as ActNorm's) into {@code model}, checking every shape. */
+    public void loadInto(FlowModel model, NDManager manager) {
+      Map<String, Shape> expected = new LinkedHashMap<>();
+      for (Pair<String, Parameter> p : model.getParameters()) {
+        expected.put(p.getKey(), p.getValue().getArray().getShape());
+      }
+      String misfit = "checkpoint " + file + " does not fit the model built from its configuration: ";
+      try {
+        ByteArrayInputStream bytes = new ByteArrayInputStream(parameters);
+        model.loadParameters(manager, new DataInputStream(bytes));
+        if (bytes.available() != 0) {
+          throw new FlowException(misfit + "it holds " + bytes.available() + " more bytes of parameters than the model has");
+        }
+      } catch (MalformedModelException | IOException | RuntimeException e) {
+        throw e instanceof FlowException f ? f : new FlowException(misfit + e.getMessage(), e);
+      }
+      for (Pair<String, Parameter> p : model.getParameters()) {
+        Shape found = p.getValue().getArray().getShape();
+        if (!found.equals(expected.get(p.getKey()))) {
+          throw new FlowException(misfit + "parameter " + p.getKey() + " has shape " + found
+              + " in the file, the model needs " + expected.get(p.getKey()));
+        }
+      }
+    }
+
+    /** The optimiser's state, decoded into {@code manager}. */
+    public NDList optimizerState(NDManager manager) {
+      return NDList.decode(manager, state);
+    }
   }
 
   /** The {@code model} block of the configuration saved in this checkpoint, read from {@code file}. */
@@ -144,18 +164,6 @@ public record Checkpoint(long step, double bestBpd, String config) {
       return saved.getObject("model");
     } catch (ConfigException e) {
       throw new FlowException("checkpoint " + file + " holds an unreadable configuration: " + e.getMessage(), e);
-    }
-  }
-
-  /** The sections of a checkpoint file, its integrity checked. */
-  private record Sections(Checkpoint header, byte[] parameters, byte[] optimizerState) {
-    static Sections of(Path file) {
-      try (DataInputStream in = open(file)) {
-        Checkpoint header = new Checkpoint(in.readLong(), in.readDouble(), new String(readBytes(in, file), StandardCharsets.UTF_8));
-        return new Sections(header, readBytes(in, file), readBytes(in, file));
-      } catch (IOException e) {
-        throw corrupt(file, e);
-      }
     }
   }
 

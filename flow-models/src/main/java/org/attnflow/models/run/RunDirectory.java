@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.attnflow.api.FlowException;
@@ -73,14 +74,19 @@ public record RunDirectory(Path root) {
   /**
    * The checkpoint of the most training steps among those that pass their integrity check, of any
    * kind (latest, best or numbered); the latest wins a tie. {@code warn} hears of each damaged
-   * file skipped. Empty when there is no valid checkpoint.
+   * file skipped. Empty when there is no valid checkpoint. Numbered checkpoints are tried newest
+   * first by their names after the latest and the best, so a long run's older ones are not read.
    */
   public Optional<Path> newestCheckpoint(Consumer<String> warn) {
     Path newest = null;
     long newestStep = -1;
     List<Path> files = new ArrayList<>(checkpoints());
-    files.sort(Comparator.comparing((Path f) -> !f.equals(latest())));
+    files.sort(Comparator.comparingInt((Path f) -> f.equals(latest()) ? 0 : f.equals(best()) ? 1 : 2)
+        .thenComparing(f -> -numberedStep(f)));
     for (Path file : files) {
+      if (numberedStep(file) >= 0 && numberedStep(file) <= newestStep) {
+        break;
+      }
       try {
         long step = Checkpoint.readHeader(file).step();
         if (step > newestStep) {
@@ -92,6 +98,12 @@ public record RunDirectory(Path root) {
       }
     }
     return Optional.ofNullable(newest);
+  }
+
+  /** The step in a numbered checkpoint's name; −1 for the latest and the best. */
+  private static long numberedStep(Path file) {
+    Matcher m = CHECKPOINT.matcher(file.getFileName().toString());
+    return m.matches() && Character.isDigit(m.group(1).charAt(0)) ? Long.parseLong(m.group(1)) : -1;
   }
 
   /** Deletes the temporary files that a writer killed while writing left behind. */

@@ -87,14 +87,14 @@ public final class Trainer {
         dir.requireExisting().removeTornWrites();
         Optional<Path> newest = dir.newestCheckpoint(listener::warned);
         if (newest.isPresent()) {
-          Checkpoint header = Checkpoint.readHeader(newest.get());
-          Checkpoint.requireWrittenBy(newest.get(), run.model(), factory);
-          Checkpoint.load(newest.get(), model, manager);
+          Checkpoint.Contents saved = Checkpoint.read(newest.get());
+          saved.requireWrittenBy(run.model(), factory);
+          saved.loadInto(model, manager);
           try (NDManager state = manager.newSubManager()) {
-            optimizer.load(Checkpoint.optimizerState(newest.get(), state));
+            optimizer.load(saved.optimizerState(state));
           }
-          start = header.step();
-          best = header.bestBpd();
+          start = saved.header().step();
+          best = saved.header().bestBpd();
           if (!newest.get().equals(dir.latest())) {
             listener.warned("the run did not stop cleanly: resuming from " + newest.get().getFileName()
                 + ", its newest valid checkpoint (step " + start + ")");

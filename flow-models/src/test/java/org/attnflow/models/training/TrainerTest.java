@@ -125,7 +125,7 @@ class TrainerTest {
     for (Path checkpoint : dir.checkpoints()) {
       try (NDManager manager = NDManager.newBaseManager()) {
         FlowModel model = factory.create(config.model(), manager);
-        Checkpoint.load(checkpoint, model, manager);
+        Checkpoint.read(checkpoint).loadInto(model, manager);
         double bpd = Evaluator.evaluate(model, data, manager, 16, 0, 0).bpd();
         assertTrue(Double.isFinite(bpd) && bpd <= 64, checkpoint + " evaluates to " + bpd + " bits/dim");
       }
@@ -169,7 +169,7 @@ class TrainerTest {
   private List<float[]> parameters(ResolvedRun config, Path checkpoint) {
     try (NDManager manager = NDManager.newBaseManager()) {
       FlowModel model = factory.create(config.model(), manager);
-      Checkpoint.load(checkpoint, model, manager);
+      Checkpoint.read(checkpoint).loadInto(model, manager);
       List<float[]> out = new ArrayList<>();
       for (Pair<String, Parameter> p : model.getParameters()) {
         out.add(p.getValue().getArray().toFloatArray());
