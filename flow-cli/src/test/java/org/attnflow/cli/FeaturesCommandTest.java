@@ -85,8 +85,9 @@ class FeaturesCommandTest {
   void aDatasetWithoutLabelsIsRefused() throws IOException {
     String line = assertOneLineError(run("features", "train", "-c", config("unlabelled", null, null).toString(),
         "--out", tmp.resolve("x.zip").toString()), Cli.FAILED);
-    assertEquals("attnflow features: error: the train images of " + data.train() + " have no labels: set the dataset's"
-        + " label files (the idx dataset's train-labels and test-labels)", line);
+    assertEquals("attnflow features: error: the train images of " + data.train() + " have no labels: give the idx dataset"
+        + " its train-labels and test-labels files, or put every image of an image-folder dataset in a class subfolder"
+        + " (cifar10 is always labelled)", line);
     assertFalse(Files.exists(tmp.resolve("x.zip")));
   }
 

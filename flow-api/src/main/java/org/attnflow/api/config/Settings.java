@@ -151,6 +151,20 @@ public final class Settings {
     return out;
   }
 
+  /** A required list of strings. */
+  public List<String> strings(String key) {
+    List<String> out = new ArrayList<>();
+    ConfigList list = list(key);
+    for (int i = 0; i < list.size(); i++) {
+      ConfigValue v = list.get(i);
+      if (v.valueType() != ConfigValueType.STRING) {
+        throw error(key + "[" + i + "]", v.origin(), "expected a string, found " + describe(v));
+      }
+      out.add((String) v.unwrapped());
+    }
+    return out;
+  }
+
   /** A required nested block. */
   public Settings block(String key) {
     ConfigValue v = require(key);

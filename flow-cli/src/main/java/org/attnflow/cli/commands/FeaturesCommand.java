@@ -107,6 +107,7 @@ public final class FeaturesCommand extends Command {
 
   private static Labels labels(DatasetImages split) {
     return split.labels().orElseThrow(() -> new FlowException("the " + split.split() + " images of " + split.source()
-        + " have no labels: set the dataset's label files (the idx dataset's train-labels and test-labels)"));
+        + " have no labels: give the idx dataset its train-labels and test-labels files, or put every image of an"
+        + " image-folder dataset in a class subfolder (cifar10 is always labelled)"));
   }
 }

@@ -6,11 +6,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.data.ImageDataset;
+import org.attnflow.api.data.Labels;
 import org.attnflow.data.DataFormatException;
 
 /**
  * Reads CIFAR-10 binary batches: records of one label byte (0..9) followed by 3×32×32 pixels in
- * C, H, W order. The labels are checked and dropped.
+ * C, H, W order. The labels are kept, with the class names the caller gives.
  */
 final class Cifar10Reader {
   private static final ImageShape SHAPE = new ImageShape(3, 32, 32);
@@ -18,8 +19,8 @@ final class Cifar10Reader {
 
   private Cifar10Reader() {}
 
-  /** Decodes the records of {@code files}, in order, into one dataset named {@code source}. */
-  static ImageDataset read(String source, List<Path> files) {
+  /** Decodes the records of {@code files}, in order, into one labelled dataset named {@code source}. */
+  static ImageDataset read(String source, List<Path> files, List<String> classNames) {
     long[] counts = new long[files.size()];
     long records = 0;
     for (int f = 0; f < files.size(); f++) {
@@ -27,6 +28,7 @@ final class Cifar10Reader {
       records += counts[f];
     }
     byte[] pixels = InMemoryImages.allocate(files.get(0).getParent(), records, SHAPE);
+    int[] labels = new int[Math.toIntExact(records)];
     byte[] record = new byte[RECORD];
     int image = 0;
     for (int f = 0; f < files.size(); f++) {
@@ -35,14 +37,16 @@ final class Cifar10Reader {
         for (long r = 0; r < counts[f]; r++, image++) {
           long offset = in.position();
           in.readFully(record, 0, RECORD, "a record (1 label byte and 3×32×32 pixels)");
-          if ((record[0] & 0xFF) > 9) {
-            throw new DataFormatException(file, in.at(offset) + ": expected the label (0..9) of record " + r + ", found " + (record[0] & 0xFF));
+          labels[image] = record[0] & 0xFF;
+          if (labels[image] >= classNames.size()) {
+            throw new DataFormatException(file, in.at(offset) + ": expected the label (0.." + (classNames.size() - 1)
+                + ") of record " + r + ", found " + labels[image]);
           }
           System.arraycopy(record, 1, pixels, image * SHAPE.size(), SHAPE.size());
         }
       }
     }
-    return new InMemoryImages(source, SHAPE, pixels);
+    return new InMemoryImages(source, SHAPE, pixels).withLabels(new Labels(labels, classNames));
   }
 
   private static long recordsIn(Path file) {

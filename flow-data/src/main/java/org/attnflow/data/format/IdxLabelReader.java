@@ -1,6 +1,7 @@
 package org.attnflow.data.format;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.attnflow.api.data.Labels;
 import org.attnflow.data.DataFormatException;
 
@@ -15,8 +16,9 @@ final class IdxLabelReader {
 
   private IdxLabelReader() {}
 
-  /** The labels of the {@code images} images of {@code imagesFile}, each in 0..classes − 1. */
-  static Labels read(Path file, int images, Path imagesFile, int classes) {
+  /** The labels of the {@code images} images of {@code imagesFile}, each one of the classes {@code classNames}. */
+  static Labels read(Path file, int images, Path imagesFile, List<String> classNames) {
+    int classes = classNames.size();
     try (TrackedInput in = TrackedInput.open(file)) {
       int magic = in.readInt("the magic number");
       if (magic != LABELS_MAGIC) {
@@ -44,7 +46,7 @@ final class IdxLabelReader {
               + " is not one of the " + classes + " classes 0.." + (classes - 1) + " (the dataset's classes key)");
         }
       }
-      return new Labels(values, classes);
+      return new Labels(values, classNames);
     }
   }
 }

@@ -1,5 +1,6 @@
 package org.attnflow.data.format;
 
+import java.nio.file.Path;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.DatasetSplits;
 import org.attnflow.api.spi.BasicPlugin;
@@ -12,10 +13,12 @@ public final class ImageFolderDatasetProvider extends BasicPlugin<DatasetSplits>
   public ImageFolderDatasetProvider() {
     super("image-folder", "folders of PNG and JPEG images, optionally scaled and centre-cropped to a square", """
         # The folder of training images: PNG or JPEG files directly inside it or in class subfolders
-        # (one level deep), read in sorted path order. A relative path starts at the directory of
-        # the configuration file that sets it.
+        # (one level deep), read in sorted path order. When every image is in a subfolder, the
+        # subfolders are the classes (in sorted order of their names) and label their images. A
+        # relative path starts at the directory of the configuration file that sets it.
         train = "images/train"
-        # The folder of test images, laid out like the training folder.
+        # The folder of test images, laid out like the training folder; its class subfolders must be
+        # classes of the training folder, and keep their labels there.
         test = "images/test"
         # Channels of the decoded images: 1 (gray; colour images become luma) or 3 (RGB; gray
         # images are replicated).
@@ -34,8 +37,9 @@ public final class ImageFolderDatasetProvider extends BasicPlugin<DatasetSplits>
       throw settings.error("channels", "expected 1 or 3, found " + channels);
     }
     int size = settings.integerAtLeast("size", 0);
-    return new DatasetSplits(
-        ImageFolderReader.read(DatasetPaths.existingFolder(settings, "train"), channels, size),
-        ImageFolderReader.read(DatasetPaths.existingFolder(settings, "test"), channels, size));
+    InMemoryImages train = ImageFolderReader.read(DatasetPaths.existingFolder(settings, "train"), channels, size);
+    Path testFolder = DatasetPaths.existingFolder(settings, "test");
+    return new DatasetSplits(train,
+        ImageFolderReader.inClassesOf(ImageFolderReader.read(testFolder, channels, size), train, testFolder));
   }
 }

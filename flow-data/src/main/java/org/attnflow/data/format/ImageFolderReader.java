@@ -11,11 +11,14 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.data.ImageDataset;
+import org.attnflow.api.data.Labels;
 import org.attnflow.data.DataFormatException;
 
 /**
  * Reads the PNG and JPEG images of a folder: those directly inside it and those in its class
- * subfolders (one level deep), in sorted path order. Hidden files are skipped.
+ * subfolders (one level deep), in sorted path order. Hidden files are skipped. When every image
+ * lies in a subfolder, the images are labelled by it: the classes are the subfolders' names in
+ * sorted order.
  */
 final class ImageFolderReader {
   private ImageFolderReader() {}
@@ -24,7 +27,7 @@ final class ImageFolderReader {
    * Decodes every image of {@code folder} with {@code channels} channels; with {@code size} 0
    * all images must share the size of the first, else each is scaled and cropped to size×size.
    */
-  static ImageDataset read(Path folder, int channels, int size) {
+  static InMemoryImages read(Path folder, int channels, int size) {
     List<Path> files = imagesIn(folder);
     ImageShape shape = null;
     byte[] pixels = null;
@@ -41,7 +44,36 @@ final class ImageFolderReader {
       }
       ImageConversion.copyChw(image, pixels, i * shape.size());
     }
-    return new InMemoryImages(folder.toString(), shape, pixels);
+    InMemoryImages images = new InMemoryImages(folder.toString(), shape, pixels);
+    return files.stream().allMatch(f -> !f.getParent().equals(folder)) ? images.withLabels(classesOf(files)) : images;
+  }
+
+  /**
+   * {@code test} labelled with the class indices of {@code train}, so that a class name means the
+   * same label in both; unchanged unless both are labelled. Every test class must be a training class.
+   */
+  static InMemoryImages inClassesOf(InMemoryImages test, ImageDataset train, Path testFolder) {
+    if (test.labels().isEmpty() || train.labels().isEmpty()) {
+      return test;
+    }
+    List<String> trainNames = train.labels().get().names();
+    Labels own = test.labels().get();
+    int[] values = new int[own.count()];
+    for (int i = 0; i < values.length; i++) {
+      String name = own.names().get(own.values()[i]);
+      values[i] = trainNames.indexOf(name);
+      if (values[i] < 0) {
+        throw new DataFormatException(testFolder.resolve(name), "the class subfolder " + name
+            + " is not a class of the training folder " + train.source() + ", whose classes are " + trainNames);
+      }
+    }
+    return test.withLabels(new Labels(values, trainNames));
+  }
+
+  /** The label of every file by its subfolder, the classes being the subfolder names in sorted order. */
+  private static Labels classesOf(List<Path> files) {
+    List<String> names = files.stream().map(f -> f.getParent().getFileName().toString()).distinct().sorted().toList();
+    return new Labels(files.stream().mapToInt(f -> names.indexOf(f.getParent().getFileName().toString())).toArray(), names);
   }
 
   private static List<Path> imagesIn(Path folder) {

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.config.ConfigError;
 import org.attnflow.api.data.DatasetSplits;
+import org.attnflow.api.data.Labels;
 import org.attnflow.data.DataFormatException;
 import org.attnflow.data.TestFiles;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +45,32 @@ class Cifar10ReaderTest {
     assertArrayEquals(Arrays.copyOfRange(records(2, 30), RECORD + 1, 2 * RECORD), image);
     splits.test().copyPixels(2, image, 0);
     assertArrayEquals(Arrays.copyOfRange(records(3, 100), 2 * RECORD + 1, 3 * RECORD), image);
+  }
+
+  @Test
+  void labelsAreKeptWithCifarClassNames() {
+    DatasetSplits splits = open();
+
+    Labels train = splits.train().labels().orElseThrow();
+    assertArrayEquals(new int[] {0, 1, 0, 1, 0, 1, 0, 1, 0, 1}, train.values());
+    assertEquals(List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"), train.names());
+    assertArrayEquals(new int[] {0, 1, 2}, splits.test().labels().orElseThrow().values());
+  }
+
+  @Test
+  void classNamesComeFromBatchesMetaWhenPresent() {
+    TestFiles.write(dir.resolve("batches.meta.txt"), "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n\n".getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"), open().test().labels().orElseThrow().names());
+  }
+
+  @Test
+  void batchesMetaWithTheWrongNumberOfNamesIsNamed() {
+    Path meta = TestFiles.write(dir.resolve("batches.meta.txt"), "cat\ndog\n".getBytes(StandardCharsets.UTF_8));
+
+    String message = assertThrows(DataFormatException.class, this::open).getMessage();
+
+    assertTrue(message.startsWith(meta + ": expected 10 distinct class names, one per line, found 2 lines"), message);
   }
 
   @Test

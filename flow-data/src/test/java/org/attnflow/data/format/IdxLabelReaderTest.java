@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.attnflow.api.config.ConfigError;
 import org.attnflow.api.data.DatasetSplits;
 import org.attnflow.data.DataFormatException;
@@ -58,6 +59,26 @@ class IdxLabelReaderTest {
     assertArrayEquals(new int[] {0, 9, 3, 3, 1}, splits.train().labels().orElseThrow().values());
     assertArrayEquals(new int[] {7, 2}, splits.test().labels().orElseThrow().values());
     assertEquals(10, splits.test().labels().orElseThrow().classes());
+  }
+
+  @Test
+  void classNamesNameTheLabelsInOrder() {
+    Path trainLabels = write(dir.resolve("train-labels.idx"), labels(5, 0, 1, 2, 1, 0));
+    Path testLabels = write(dir.resolve("test-labels.idx"), labels(2, 2, 1));
+
+    DatasetSplits splits = TestFiles.openDataset("type = idx, train = " + quote(train) + ", test = " + quote(test)
+        + ", train-labels = " + quote(trainLabels) + ", test-labels = " + quote(testLabels)
+        + ", classes = 3, class-names = [shirt, bag, \"ankle boot\"]");
+
+    assertEquals(List.of("shirt", "bag", "ankle boot"), splits.test().labels().orElseThrow().names());
+  }
+
+  @Test
+  void classNamesMustBeOnePerClass() {
+    String message = assertThrows(ConfigError.class, () -> TestFiles.openDataset("type = idx, train = " + quote(train)
+        + ", test = " + quote(test) + ", classes = 3, class-names = [shirt, bag]")).getMessage();
+
+    assertTrue(message.contains("data.dataset.class-names: expected 3 names, one per class (the classes key), found 2"), message);
   }
 
   @Test

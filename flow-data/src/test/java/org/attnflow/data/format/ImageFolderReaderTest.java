@@ -1,6 +1,7 @@
 package org.attnflow.data.format;
 
 import static org.attnflow.data.TestFiles.quote;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,12 +11,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.IntBinaryOperator;
 import javax.imageio.ImageIO;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.config.ConfigError;
 import org.attnflow.api.data.DatasetSplits;
 import org.attnflow.api.data.ImageDataset;
+import org.attnflow.api.data.Labels;
 import org.attnflow.data.DataFormatException;
 import org.attnflow.data.TestFiles;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +52,46 @@ class ImageFolderReaderTest {
     }
     assertEquals(30, pixels(images, 1)[7], "b/x.png");
     assertEquals(10, pixels(images, 2)[7], "top.png");
+  }
+
+  @Test
+  void imagesDirectlyInsideTheFolderLeaveItUnlabelled() {
+    writeImage(train.resolve("top.png"), gray(5, 4, (x, y) -> 10), "png");
+    writeImage(train.resolve("a/y.png"), gray(5, 4, (x, y) -> 20), "png");
+
+    assertTrue(open(1, 0).train().labels().isEmpty());
+  }
+
+  @Test
+  void classSubfoldersLabelTheirImagesAndTheTestFolderKeepsTheTrainingLabels() {
+    writeImage(train.resolve("cat/1.png"), gray(5, 4, (x, y) -> 1), "png");
+    writeImage(train.resolve("ant/1.png"), gray(5, 4, (x, y) -> 2), "png");
+    writeImage(train.resolve("ant/2.png"), gray(5, 4, (x, y) -> 3), "png");
+    writeImage(train.resolve("dog/1.png"), gray(5, 4, (x, y) -> 4), "png");
+    deleteTestFolder();
+    writeImage(dir.resolve("test/dog/9.png"), gray(5, 4, (x, y) -> 5), "png");
+    writeImage(dir.resolve("test/ant/9.png"), gray(5, 4, (x, y) -> 6), "png");
+
+    DatasetSplits splits = open(1, 0);
+
+    Labels trainLabels = splits.train().labels().orElseThrow();
+    assertEquals(List.of("ant", "cat", "dog"), trainLabels.names());
+    assertArrayEquals(new int[] {0, 0, 1, 2}, trainLabels.values());
+    Labels testLabels = splits.test().labels().orElseThrow();
+    assertEquals(List.of("ant", "cat", "dog"), testLabels.names());
+    assertArrayEquals(new int[] {0, 2}, testLabels.values());
+  }
+
+  @Test
+  void aTestClassThatIsNoTrainingClassIsNamed() {
+    writeImage(train.resolve("cat/1.png"), gray(5, 4, (x, y) -> 1), "png");
+    deleteTestFolder();
+    writeImage(dir.resolve("test/emu/1.png"), gray(5, 4, (x, y) -> 1), "png");
+
+    String message = assertThrows(DataFormatException.class, () -> open(1, 0)).getMessage();
+
+    assertTrue(message.startsWith(dir.resolve("test/emu") + ": the class subfolder emu is not a class of the training folder "
+        + train + ", whose classes are [cat]"), message);
   }
 
   @Test
@@ -166,6 +209,14 @@ class ImageFolderReaderTest {
     writeImage(train.resolve("a.png"), gray(5, 4, (x, y) -> 0), "png");
     String channels = assertThrows(ConfigError.class, () -> open(2, 0)).getMessage();
     assertTrue(channels.contains("data.dataset.channels: expected 1 or 3, found 2"), channels);
+  }
+
+  private void deleteTestFolder() {
+    try {
+      Files.delete(dir.resolve("test/only.png"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private DatasetSplits open(int channels, int size) {

@@ -37,6 +37,9 @@ public final class ClassifierTrainer {
       Labels testLabels, Device device, Progress progress) {
     requireLabelled(train, trainLabels, "training");
     requireLabelled(test, testLabels, "test");
+    if (!testLabels.names().equals(trainLabels.names())) {
+      throw new FlowException("the test split's classes " + testLabels.names() + " are not the training split's " + trainLabels.names());
+    }
     CnnArchitecture architecture = new CnnArchitecture(train.shape(), settings.widths(), settings.dimension(), trainLabels.classes());
     CnnClassifier classifier = CnnClassifier.create(architecture, settings.seed(), device);
     try {
