@@ -51,7 +51,7 @@ class LayerContractTest {
   void discoversEveryGlowLayer() {
     assertTrue(REGISTRY.providers(PluginKind.LAYER).keySet().containsAll(
         List.of("actnorm", "invconv", "affine-coupling", "additive-coupling", "squeeze", "split", "reverse", "shuffle",
-        "mixlogcdf")));
+        "mixlogcdf", "tuple-flip")));
     assertEquals(List.of("standard-normal", "learned", "conditional-gaussian"),
         List.copyOf(REGISTRY.providers(PluginKind.PRIOR).keySet()));
   }
