@@ -59,18 +59,22 @@ final class LogisticMixture {
     NDArray z = standardised(x);
     NDArray logSigmoidBelow = FlowMath.logSigmoid(z);
     NDArray logSigmoidAbove = FlowMath.logSigmoid(z.neg());
-    NDArray logCdf = FlowMath.logSumExp(logWeights.add(logSigmoidBelow), AXIS);
-    NDArray logSurvival = FlowMath.logSumExp(logWeights.add(logSigmoidAbove), AXIS);
+    NDArray logCdf = logMixed(logSigmoidBelow);
+    NDArray logSurvival = logMixed(logSigmoidAbove);
     // a component's density is σ(z)·σ(−z)/s
-    NDArray logDensity = FlowMath.logSumExp(logWeights.add(logSigmoidBelow).add(logSigmoidAbove).sub(logScales), AXIS);
+    NDArray logDensity = logMixed(logSigmoidBelow.add(logSigmoidAbove).sub(logScales));
     return new Logit(logCdf.sub(logSurvival), logDensity.sub(logCdf).sub(logSurvival));
   }
 
   /** σ⁻¹(F(x)) alone, the quantity the inverse compares. */
   NDArray logit(NDArray x) {
     NDArray z = standardised(x);
-    NDArray logCdf = FlowMath.logSumExp(FlowMath.logSigmoid(z).add(logWeights), AXIS);
-    return logCdf.sub(FlowMath.logSumExp(FlowMath.logSigmoid(z.neg()).add(logWeights), AXIS));
+    return logMixed(FlowMath.logSigmoid(z)).sub(logMixed(FlowMath.logSigmoid(z.neg())));
+  }
+
+  /** log Σ_k π_k e^{t_k}: the log of the mixture of per-component values given as logs t. */
+  private NDArray logMixed(NDArray logPerComponent) {
+    return FlowMath.logSumExp(logWeights.add(logPerComponent), AXIS);
   }
 
   /**
