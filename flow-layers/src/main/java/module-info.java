@@ -12,7 +12,9 @@ module org.attnflow.layers {
       org.attnflow.layers.SqueezeProvider,
       org.attnflow.layers.SplitProvider,
       org.attnflow.layers.ReverseProvider,
-      org.attnflow.layers.ShuffleProvider;
+      org.attnflow.layers.ShuffleProvider,
+      org.attnflow.layers.MixLogCdfCouplingProvider,
+      org.attnflow.layers.TupleFlipProvider;
   provides org.attnflow.api.spi.PriorProvider with
       org.attnflow.layers.StandardNormalPriorProvider,
       org.attnflow.layers.LearnedPriorProvider,

@@ -12,7 +12,7 @@ import org.attnflow.api.math.DenseLu;
 /**
  * Brute-force Jacobians by reverse-mode autograd, one output coordinate at a time, with their
  * log|det| from a pivoted double-precision LU. For tiny inputs only: it runs one backward pass per
- * input scalar.
+ * input scalar. The Jacobian has the floating-point type of {@code x} (float32 or float64).
  */
 public final class Jacobians {
   private Jacobians() {}
@@ -36,7 +36,7 @@ public final class Jacobians {
         }
         gc.backward(y.get(":, " + row).sum());
       }
-      float[] g = xi.getGradient().toFloatArray();
+      double[] g = Values.of(xi.getGradient());
       for (int b = 0; b < batch; b++) {
         for (int j = 0; j < d; j++) {
           jac[b][row * d + j] = g[b * d + j];

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.DoubleStream;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
@@ -43,6 +44,10 @@ import org.attnflow.api.math.FlowMath;
  * identity and proves nothing): after initialisation and the data-dependent phase, every
  * trainable parameter is perturbed by Gaussian noise of {@link #perturbation}. Gradients must
  * not change when a garbage collection runs between the forward and the backward pass.
+ *
+ * <p>Layers and inputs are float32 unless {@link #dataType} asks for float64, which lets a
+ * layer whose numerics need it (an iterative inverse, tails of a CDF) be checked with
+ * tolerances far below float32's resolution.
  */
 public final class LayerContract {
   /** What {@link #encodeAndDecode} returns, in order. */
@@ -53,6 +58,7 @@ public final class LayerContract {
   private double perturbation = 0.2;
   private double roundTripTolerance = 1e-4;
   private double logDetTolerance = 2e-3;
+  private DataType dataType = DataType.FLOAT32;
 
   private LayerContract(Supplier<? extends FlowLayer> factory) {
     this.factory = factory;
@@ -78,6 +84,15 @@ public final class LayerContract {
   /** Sets the largest accepted log-det difference to the brute-force value (default 2e-3). */
   public LayerContract logDetTolerance(double tolerance) {
     this.logDetTolerance = tolerance;
+    return this;
+  }
+
+  /** Sets the floating-point type of parameters and inputs: float32 (the default) or float64. */
+  public LayerContract dataType(DataType type) {
+    if (type != DataType.FLOAT32 && type != DataType.FLOAT64) {
+      throw new IllegalArgumentException("the layer contract runs in float32 or float64, not " + type);
+    }
+    this.dataType = type;
     return this;
   }
 
@@ -108,8 +123,8 @@ public final class LayerContract {
    */
   public FlowLayer prepare(NDManager manager, long layerSeed) {
     FlowLayer layer = factory.get();
-    layer.initialize(manager, DataType.FLOAT32, layer.inputShape().batched(batch));
-    NDArray warmup = FlowMath.scale(new Noise(layerSeed + 17).normal(manager, layer.inputShape().batched(4)), 0.5);
+    layer.initialize(manager, dataType, layer.inputShape().batched(batch));
+    NDArray warmup = FlowMath.scale(new Noise(layerSeed + 17).normal(manager, layer.inputShape().batched(4)).toType(dataType, false), 0.5);
     layer.forward(warmup, FlowPass.initializing());
     randomize(layer, layerSeed, perturbation);
     return layer;
@@ -117,10 +132,13 @@ public final class LayerContract {
 
   /** A random input batch for the contract's checks. */
   public NDArray input(NDManager manager, ImageShape shape) {
-    return FlowMath.scale(new Noise(seed + 1).normal(manager, shape.batched(batch)), 0.5);
+    return FlowMath.scale(new Noise(seed + 1).normal(manager, shape.batched(batch)).toType(dataType, false), 0.5);
   }
 
-  /** Adds Gaussian noise of standard deviation {@code std} to every trainable parameter. */
+  /**
+   * Adds Gaussian noise of standard deviation {@code std} to every trainable parameter, in the
+   * parameter's own type (float32 or float64).
+   */
   public static void randomize(FlowLayer layer, long seed, double std) {
     Random random = new Random(seed);
     for (Pair<String, Parameter> p : layer.getParameters()) {
@@ -129,11 +147,19 @@ public final class LayerContract {
         continue;
       }
       NDArray a = param.getArray();
-      float[] v = a.toFloatArray();
-      for (int i = 0; i < v.length; i++) {
-        v[i] += (float) (std * random.nextGaussian());
+      if (a.getDataType() == DataType.FLOAT64) {
+        double[] v = a.toDoubleArray();
+        for (int i = 0; i < v.length; i++) {
+          v[i] += std * random.nextGaussian();
+        }
+        a.set(v);
+      } else {
+        float[] v = a.toFloatArray();
+        for (int i = 0; i < v.length; i++) {
+          v[i] += (float) (std * random.nextGaussian());
+        }
+        a.set(v);
       }
-      a.set(v);
     }
   }
 
@@ -155,7 +181,7 @@ public final class LayerContract {
     FlowPass encode = FlowPass.encoding();
     FlowOutput f = layer.forward(x, encode);
     FlowOutput back = layer.inverse(f.value(), encode.inverse());
-    double err = back.value().sub(x).abs().max().getFloat();
+    double err = Values.of(back.value().sub(x).abs().max())[0];
     assertTrue(err <= roundTripTolerance, layer.path() + ": round-trip error " + err + " > " + roundTripTolerance);
     return err;
   }
@@ -170,9 +196,9 @@ public final class LayerContract {
     if (!encode.latents().isEmpty()) {
       return;
     }
-    float[] exact = layer.inverse(f.value(), encode.inverse()).value().toFloatArray();
-    float[] sampled = layer.inverse(f.value(), FlowPass.sampling(1.0, new Noise(seed + 3))).value().toFloatArray();
-    assertArrayEquals(exact, sampled, 0f, layer.path() + ": a sampling pass inverts to other values than an encoding pass");
+    double[] exact = Values.of(layer.inverse(f.value(), encode.inverse()).value());
+    double[] sampled = Values.of(layer.inverse(f.value(), FlowPass.sampling(1.0, new Noise(seed + 3))).value());
+    assertArrayEquals(exact, sampled, 0, layer.path() + ": a sampling pass inverts to other values than an encoding pass");
   }
 
   /** Asserts that the inverse's log-det is the negated forward log-det at the matching point. */
@@ -180,8 +206,8 @@ public final class LayerContract {
     FlowPass encode = FlowPass.encoding();
     FlowOutput f = layer.forward(x, encode);
     FlowOutput b = layer.inverse(f.value(), encode.inverse());
-    float[] fwd = f.logDet().toFloatArray();
-    float[] inv = b.logDet().toFloatArray();
+    double[] fwd = Values.of(f.logDet());
+    double[] inv = Values.of(b.logDet());
     for (int i = 0; i < fwd.length; i++) {
       assertEquals(-fwd[i], inv[i], 1e-4 * Math.max(1, Math.abs(fwd[i])),
           layer.path() + ": inverse log-det is not the negated forward log-det for sample " + i);
@@ -197,7 +223,7 @@ public final class LayerContract {
       FlowPass pass = FlowPass.encoding();
       return Jacobians.flatten(layer.forward(xi, pass).value(), pass);
     }, x);
-    float[] claimed = layer.forward(x, FlowPass.encoding()).logDet().toFloatArray();
+    double[] claimed = Values.of(layer.forward(x, FlowPass.encoding()).logDet());
     for (int i = 0; i < brute.length; i++) {
       double tol = logDetTolerance * Math.max(1, Math.abs(brute[i]));
       assertEquals(brute[i], claimed[i], tol, layer.path() + ": log-det of sample " + i + " differs from the Jacobian's");
@@ -208,7 +234,7 @@ public final class LayerContract {
   /** Asserts that saving and loading the parameters into a fresh layer gives identical outputs. */
   public void verifySaveLoad(FlowLayer layer, NDArray x, NDManager manager) {
     FlowLayer copy = factory.get();
-    copy.initialize(manager, DataType.FLOAT32, copy.inputShape().batched(batch));
+    copy.initialize(manager, dataType, copy.inputShape().batched(batch));
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       layer.saveParameters(new DataOutputStream(bytes));
@@ -227,11 +253,11 @@ public final class LayerContract {
     FlowOutput a = layer.forward(x, passA);
     FlowOutput b = copy.forward(x, passB);
     if (passA.priorLogProb() != null) {
-      assertArrayEquals(passA.priorLogProb().toFloatArray(), passB.priorLogProb().toFloatArray(), 0f,
+      assertArrayEquals(Values.of(passA.priorLogProb()), Values.of(passB.priorLogProb()), 0,
           layer.path() + ": the prior log-likelihood changed after save/load");
     }
-    assertArrayEquals(a.value().toFloatArray(), b.value().toFloatArray(), 0f, layer.path() + ": output changed after save/load");
-    assertArrayEquals(a.logDet().toFloatArray(), b.logDet().toFloatArray(), 0f, layer.path() + ": log-det changed after save/load");
+    assertArrayEquals(Values.of(a.value()), Values.of(b.value()), 0, layer.path() + ": output changed after save/load");
+    assertArrayEquals(Values.of(a.logDet()), Values.of(b.logDet()), 0, layer.path() + ": log-det changed after save/load");
   }
 
   /**
@@ -240,7 +266,7 @@ public final class LayerContract {
    * thawed it sees changed parameters. Perturbs the layer's parameters.
    */
   public void verifyFrozen(FlowLayer layer, NDArray x) {
-    float[][] unfrozen = encodeAndDecode(layer, x);
+    double[][] unfrozen = encodeAndDecode(layer, x);
     try (Frozen frozen = layer.freeze()) {
       for (String use : List.of("first", "repeated")) {
         assertSameParts(unfrozen, encodeAndDecode(layer, x),
@@ -249,7 +275,7 @@ public final class LayerContract {
     }
     assertFalse(layer.isFrozen(), layer.path() + ": still frozen after its handle was closed");
     randomize(layer, seed + 4, perturbation);
-    float[][] changed = encodeAndDecode(layer, x);
+    double[][] changed = encodeAndDecode(layer, x);
     try (Frozen frozen = layer.freeze()) {
       assertSameParts(changed, encodeAndDecode(layer, x),
           part -> layer.path() + ": frozen again after a parameter change, its " + part + " is that of the old parameters");
@@ -257,17 +283,17 @@ public final class LayerContract {
   }
 
   /** Asserts that each part of {@link #encodeAndDecode} is exactly as expected; {@code message} names the part. */
-  private static void assertSameParts(float[][] expected, float[][] actual, UnaryOperator<String> message) {
+  private static void assertSameParts(double[][] expected, double[][] actual, UnaryOperator<String> message) {
     for (int i = 0; i < expected.length; i++) {
-      assertArrayEquals(expected[i], actual[i], 0f, message.apply(ENCODED_PARTS.get(i)));
+      assertArrayEquals(expected[i], actual[i], 0, message.apply(ENCODED_PARTS.get(i)));
     }
   }
 
-  private static float[][] encodeAndDecode(FlowLayer layer, NDArray x) {
+  private static double[][] encodeAndDecode(FlowLayer layer, NDArray x) {
     FlowPass encode = FlowPass.encoding();
     FlowOutput f = layer.forward(x, encode);
     FlowOutput b = layer.inverse(f.value(), encode.inverse());
-    return new float[][] {f.value().toFloatArray(), f.logDet().toFloatArray(), b.value().toFloatArray(), b.logDet().toFloatArray()};
+    return new double[][] {Values.of(f.value()), Values.of(f.logDet()), Values.of(b.value()), Values.of(b.logDet())};
   }
 
   /**
@@ -277,13 +303,13 @@ public final class LayerContract {
    * use {@link org.attnflow.api.math.FlowMath#scale} instead.
    */
   public void verifyGradientsSurviveGarbageCollection(FlowLayer layer, NDArray x) {
-    float[] calm = gradients(layer, x, false);
-    float[] collected = gradients(layer, x, true);
-    assertArrayEquals(calm, collected, 0f, layer.path() + ": gradients change when a garbage collection runs before backward");
+    double[] calm = gradients(layer, x, false);
+    double[] collected = gradients(layer, x, true);
+    assertArrayEquals(calm, collected, 0, layer.path() + ": gradients change when a garbage collection runs before backward");
     assertTrue(calm.length > 0, layer.path() + ": no gradient was computed");
   }
 
-  private static float[] gradients(FlowLayer layer, NDArray x, boolean collectGarbage) {
+  private static double[] gradients(FlowLayer layer, NDArray x, boolean collectGarbage) {
     NDArray xi = x.duplicate();
     xi.setRequiresGradient(true);
     List<Parameter> params = new ArrayList<>();
@@ -311,27 +337,19 @@ public final class LayerContract {
       }
       gc.backward(loss);
     }
-    List<Float> all = new ArrayList<>();
-    for (float v : xi.getGradient().toFloatArray()) {
-      all.add(v);
-    }
+    DoubleStream.Builder all = DoubleStream.builder();
+    DoubleStream.of(Values.of(xi.getGradient())).forEach(all);
     for (Parameter p : params) {
-      for (float v : p.getArray().getGradient().toFloatArray()) {
-        all.add(v);
-      }
+      DoubleStream.of(Values.of(p.getArray().getGradient())).forEach(all);
     }
-    float[] out = new float[all.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = all.get(i);
-    }
-    return out;
+    return all.build().toArray();
   }
 
   private static void assertAllFinite(FlowLayer layer, String what, NDArray a) {
-    float[] v = a.toType(DataType.FLOAT32, false).toFloatArray();
+    double[] v = Values.of(a);
     for (int i = 0; i < v.length; i++) {
       int index = i;
-      assertTrue(Float.isFinite(v[i]), () -> layer.path() + ": " + what + " is not finite at flat index " + index);
+      assertTrue(Double.isFinite(v[i]), () -> layer.path() + ": " + what + " is not finite at flat index " + index);
     }
   }
 }

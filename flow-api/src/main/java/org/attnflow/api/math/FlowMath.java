@@ -55,6 +55,16 @@ public final class FlowMath {
     return Activation.softPlus(t.neg()).neg();
   }
 
+  /**
+   * log Σ exp(x) over {@code axis}, which is dropped: the maximum m is taken out first, m + log Σ
+   * exp(x − m), so no term overflows and the largest underflows to no less than 1. The maximum
+   * carries no gradient (the value does not depend on which m is taken out).
+   */
+  public static NDArray logSumExp(NDArray x, int axis) {
+    NDArray max = x.max(new int[] {axis}, true).stopGradient();
+    return x.sub(max).exp().sum(new int[] {axis}).log().add(max.squeeze(axis));
+  }
+
   /** The sum over every axis but the first: a per-sample total, shape [B]. */
   public static NDArray perSample(NDArray x) {
     return x.reshape(x.getShape().get(0), -1).sum(new int[] {1});

@@ -1,0 +1,135 @@
+package org.attnflow.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import org.attnflow.api.math.FlowMath;
+
+/**
+ * A mixture of K logistic distributions for every entry of an array, with the mixture along axis
+ * 2 of its parameters (B, C, K, H, W) and entries x of shape (B, C, H, W):
+ * F(x) = Σ_k π_k σ(z_k), z_k = (x − μ_k)·e^{−ℓ_k}, π = softmax of the logits, and the log-scales
+ * ℓ clamped below at {@value #MIN_LOG_SCALE} as in Flow++.
+ *
+ * <p>Everything is computed in log space so that the tails stay exact: log F and log(1 − F) are
+ * log-sum-exps of log π_k + log σ(±z_k), the logit σ⁻¹(F) is their difference, and the density is
+ * the log-sum-exp of the components' log-densities log σ(z_k) + log σ(−z_k) − ℓ_k.
+ *
+ * <p>{@link #inverseLogit} inverts the logit by bisection to an absolute tolerance of {@value
+ * #TOLERANCE} in x.
+ */
+final class LogisticMixture {
+  /** The smallest log-scale a component may have (Flow++ clamps its log-scales at −7). */
+  static final double MIN_LOG_SCALE = -7;
+
+  /**
+   * The inverse's guaranteed absolute error in x, in exact arithmetic. float64 meets it; float32
+   * resolves x only to its own rounding error (about 6·10⁻⁸·|x|) and the logit's.
+   */
+  static final double TOLERANCE = 1e-8;
+
+  private static final int AXIS = 2;
+  private final NDArray logWeights;
+  private final NDArray means;
+  private final NDArray logScales;
+
+  private LogisticMixture(NDArray logWeights, NDArray means, NDArray logScales) {
+    this.logWeights = logWeights;
+    this.means = means;
+    this.logScales = logScales;
+  }
+
+  /**
+   * The mixture with unnormalised weight logits, means and unclamped log-scales, each
+   * (B, C, K, H, W) or broadcastable to it.
+   */
+  static LogisticMixture of(NDArray logits, NDArray means, NDArray logScales) {
+    return new LogisticMixture(logits.logSoftmax(AXIS), means, logScales.maximum(FlowMath.constant(logScales, MIN_LOG_SCALE)));
+  }
+
+  /** The logit σ⁻¹(F(x)) = log F(x) − log(1 − F(x)) and its log-derivative at every entry of x. */
+  record Logit(NDArray value, NDArray logSlope) {}
+
+  /**
+   * σ⁻¹(F(x)) and log d σ⁻¹(F(x))/dx = log f(x) − log F(x) − log(1 − F(x)), where f = F′ is the
+   * mixture density.
+   */
+  Logit logitWithSlope(NDArray x) {
+    NDArray z = standardised(x);
+    NDArray logSigmoidBelow = FlowMath.logSigmoid(z);
+    NDArray logSigmoidAbove = FlowMath.logSigmoid(z.neg());
+    NDArray logCdf = logMixed(logSigmoidBelow);
+    NDArray logSurvival = logMixed(logSigmoidAbove);
+    // a component's density is σ(z)·σ(−z)/s
+    NDArray logDensity = logMixed(logSigmoidBelow.add(logSigmoidAbove).sub(logScales));
+    return new Logit(logCdf.sub(logSurvival), logDensity.sub(logCdf).sub(logSurvival));
+  }
+
+  /** σ⁻¹(F(x)) alone, the quantity the inverse compares. */
+  NDArray logit(NDArray x) {
+    NDArray z = standardised(x);
+    return logMixed(FlowMath.logSigmoid(z)).sub(logMixed(FlowMath.logSigmoid(z.neg())));
+  }
+
+  /** log Σ_k π_k e^{t_k}: the log of the mixture of per-component values given as logs t. */
+  private NDArray logMixed(NDArray logPerComponent) {
+    return FlowMath.logSumExp(logWeights.add(logPerComponent), AXIS);
+  }
+
+  /**
+   * The x with σ⁻¹(F(x)) = u at every entry, within {@link #TOLERANCE}; its value carries no
+   * gradient.
+   *
+   * <p>Bisection on a bracket that holds every root: since σ(z_k) ≥ σ(u) for all k implies F ≥
+   * σ(u), the root for u lies in [min_k(μ_k + e^{ℓ_k}·u), max_k(μ_k + e^{ℓ_k}·u)], and so, for
+   * every u of the array, in [min_k(μ_k + e^{ℓ_k}·u_min), max_k(μ_k + e^{ℓ_k}·u_max)] with u_min,
+   * u_max the extremes of u. Entries that share a mixture thus share the bracket and the midpoints,
+   * which makes the result exactly non-decreasing in u. The whole array is halved a fixed n =
+   * ⌈log₂(w/τ)⌉ times, w the widest bracket (the only value read back to Java), comparing in logit
+   * space, which stays exact in the tails; the midpoint of the last bracket is within w/2^{n+1} ≤
+   * τ/2 of the root.
+   */
+  NDArray inverseLogit(NDArray u) {
+    LogisticMixture fixed = new LogisticMixture(logWeights.stopGradient(), means.stopGradient(), logScales.stopGradient());
+    NDArray target = u.stopGradient();
+    NDArray scales = fixed.logScales.exp();
+    NDArray low = fixed.means.add(scales.mul(target.min())).min(new int[] {AXIS}).broadcast(target.getShape());
+    NDArray high = fixed.means.add(scales.mul(target.max())).max(new int[] {AXIS}).broadcast(target.getShape());
+    double width = high.sub(low).max().toType(DataType.FLOAT64, false).getDouble();
+    if (!Double.isFinite(width)) {
+      throw new ArithmeticException("the logistic mixture's inverse has no finite bracket (widest " + width + ")");
+    }
+    int halvings = width <= TOLERANCE ? 0 : (int) Math.ceil(Math.log(width / TOLERANCE) / Math.log(2));
+    for (int i = 0; i < halvings; i++) {
+      NDArray[] bracket = fixed.halve(low, high, target);
+      low = bracket[0];
+      high = bracket[1];
+    }
+    return midpoint(low, high);
+  }
+
+  /** One bisection step in a scope of its own, so that each step frees its (B, C, K, H, W) temporaries. */
+  private NDArray[] halve(NDArray low, NDArray high, NDArray target) {
+    NDArray newLow;
+    NDArray newHigh;
+    try (NDScope scope = new NDScope()) {
+      NDArray mid = midpoint(low, high);
+      NDArray rootAbove = logit(mid).lt(target);
+      newLow = NDArrays.where(rootAbove, mid, low);
+      newHigh = NDArrays.where(rootAbove, high, mid);
+      NDScope.unregister(newLow, newHigh);
+    }
+    NDScope.register(newLow);
+    NDScope.register(newHigh);
+    return new NDArray[] {newLow, newHigh};
+  }
+
+  private static NDArray midpoint(NDArray low, NDArray high) {
+    return FlowMath.scale(low.add(high), 0.5);
+  }
+
+  private NDArray standardised(NDArray x) {
+    return x.expandDims(AXIS).sub(means).mul(logScales.neg().exp());
+  }
+}
