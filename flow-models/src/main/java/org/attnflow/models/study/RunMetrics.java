@@ -30,9 +30,14 @@ public record RunMetrics(NavigableMap<Long, TestRow> tests, double medianTrainIm
 
   /** Reads {@code file}; a missing file has no rows. */
   public static RunMetrics read(Path file) {
+    return of(MetricsRow.read(file));
+  }
+
+  /** The figures of the rows of a metrics.csv. */
+  public static RunMetrics of(List<MetricsRow> rows) {
     NavigableMap<Long, TestRow> tests = new TreeMap<>();
     List<Double> speeds = new ArrayList<>();
-    for (MetricsRow row : MetricsRow.read(file)) {
+    for (MetricsRow row : rows) {
       if (row.test()) {
         tests.put(row.step(), new TestRow(row.bpd(), row.ci95()));
       } else if (!Double.isNaN(row.imagesPerSecond())) {
