@@ -50,19 +50,19 @@ final class Markdown {
   }
 
   private static void table(List<String> rows, StringBuilder out) {
-    List<Boolean> right = new ArrayList<>();
+    List<String> alignments = rows.size() > 1 ? cells(rows.get(1)) : List.of();
+    boolean separated = !alignments.isEmpty() && alignments.stream().allMatch(c -> c.matches(":?-+:?"));
     out.append("<table>");
     for (int r = 0; r < rows.size(); r++) {
-      List<String> cells = cells(rows.get(r));
-      if (r == 1 && cells.stream().allMatch(c -> c.matches(":?-+:?"))) {
-        cells.forEach(c -> right.add(c.endsWith(":")));
+      if (separated && r == 1) {
         continue;
       }
+      List<String> cells = cells(rows.get(r));
       String tag = r == 0 ? "th" : "td";
       out.append("<tr>");
       for (int c = 0; c < cells.size(); c++) {
-        boolean alignRight = c < right.size() && right.get(c);
-        out.append('<').append(tag).append(alignRight ? " class=\"num\"" : "").append('>')
+        boolean right = separated && c < alignments.size() && alignments.get(c).endsWith(":");
+        out.append('<').append(tag).append(right ? " class=\"num\"" : "").append('>')
             .append(inline(cells.get(c))).append("</").append(tag).append('>');
       }
       out.append("</tr>");

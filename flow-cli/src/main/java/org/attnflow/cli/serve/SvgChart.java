@@ -16,7 +16,7 @@ final class SvgChart {
   private static final int RIGHT = 14;
   private static final int TOP = 12;
   private static final int BOTTOM = 38;
-  private static final int TICKS = 5;
+  private static final int TICKS = 6;
   /** Series with at most this many points get a dot with a tooltip per point. */
   private static final int DOTS = 120;
   private static final String[] PALETTE = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1",
@@ -74,13 +74,15 @@ final class SvgChart {
   private static void axes(StringBuilder svg, double[] xs, double[] ys, String xLabel, String yLabel) {
     svg.append(String.format(Locale.ROOT, "<rect class=\"frame\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>",
         LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM));
-    for (int k = 0; k <= TICKS; k++) {
-      double x = xs[0] + (xs[1] - xs[0]) * k / TICKS;
-      double y = ys[0] + (ys[1] - ys[0]) * k / TICKS;
+    for (long k = 0; k <= Math.round((xs[1] - xs[0]) / xs[2]); k++) {
+      double x = xs[0] + k * xs[2];
       svg.append(String.format(Locale.ROOT, "<line class=\"gridline\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", px(x, xs), TOP, px(x, xs), HEIGHT - BOTTOM));
-      svg.append(String.format(Locale.ROOT, "<line class=\"gridline\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", LEFT, py(y, ys), WIDTH - RIGHT, py(y, ys)));
       svg.append(String.format(Locale.ROOT, "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
           px(x, xs), HEIGHT - BOTTOM + 14, label(x, xs)));
+    }
+    for (long k = 0; k <= Math.round((ys[1] - ys[0]) / ys[2]); k++) {
+      double y = ys[0] + k * ys[2];
+      svg.append(String.format(Locale.ROOT, "<line class=\"gridline\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", LEFT, py(y, ys), WIDTH - RIGHT, py(y, ys)));
       svg.append(String.format(Locale.ROOT, "<text class=\"tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
           LEFT - 5, py(y, ys) + 4, label(y, ys)));
     }
@@ -110,22 +112,26 @@ final class SvgChart {
     return index / PALETTE.length % 2 == 1 ? " stroke-dasharray=\"5 3\"" : "";
   }
 
-  /** Round bounds around [lo, hi] whose ticks fall on multiples of 1, 2 or 5 times a power of ten. */
+  /**
+   * Round bounds around [lo, hi] and the spacing of their ticks: a multiple of 1, 2 or 5 times a
+   * power of ten, the smallest that needs at most {@value #TICKS} intervals.
+   */
   static double[] niceRange(double lo, double hi) {
     if (hi - lo < 1e-12 * Math.max(1, Math.abs(hi))) {
       double pad = lo == 0 ? 1 : Math.abs(lo) * 0.05;
       lo -= pad;
       hi += pad;
     }
-    double raw = (hi - lo) / TICKS;
-    double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
-    double step = magnitude * (raw <= magnitude ? 1 : raw <= 2 * magnitude ? 2 : raw <= 5 * magnitude ? 5 : 10);
-    double start = Math.floor(lo / step) * step;
-    while (start + step * TICKS < hi) {
-      step = step * (step / magnitude == 1 ? 2 : step / magnitude == 2 ? 2.5 : 2);
-      start = Math.floor(lo / step) * step;
+    double magnitude = Math.pow(10, Math.floor(Math.log10((hi - lo) / TICKS)));
+    for (double multiple : new double[] {1, 2, 5, 10, 20, 50}) {
+      double step = multiple * magnitude;
+      double start = Math.floor(lo / step) * step;
+      double end = Math.ceil(hi / step) * step;
+      if (Math.round((end - start) / step) <= TICKS) {
+        return new double[] {start, end, step};
+      }
     }
-    return new double[] {start, start + step * TICKS, step};
+    throw new IllegalStateException("no tick spacing for [" + lo + ", " + hi + "]");
   }
 
   private static double px(double x, double[] xs) {
