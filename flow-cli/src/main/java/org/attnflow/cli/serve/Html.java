@@ -35,11 +35,6 @@ final class Html {
     return out.toString();
   }
 
-  /** {@code value} as a query parameter value. */
-  static String query(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
-  }
-
   /** A link to {@code href} showing {@code text}. */
   static String link(String href, String text) {
     return "<a href=\"" + escape(href) + "\">" + escape(text) + "</a>";

@@ -49,7 +49,7 @@ final class IndexPage implements Page {
   }
 
   /** The summaries of the runs in {@code dirs}. */
-  static List<RunSummary> summaries(ServedTree tree, List<Path> dirs) {
+  private static List<RunSummary> summaries(ServedTree tree, List<Path> dirs) {
     return dirs.stream().map(dir -> RunSummary.read(dir, tree.relative(dir), MetricsRow.read(new RunDirectory(dir).metrics()))).toList();
   }
 }

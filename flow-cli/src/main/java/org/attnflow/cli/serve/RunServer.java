@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -67,9 +68,11 @@ public final class RunServer implements AutoCloseable {
     try {
       address = InetAddress.getByName(host);
       server = HttpServer.create(new InetSocketAddress(address, port), 0);
-    } catch (IOException e) {
+    } catch (BindException e) {
       throw new FlowException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
-          + (port != 0 ? " (is another server on that port? --port chooses another)" : ""), e);
+          + " (another server on that port, or an address of another machine? --port and --host choose others)", e);
+    } catch (IOException e) {
+      throw new FlowException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     ExecutorService threads = Executors.newFixedThreadPool(4, task -> {
       Thread t = new Thread(task, "attnflow-serve");
@@ -186,7 +189,7 @@ public final class RunServer implements AutoCloseable {
     try (InputStream in = Files.newInputStream(file)) {
       headers(exchange, type);
       exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-      sendBody(exchange, 200, in, Files.size(file));
+      sendBody(exchange, 200, in, -1);
     }
   }
 
@@ -217,10 +220,14 @@ public final class RunServer implements AutoCloseable {
     exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
   }
 
+  /**
+   * Sends {@code body} of {@code length} bytes; a length below 0 is unknown, and the body is sent
+   * in chunks (a file that grows while it is sent, such as a metrics.csv, is sent as it is read).
+   */
   private static void sendBody(HttpExchange exchange, int status, InputStream body, long length) throws IOException {
     boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(status, head ? -1 : length == 0 ? -1 : length);
-    if (!head && length > 0) {
+    exchange.sendResponseHeaders(status, head || length == 0 ? -1 : length < 0 ? 0 : length);
+    if (!head && length != 0) {
       try (OutputStream out = exchange.getResponseBody()) {
         body.transferTo(out);
       }
@@ -228,7 +235,7 @@ public final class RunServer implements AutoCloseable {
   }
 
   /** Whether a Host header names a loopback address or localhost (with any port). */
-  static boolean loopbackHost(String host) {
+  private static boolean loopbackHost(String host) {
     if (host == null) {
       return false;
     }

@@ -91,7 +91,7 @@ final class ServedTree {
   }
 
   /** A path segment with its %XX escapes decoded as UTF-8; empty when an escape or the UTF-8 is bad. */
-  static Optional<String> percentDecoded(String segment) {
+  private static Optional<String> percentDecoded(String segment) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int i = 0;
     while (i < segment.length()) {

@@ -38,7 +38,7 @@ final class SvgChart {
   private SvgChart() {}
 
   /** The colour of the {@code index}th series (the palette repeats, dashed the second time round). */
-  static String colour(int index) {
+  private static String colour(int index) {
     return PALETTE[index % PALETTE.length];
   }
 
