@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -49,14 +50,18 @@ final class RunFiles {
     return grids;
   }
 
-  /** Folder of the run → the attention pictures in it, by name; folders without any are left out. */
+  /**
+   * Folder of the run → the attention pictures in it, the test image before its maps; folders
+   * without any are left out.
+   */
   static Map<Path, List<Path>> attentionMaps(Path run) {
     Map<Path, List<Path>> maps = new TreeMap<>();
     for (Path folder : list(run, run)) {
       if (!Files.isDirectory(folder) || folder.getFileName().toString().equals("samples")) {
         continue;
       }
-      List<Path> pictures = list(folder, run).stream().filter(f -> ATTENTION.matcher(f.getFileName().toString()).matches()).toList();
+      List<Path> pictures = list(folder, run).stream().filter(f -> ATTENTION.matcher(f.getFileName().toString()).matches())
+          .sorted(Comparator.comparing(f -> f.getFileName().toString().replaceFirst("\\.png$", ""))).toList();
       if (!pictures.isEmpty()) {
         maps.put(folder, pictures);
       }

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -36,7 +38,7 @@ class ServeBrowserTest {
   private static final Path SCREENSHOT = Path.of("target", "serve-run.png");
 
   @Test
-  void theRunPageDrawsEveryRowGrowsWithoutAReloadAndRunsCompare(@TempDir Path tmp) throws IOException {
+  void theRunPageDrawsEveryRowGrowsWithoutAReloadAndRunsCompareUntilOneIsDeleted(@TempDir Path tmp) throws IOException {
     Optional<Path> chromium = executable("chromium");
     Optional<Path> chromedriver = executable("chromedriver");
     if (chromium.isEmpty() || chromedriver.isEmpty()) {
@@ -67,6 +69,7 @@ class ServeBrowserTest {
         assertEquals("2", slider.getAttribute("max"), "the new grid's step joined the slider");
         slider.sendKeys(Keys.HOME);
         assertTrue(browser.findElement(By.cssSelector("figure.grid[data-key='t0.70'] img")).getAttribute("src").endsWith("step0000000-t0.70.png"));
+        script(browser, "window.scrollTo(0, 0);");
         Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
 
         browser.get(base + "/");
@@ -77,6 +80,13 @@ class ServeBrowserTest {
         await("the comparison opens", () -> browser.getCurrentUrl().contains("/compare?"));
         assertEquals(2, browser.findElements(By.cssSelector("#test-step polyline.series")).size(), "both runs overlaid");
         assertEquals(2, browser.findElements(By.cssSelector("#test-step .legend li")).size(), "with a legend");
+
+        try (Stream<Path> files = Files.walk(root.resolve(ServeFixture.OTHER_RUN))) {
+          files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        WebElement notice = browser.findElement(By.id("notice"));
+        await("the page says that a run it shows was deleted", () -> notice.isDisplayed() && notice.getText().contains("no longer exists"));
+        assertEquals(2, browser.findElements(By.cssSelector("#test-step polyline.series")).size(), "and keeps what it last showed");
       } finally {
         browser.quit();
       }
