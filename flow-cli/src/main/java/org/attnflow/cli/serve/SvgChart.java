@@ -142,11 +142,18 @@ final class SvgChart {
     return HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * (y - ys[0]) / (ys[1] - ys[0]);
   }
 
-  /** A tick value with the decimals its spacing needs. */
+  /**
+   * A tick value with the digits its axis's spacing needs: in scientific notation on an axis whose
+   * largest value is below 0.01 or from 100,000 up, else with decimals.
+   */
   private static String label(double v, double[] range) {
-    int decimals = (int) Math.max(0, -Math.floor(Math.log10(range[2]) + 1e-9));
-    return Math.abs(v) >= 1e5 || (v != 0 && Math.abs(v) < 1e-3)
-        ? String.format(Locale.ROOT, "%.1e", v) : String.format(Locale.ROOT, "%." + decimals + "f", v);
+    double largest = Math.max(Math.abs(range[0]), Math.abs(range[1]));
+    double spacing = Math.floor(Math.log10(range[2]) + 1e-9);
+    if (largest < 1e-2 || largest >= 1e5) {
+      int digits = (int) Math.max(0, Math.floor(Math.log10(largest) + 1e-9) - spacing);
+      return String.format(Locale.ROOT, "%." + digits + "e", v);
+    }
+    return String.format(Locale.ROOT, "%." + (int) Math.max(0, -spacing) + "f", v);
   }
 
   private static String value(double v) {

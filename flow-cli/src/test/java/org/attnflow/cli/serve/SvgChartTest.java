@@ -21,6 +21,13 @@ class SvgChartTest {
   }
 
   @Test
+  void tickLabelsOfOneAxisShareTheirForm() {
+    String html = SvgChart.render("c", "t", "x", "y", List.of(new SvgChart.Series("lr", List.of(new double[] {0, 1e-4}, new double[] {1, 1e-3}))));
+    assertTrue(html.contains(">0.0e+00<") && html.contains(">2.0e-04<") && html.contains(">1.0e-03<"), html);
+    assertTrue(html.contains(">0.0<") && html.contains(">0.2<") && html.contains(">1.0<"), "the x axis, 0 to 1: " + html);
+  }
+
+  @Test
   void aSeriesHasAPointPerFiniteValueAndItsNameIsEscaped() {
     String html = SvgChart.render("c", "t", "x", "y", List.of(new SvgChart.Series("<b>run</b>",
         List.of(new double[] {0, 1}, new double[] {1, Double.NaN}, new double[] {2, 3}))));
