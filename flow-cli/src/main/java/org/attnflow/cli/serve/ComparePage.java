@@ -2,7 +2,9 @@ package org.attnflow.cli.serve;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.attnflow.models.run.MetricsRow;
@@ -10,7 +12,8 @@ import org.attnflow.models.run.RunDirectory;
 
 /**
  * Runs side by side: their test and training bits/dim against step, test bits/dim against wall
- * time and their throughput, overlaid with a legend, and their table. A study's page compares its
+ * time and their throughput, overlaid with a legend (a colour per configuration, a line pattern
+ * per run of it, such as each seed of a study), and their table. A study's page compares its
  * runs and shows its {@code study.md} (per configuration, and the paired differences against the
  * baseline).
  */
@@ -70,8 +73,12 @@ final class ComparePage implements Page {
   private String chart(String id, String title, String xLabel, String yLabel, List<List<MetricsRow>> rows,
       Function<List<MetricsRow>, List<double[]>> curve) {
     List<SvgChart.Series> series = new ArrayList<>();
+    Map<String, Integer> colours = new HashMap<>();
+    Map<String, Integer> patterns = new HashMap<>();
     for (int i = 0; i < runs.size(); i++) {
-      series.add(new SvgChart.Series(name(runs.get(i)), curve.apply(rows.get(i))));
+      String configuration = RunSummary.configurationName(runs.get(i));
+      int colour = colours.computeIfAbsent(configuration, c -> colours.size());
+      series.add(new SvgChart.Series(name(runs.get(i)), curve.apply(rows.get(i)), colour, patterns.merge(configuration, 1, Integer::sum) - 1));
     }
     return SvgChart.render(id, title, xLabel, yLabel, series);
   }

@@ -72,20 +72,20 @@ final class RunPage implements Page {
   private void charts(StringBuilder html, List<MetricsRow> rows) {
     html.append("<section class=\"charts\">");
     html.append(SvgChart.render("bpd-step", "bits/dim by step", "step", "bits/dim", List.of(
-        new SvgChart.Series("train (batch)", Curves.byStep(rows, false, MetricsRow::bpd)),
-        new SvgChart.Series("test", Curves.byStep(rows, true, MetricsRow::bpd)))));
+        new SvgChart.Series("train (batch)", Curves.byStep(rows, false, MetricsRow::bpd), 0),
+        new SvgChart.Series("test", Curves.byStep(rows, true, MetricsRow::bpd), 1))));
     html.append(SvgChart.render("bpd-time", "bits/dim by wall time", "minutes trained", "bits/dim", List.of(
-        new SvgChart.Series("train (batch)", Curves.bpdByMinutes(rows, false)),
-        new SvgChart.Series("test", Curves.bpdByMinutes(rows, true)))));
+        new SvgChart.Series("train (batch)", Curves.bpdByMinutes(rows, false), 0),
+        new SvgChart.Series("test", Curves.bpdByMinutes(rows, true), 1))));
     html.append(SvgChart.render("learning-rate", "learning rate", "step", "learning rate",
-        List.of(new SvgChart.Series("learning rate", Curves.byStep(rows, false, MetricsRow::learningRate)))));
+        List.of(new SvgChart.Series("learning rate", Curves.byStep(rows, false, MetricsRow::learningRate), 0))));
     html.append(SvgChart.render("grad-norm", "gradient norm (before clipping)", "step", "gradient norm",
-        List.of(new SvgChart.Series("gradient norm", Curves.byStep(rows, false, MetricsRow::gradNorm)))));
+        List.of(new SvgChart.Series("gradient norm", Curves.byStep(rows, false, MetricsRow::gradNorm), 0))));
     html.append(SvgChart.render("throughput", "training throughput", "step", "images/s",
-        List.of(new SvgChart.Series("images/s", Curves.byStep(rows, false, MetricsRow::imagesPerSecond)))));
+        List.of(new SvgChart.Series("images/s", Curves.byStep(rows, false, MetricsRow::imagesPerSecond), 0))));
     if (rows.stream().anyMatch(r -> !Double.isNaN(r.fd()))) {
       html.append(SvgChart.render("fd", "Fréchet distance of the samples", "step", "FD",
-          List.of(new SvgChart.Series("FD", Curves.byStep(rows, true, MetricsRow::fd)))));
+          List.of(new SvgChart.Series("FD", Curves.byStep(rows, true, MetricsRow::fd), 2))));
     }
     html.append("</section>");
   }

@@ -64,7 +64,8 @@ record RunSummary(String path, String configuration, String model, long stepsDon
     return stepsTarget < 0 ? Long.toString(stepsDone) : stepsDone + " / " + stepsTarget;
   }
 
-  private static String configurationName(Path dir) {
+  /** The configuration's name of the run in {@code dir} (see {@link #configuration()}). */
+  static String configurationName(Path dir) {
     String name = dir.getFileName().toString();
     if (name.matches("seed-\\d+") && dir.getParent() != null && dir.getParent().getFileName() != null) {
       return dir.getParent().getFileName().toString();

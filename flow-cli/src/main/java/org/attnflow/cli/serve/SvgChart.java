@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * A line chart drawn on the server as inline SVG: one polyline per series over shared axes with
  * round tick values, dots on series short enough to hover (each dot's tooltip gives its values),
- * and a legend below. A series' polyline has one point per finite value it was given.
+ * and a legend below. A series' polyline has one point per finite value it was given; its colour
+ * and line pattern are chosen by the caller, so that runs of one configuration can share a colour.
  */
 final class SvgChart {
   private static final int WIDTH = 560;
@@ -21,14 +22,22 @@ final class SvgChart {
   private static final int DOTS = 120;
   private static final String[] PALETTE = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1",
       "#edc948", "#9c755f", "#ff9da7", "#bab0ac"};
+  private static final String[] DASHES = {"", " stroke-dasharray=\"6 3\"", " stroke-dasharray=\"2 2\"", " stroke-dasharray=\"8 3 2 3\""};
 
   /**
    * One curve.
    *
    * @param name its name in the legend
    * @param points its (x, y) points in x order; non-finite ones are left out
+   * @param colour which colour of the palette it is drawn in (the palette repeats)
+   * @param dash which line pattern it is drawn with: 0 is solid, then dashes and dots (they repeat)
    */
-  record Series(String name, List<double[]> points) {
+  record Series(String name, List<double[]> points, int colour, int dash) {
+    /** A solid curve in the {@code colour}th colour. */
+    Series(String name, List<double[]> points, int colour) {
+      this(name, points, colour, 0);
+    }
+
     /** Its finite points. */
     List<double[]> finite() {
       return points.stream().filter(p -> Double.isFinite(p[0]) && Double.isFinite(p[1])).toList();
@@ -37,9 +46,12 @@ final class SvgChart {
 
   private SvgChart() {}
 
-  /** The colour of the {@code index}th series (the palette repeats, dashed the second time round). */
-  private static String colour(int index) {
-    return PALETTE[index % PALETTE.length];
+  private static String colour(Series series) {
+    return PALETTE[series.colour() % PALETTE.length];
+  }
+
+  private static String dash(Series series) {
+    return DASHES[series.dash() % DASHES.length];
   }
 
   /**
@@ -60,13 +72,11 @@ final class SvgChart {
     double[] ys = niceRange(all.stream().mapToDouble(p -> p[1]).min().orElseThrow(), all.stream().mapToDouble(p -> p[1]).max().orElseThrow());
     html.append(String.format(Locale.ROOT, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">", WIDTH, HEIGHT, Html.escape(title)));
     axes(html, xs, ys, xLabel, yLabel);
-    for (int i = 0; i < series.size(); i++) {
-      curve(html, series.get(i), i, xs, ys);
-    }
+    series.forEach(s -> curve(html, s, xs, ys));
     html.append("</svg><ul class=\"legend\">");
-    for (int i = 0; i < series.size(); i++) {
+    for (Series s : series) {
       html.append(String.format(Locale.ROOT, "<li><svg class=\"swatch\" viewBox=\"0 0 18 6\"><line x1=\"0\" y1=\"3\" x2=\"18\" y2=\"3\" "
-          + "stroke=\"%s\" stroke-width=\"3\"%s/></svg>%s</li>", colour(i), dash(i), Html.escape(series.get(i).name())));
+          + "stroke=\"%s\" stroke-width=\"3\"%s/></svg>%s</li>", colour(s), dash(s), Html.escape(s.name())));
     }
     return html.append("</ul></figure>").toString();
   }
@@ -92,24 +102,20 @@ final class SvgChart {
         TOP + (HEIGHT - TOP - BOTTOM) / 2, TOP + (HEIGHT - TOP - BOTTOM) / 2, Html.escape(yLabel)));
   }
 
-  private static void curve(StringBuilder svg, Series series, int index, double[] xs, double[] ys) {
+  private static void curve(StringBuilder svg, Series series, double[] xs, double[] ys) {
     List<double[]> points = series.finite();
     StringBuilder coordinates = new StringBuilder();
     for (double[] p : points) {
       coordinates.append(coordinates.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.1f,%.1f", px(p[0], xs), py(p[1], ys)));
     }
     svg.append(String.format(Locale.ROOT, "<polyline class=\"series\" data-series=\"%s\" data-count=\"%d\" fill=\"none\" "
-        + "stroke=\"%s\" stroke-width=\"1.6\"%s points=\"%s\"/>", Html.escape(series.name()), points.size(), colour(index), dash(index), coordinates));
+        + "stroke=\"%s\" stroke-width=\"1.6\"%s points=\"%s\"/>", Html.escape(series.name()), points.size(), colour(series), dash(series), coordinates));
     if (points.size() <= DOTS) {
       for (double[] p : points) {
         svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.4\" fill=\"%s\"><title>%s: %s, %s</title></circle>",
-            px(p[0], xs), py(p[1], ys), colour(index), Html.escape(series.name()), value(p[0]), value(p[1])));
+            px(p[0], xs), py(p[1], ys), colour(series), Html.escape(series.name()), value(p[0]), value(p[1])));
       }
     }
-  }
-
-  private static String dash(int index) {
-    return index / PALETTE.length % 2 == 1 ? " stroke-dasharray=\"5 3\"" : "";
   }
 
   /**

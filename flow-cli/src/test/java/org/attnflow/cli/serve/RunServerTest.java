@@ -98,6 +98,8 @@ class RunServerTest {
     String page = get("/study/" + ServeFixture.STUDY).body();
     assertEquals(2, Pattern.compile("<polyline class=\"series\" data-series=\"glowish/seed-[01]\"").matcher(chart(page, "test-step")).results().count());
     assertTrue(page.contains("<li>") && page.contains("glowish/seed-1</li>"), "a legend: " + page);
+    assertTrue(chart(page, "test-step").contains("data-series=\"glowish/seed-1\" data-count=\"2\" fill=\"none\" stroke=\"#4e79a7\" "
+        + "stroke-width=\"1.6\" stroke-dasharray"), "the seeds of one configuration share its colour, each with a pattern of its own");
     assertTrue(page.contains("<td class=\"num\">+0.0123 [-0.5, +0.52]</td>"), "study.md's paired differences: " + page);
     String compare = get("/compare?run=" + ServeFixture.RUN + "&run=" + ServeFixture.OTHER_RUN).body();
     assertEquals(2, Pattern.compile("<polyline class=\"series\"").matcher(chart(compare, "train-step")).results().count());

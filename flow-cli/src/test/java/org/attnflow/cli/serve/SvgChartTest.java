@@ -22,7 +22,7 @@ class SvgChartTest {
 
   @Test
   void tickLabelsOfOneAxisShareTheirForm() {
-    String html = SvgChart.render("c", "t", "x", "y", List.of(new SvgChart.Series("lr", List.of(new double[] {0, 1e-4}, new double[] {1, 1e-3}))));
+    String html = SvgChart.render("c", "t", "x", "y", List.of(new SvgChart.Series("lr", List.of(new double[] {0, 1e-4}, new double[] {1, 1e-3}), 0)));
     assertTrue(html.contains(">0.0e+00<") && html.contains(">2.0e-04<") && html.contains(">1.0e-03<"), html);
     assertTrue(html.contains(">0.0<") && html.contains(">0.2<") && html.contains(">1.0<"), "the x axis, 0 to 1: " + html);
   }
@@ -30,10 +30,10 @@ class SvgChartTest {
   @Test
   void aSeriesHasAPointPerFiniteValueAndItsNameIsEscaped() {
     String html = SvgChart.render("c", "t", "x", "y", List.of(new SvgChart.Series("<b>run</b>",
-        List.of(new double[] {0, 1}, new double[] {1, Double.NaN}, new double[] {2, 3}))));
+        List.of(new double[] {0, 1}, new double[] {1, Double.NaN}, new double[] {2, 3}), 0)));
     assertTrue(html.contains("data-series=\"&lt;b&gt;run&lt;/b&gt;\" data-count=\"2\""), html);
     assertFalse(html.contains("<b>run"), html);
-    assertTrue(SvgChart.render("c", "t", "x", "y", List.of(new SvgChart.Series("none", List.of()))).contains("no data yet"));
+    assertTrue(SvgChart.render("c", "t", "x", "y", List.of(new SvgChart.Series("none", List.of(), 0))).contains("no data yet"));
   }
 
   @Test
