@@ -1,4 +1,4 @@
-/** The {@code attnflow} command: train, evaluate, sample, reconstruct, score (fid), check and list plugins. */
+/** The {@code attnflow} command: train, evaluate, sample, reconstruct, score (fid), check, list plugins and serve runs as web pages. */
 module org.attnflow.cli {
   requires org.attnflow.api;
   requires org.attnflow.models;
@@ -6,6 +6,7 @@ module org.attnflow.cli {
   requires com.google.guice;
   requires org.apache.commons.cli;
   requires java.desktop;
+  requires jdk.httpserver;
   requires ai.djl.pytorch_engine;
   requires com.sun.jna;
 

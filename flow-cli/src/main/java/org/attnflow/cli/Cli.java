@@ -23,6 +23,7 @@ import org.attnflow.cli.commands.SampleCommand;
 import org.attnflow.cli.commands.TrainCommand;
 import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.UsageException;
+import org.attnflow.cli.serve.ServeCommand;
 import org.attnflow.cli.study.StudyCommand;
 
 /**
@@ -47,7 +48,7 @@ public final class Cli {
     this.err = err;
     for (Command c : List.of(new TrainCommand(), new EvaluateCommand(), new SampleCommand(),
         new ReconstructCommand(), new FidCommand(err), new FeaturesCommand(), new AttentionCommand(), new BenchCommand(),
-        new CheckCommand(), new LayersCommand(), new StudyCommand())) {
+        new CheckCommand(), new LayersCommand(), new StudyCommand(), new ServeCommand())) {
       commands.put(c.name(), c);
     }
   }

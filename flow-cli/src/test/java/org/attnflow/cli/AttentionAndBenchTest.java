@@ -33,14 +33,14 @@ class AttentionAndBenchTest {
     assertEquals(2.0, imapBlock.getDouble("offset"));
     assertEquals(1, imapBlock.getInt("mask.grid"), "the default mask's own default");
 
-    Path maps = tmp.resolve("maps");
-    Harness.Result r = Harness.assertOk(Harness.run("attention", run.toString(), "--image", "3", "--out", maps.toString()));
+    Path maps = run.resolve("attention");
+    Harness.Result r = Harness.assertOk(Harness.run("attention", run.toString(), "--image", "3"));
     assertTrue(r.out().contains("wrote 4 attention maps of test image 3"), r.out());
     List<Path> files;
     try (Stream<Path> s = Files.list(maps)) {
       files = s.sorted().toList();
     }
-    assertEquals(5, files.size(), "the image and 2 levels × (iMap + iTrans): " + files);
+    assertEquals(5, files.size(), "the image and 2 levels × (iMap + iTrans), by default in the run's attention/: " + files);
     BufferedImage imap = ImageIO.read(files.stream().filter(f -> f.toString().contains("imap")).findFirst().orElseThrow().toFile());
     BufferedImage itrans = ImageIO.read(files.stream().filter(f -> f.toString().contains("itrans")).findFirst().orElseThrow().toFile());
     assertNotNull(imap);

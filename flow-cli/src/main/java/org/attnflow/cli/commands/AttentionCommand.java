@@ -30,14 +30,14 @@ import org.attnflow.models.run.RunDirectory;
 /**
  * Writes the attention of every attention layer of a trained model, for one test image, as PNG
  * heat maps: iMap's per-position weights σ(a + δ) as an H×W map, iTrans's token-to-token matrix
- * A as an N×N map.
+ * A as an N×N map. They go to {@code RUN_DIR/attention/} unless told otherwise.
  */
 public final class AttentionCommand extends Command {
   private static final int TARGET_SIZE = 256;
 
   public AttentionCommand() {
     super("attention",
-        "RUN_DIR [--image N] --out DIR [--checkpoint best|latest|FILE]",
+        "RUN_DIR [--image N] [--out DIR] [--checkpoint best|latest|FILE]",
         "write the attention maps of every attention layer for one test image as PNG heat maps");
   }
 
@@ -45,14 +45,15 @@ public final class AttentionCommand extends Command {
   public Options options() {
     return RunOptions.add(CommonOptions.base())
         .addOption(Option.builder().longOpt("image").hasArg().argName("N").desc("index of the test image (default 0)").build())
-        .addOption(Option.builder("o").longOpt("out").hasArg().argName("DIR").desc("folder for the PNG files").required().build());
+        .addOption(Option.builder("o").longOpt("out").hasArg().argName("DIR")
+            .desc("folder for the PNG files (default RUN_DIR/attention, where serve shows them)").build());
   }
 
   @Override
   public int run(CommandLine line, PrintStream out) {
     int index = CommonOptions.integerAtLeast(line, "image", 0, 0);
-    Path folder = Path.of(line.getOptionValue("out"));
     RunDirectory dir = RunOptions.run(line);
+    Path folder = line.hasOption("out") ? Path.of(line.getOptionValue("out")) : dir.root().resolve("attention");
     Path checkpoint = RunOptions.checkpoint(line, dir);
     Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
     DataPipeline data = session.get(DataPipeline.class);

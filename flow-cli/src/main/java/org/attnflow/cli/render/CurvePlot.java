@@ -5,14 +5,11 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.attnflow.api.FlowException;
+import org.attnflow.models.run.MetricsRow;
 
 /**
  * Draws the training curve from {@code metrics.csv}: train and test bits/dim against steps and,
@@ -24,8 +21,6 @@ public final class CurvePlot {
   private static final int MARGIN = 60;
   /** The space right of the plot, for the score's axis labels. */
   private static final int RIGHT = 56;
-  /** The column of metrics.csv that holds the score of an evaluation's samples. */
-  private static final int FD_COLUMN = 8;
   private static final Color TRAIN = new Color(70, 110, 200);
   private static final Color TEST = new Color(220, 80, 40);
   private static final Color SCORE = new Color(40, 150, 70);
@@ -37,20 +32,11 @@ public final class CurvePlot {
     List<double[]> train = new ArrayList<>();
     List<double[]> test = new ArrayList<>();
     List<double[]> scores = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
-        String[] f = line.split(",", -1);
-        if (f.length < 3 || !Character.isDigit(f[0].charAt(0))) {
-          continue;
-        }
-        double[] point = {Double.parseDouble(f[0]), Double.parseDouble(f[2])};
-        (f[1].equals("test") ? test : train).add(point);
-        if (f.length > FD_COLUMN && !f[FD_COLUMN].isEmpty()) {
-          scores.add(new double[] {point[0], Double.parseDouble(f[FD_COLUMN])});
-        }
+    for (MetricsRow row : MetricsRow.read(metrics)) {
+      (row.test() ? test : train).add(new double[] {row.step(), row.bpd()});
+      if (!Double.isNaN(row.fd())) {
+        scores.add(new double[] {row.step(), row.fd()});
       }
-    } catch (IOException | NumberFormatException e) {
-      throw new FlowException("cannot read " + metrics + " for the training curve: " + e.getMessage(), e);
     }
     Png.write(render(train, test, scores), file);
   }

@@ -15,8 +15,8 @@ import org.attnflow.api.FlowException;
 
 /**
  * The layout of a run directory: the resolved configuration, {@code metrics.csv}, sample grids,
- * the training-curve plot, the checkpoints (latest, best and numbered) and the lock of its one
- * writer.
+ * the training-curve plot, the checkpoints (latest, best and numbered), the lock of its one
+ * writer and, after a failed training, why it failed.
  */
 public record RunDirectory(Path root) {
   private static final Pattern CHECKPOINT = Pattern.compile("checkpoint-(latest|best|\\d+)\\.ckpt");
@@ -115,6 +115,29 @@ public record RunDirectory(Path root) {
     } catch (IOException e) {
       throw new FlowException("cannot clean run directory " + root + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Records why the training of this run failed, in one line in {@link #failure()}; the next
+   * training of the run clears it ({@link #clearFailure()}).
+   */
+  public void recordFailure(Throwable e) {
+    String why = e instanceof FlowException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    AtomicFiles.writeString(failure(), String.valueOf(why).replace('\n', ' ') + "\n");
+  }
+
+  /** Forgets a recorded failure: the run is being trained again. */
+  public void clearFailure() {
+    try {
+      Files.deleteIfExists(failure());
+    } catch (IOException e) {
+      throw new FlowException("cannot delete " + failure() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Why the last training of the run failed, when it did ({@link #recordFailure}). */
+  public Path failure() {
+    return root.resolve("failure.txt");
   }
 
   /** The resolved configuration of the run. */

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
@@ -68,6 +69,30 @@ public final class RunLock implements AutoCloseable {
   }
 
   /**
+   * Whether a trainer holds the lock of the run directory {@code dir}, as a reader can tell without
+   * taking the lock (taking it, even briefly, could turn a starting trainer away): the lock file
+   * names a holder, and that process is alive when it runs on this host. A holder on another host
+   * counts as alive; a missing or empty file is no holder.
+   */
+  public static boolean isHeld(Path dir) {
+    String holder;
+    try {
+      holder = Files.readString(dir.resolve("train.lock"), StandardCharsets.UTF_8).trim();
+    } catch (IOException noLock) {
+      return false;
+    }
+    int at = holder.indexOf('@');
+    if (at < 0 || !holder.substring(at + 1).equals(host())) {
+      return !holder.isEmpty();
+    }
+    try {
+      return ProcessHandle.of(Long.parseLong(holder.substring(0, at))).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException notAProcess) {
+      return true;
+    }
+  }
+
+  /**
    * Empties the lock file and releases the lock. The file stays: deleting it would let a trainer
    * that opened it just before hold a lock on a file that a third one no longer sees.
    */
@@ -93,13 +118,15 @@ public final class RunLock implements AutoCloseable {
   }
 
   private static String self() {
-    String host;
+    return ProcessHandle.current().pid() + "@" + host();
+  }
+
+  private static String host() {
     try {
-      host = InetAddress.getLocalHost().getHostName();
+      return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
-      host = "unknown-host";
+      return "unknown-host";
     }
-    return ProcessHandle.current().pid() + "@" + host;
   }
 
   private static void closeQuietly(FileChannel channel) {

@@ -53,7 +53,8 @@ import org.attnflow.models.run.RunLock;
  * resumes from its newest valid checkpoint of any kind and continues the same trajectory (the
  * data order and noise are functions of the seed and the step). A diverged run (a non-finite
  * value, or bits/dim above {@code train.divergence-bpd}) stops with the first layer that went bad
- * and keeps only checkpoints whose state was seen to be sane.
+ * and keeps only checkpoints whose state was seen to be sane. A training that fails says why in
+ * the run directory ({@link RunDirectory#recordFailure}) until the run is trained again.
  */
 public final class Trainer {
   private final ModelFactory factory;
@@ -109,7 +110,13 @@ public final class Trainer {
         dir.createFresh();
         AtomicFiles.writeString(dir.config(), config.render());
       }
-      return new Run(config, dir, t, model, optimizer, manager, listener, best).loop(start, stop);
+      dir.clearFailure();
+      try {
+        return new Run(config, dir, t, model, optimizer, manager, listener, best).loop(start, stop);
+      } catch (RuntimeException e) {
+        dir.recordFailure(e);
+        throw e;
+      }
     }
   }
 

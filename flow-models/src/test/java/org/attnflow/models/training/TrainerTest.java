@@ -2,6 +2,7 @@ package org.attnflow.models.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,13 +98,14 @@ class TrainerTest {
   }
 
   @Test
-  void aNonFiniteTrainingLossNamesTheStepAndTheLayer(@TempDir Path tmp) {
+  void aNonFiniteTrainingLossNamesTheStepAndTheLayer(@TempDir Path tmp) throws IOException {
     Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32, Float.NaN), ModelsTestSupport.NO_SCORER);
     RunDirectory dir = new RunDirectory(tmp.resolve("nan"));
     NumericalException e = assertThrows(NumericalException.class,
         () -> trainer.train(ModelsTestSupport.run("train.eval-at-start = false"), dir, false, new TrainingListener() {}));
     assertTrue(e.getMessage().contains("step 1: training diverged (the training batch's bits/dim is NaN"), e.getMessage());
     assertTrue(e.getMessage().contains("the first layer that went bad is model.levels[0]"), e.getMessage());
+    assertEquals(e.getMessage() + "\n", Files.readString(dir.failure()), "the run directory says why it failed");
   }
 
   @Test
@@ -147,6 +149,7 @@ class TrainerTest {
     FlowException e = assertThrows(FlowException.class, () -> Checkpoint.readHeader(dir.latest()));
     assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
 
+    Files.writeString(dir.failure(), "an earlier training failed\n");
     List<String> warnings = new ArrayList<>();
     long[] resumedAt = {-1};
     trainer.train(ModelsTestSupport.run("train { steps = 6, eval-every = 0 }"), dir, true, new TrainingListener() {
@@ -161,6 +164,7 @@ class TrainerTest {
       }
     });
     assertEquals(3, resumedAt[0], "the newest valid checkpoint is the numbered one of step 3");
+    assertFalse(Files.exists(dir.failure()), "training the run again forgets the earlier failure");
     assertTrue(warnings.stream().anyMatch(w -> w.contains("skipping a damaged checkpoint") && w.contains(dir.latest().toString())),
         warnings.toString());
     assertEquals(6, Checkpoint.readHeader(dir.latest()).step());
