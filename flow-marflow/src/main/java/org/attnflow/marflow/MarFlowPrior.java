@@ -163,13 +163,17 @@ public final class MarFlowPrior extends Prior {
     int width = latentShape().width();
     ConvLstmCell cell = cells.get(l);
     NDList w = cell.splitWeight(splitPoints(l));
-    NDArray gates = cell.conv(x, w.get(0), cell.bias());
-    if (l == 0 && embedded != null) {
+    // In a scope of its own, so that the gates without the condition's part are freed at once.
+    NDArray gates = Scoped.array(() -> {
+      NDArray own = cell.conv(x, w.get(0), cell.bias());
+      if (l != 0 || embedded == null) {
+        return own;
+      }
       long g = 4L * cell.hidden();
-      gates = gates.reshape(channels, batch, g, height, width)
+      return own.reshape(channels, batch, g, height, width)
           .add(cell.conv(embedded, w.get(1), null))
           .reshape(channels * batch, g, height, width);
-    }
+    });
     NDArray recurrent = w.get(w.size() - 1);
     NDList steps = channels == 1 ? new NDList(gates) : gates.split(channels, 0);
     NDList hidden = new NDList(channels);
