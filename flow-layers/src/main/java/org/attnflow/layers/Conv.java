@@ -41,6 +41,16 @@ public final class Conv extends UnaryBlock {
     return new Conv(in, out, kernel, Init.constant(0), true);
   }
 
+  /** The weight, (out, in, k, k): a caller may apply parts of it to parts of a concatenated input. */
+  public NDArray weight() {
+    return weight.getArray();
+  }
+
+  /** The bias, (out). */
+  public NDArray bias() {
+    return bias.getArray();
+  }
+
   /** Applies the convolution to an NCHW batch. */
   @Override
   public NDArray apply(NDArray x) {

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.attnflow.api.FlowBlock;
 import org.attnflow.api.Init;
+import org.attnflow.api.Scoped;
 import org.attnflow.api.math.FlowMath;
 
 /**
@@ -97,7 +98,8 @@ final class ConvLstmCell extends FlowBlock {
    * and c are zero) and {@code recurrent} the recurrent part of the weight.
    */
   State step(NDArray inputGates, State previous, NDArray recurrent) {
-    NDArray gates = previous == null ? inputGates : inputGates.add(conv(previous.h(), recurrent, null));
+    // The recurrent convolution's output is freed as soon as it is added.
+    NDArray gates = previous == null ? inputGates : Scoped.array(() -> inputGates.add(conv(previous.h(), recurrent, null)));
     NDList g = gates.split(4, 1);
     NDArray candidate = Activation.sigmoid(g.get(0)).mul(Activation.tanh(g.get(3)));
     NDArray c = previous == null ? candidate : Activation.sigmoid(g.get(1)).mul(previous.c()).add(candidate);

@@ -26,13 +26,21 @@ public final class MarFlowPriorProvider extends BasicPlugin<Prior> implements Pr
         layers = 3
         # hidden (and cell) channels of every ConvLSTM layer
         hidden = 32
-        # odd kernel size of the ConvLSTM gate convolutions, the condition embedding and the zero-initialised output convolution
+        # odd kernel size of the ConvLSTM gate convolutions and of the input convolution
         kernel = 3
-        # dilation of the ConvLSTM gate convolutions (the embedding and output convolutions are not dilated)
+        # dilation of the ConvLSTM gate convolutions (no other convolution is dilated)
         dilation = 1
-        # channels of the condition embedding ReLU(conv(kept half)), concatenated to z_{c-1} at every step; unused for the final latent
+        # channels of the condition embedding of the kept half, concatenated to z_{c-1} at every step; unused for the final latent
         embed = 32
-        # per-level overrides chosen by the latent's spatial size HEIGHTxWIDTH, e.g. per-size { 16x16 { kernel = 5 }, 8x8 { dilation = 2 } }; an entry may set layers, hidden, kernel, dilation and embed
+        # 0: the embedding is ReLU(conv(kept half)); N > 0: conv(ReLU(conv(kept half))) with N channels between the two convolutions (published mAR-SCF: 32, with embed = 4)
+        embed-hidden = 0
+        # odd kernel size of the embedding's convolutions; 0 uses kernel (published mAR-SCF: 5)
+        embed-kernel = 0
+        # lift each step's input [z_{c-1}, embedding] to hidden channels by a linear kernel x kernel convolution before the first ConvLSTM layer (published mAR-SCF: true)
+        input-conv = false
+        # odd kernel size of the zero-initialised output convolution (hidden -> mean, log-std); 0 uses kernel (published mAR-SCF: 3)
+        output-kernel = 0
+        # per-level overrides chosen by the latent's spatial size HEIGHTxWIDTH, e.g. per-size { 16x16 { kernel = 5, dilation = 2 }, 8x8 { kernel = 5 } }; an entry may set any key above
         per-size {}
         """);
   }

@@ -68,6 +68,34 @@ class MarFlowPluginTest {
   }
 
   @Test
+  void thePublishedFormIsReadAndFollowsThePerSizeEntries() {
+    String hocon = "type = marflow, kernel = 5, embed = 4, embed-hidden = 32, embed-kernel = 5, input-conv = true, output-kernel = 3,"
+        + " per-size { 16x16 { dilation = 2 }, 4x4 { kernel = 3 } }";
+    MarFlowPrior big = (MarFlowPrior) prior(hocon, new ImageShape(6, 16, 16), new ImageShape(6, 16, 16));
+    MarFlowPrior mid = (MarFlowPrior) prior(hocon, new ImageShape(12, 8, 8), new ImageShape(12, 8, 8));
+    MarFlowPrior top = (MarFlowPrior) prior(hocon, new ImageShape(48, 4, 4), null);
+    assertEquals(new MarFlowOptions(3, 32, 5, 2, 4, 32, 5, true, 3), big.options());
+    assertEquals(new MarFlowOptions(3, 32, 5, 1, 4, 32, 5, true, 3), mid.options());
+    assertEquals(new MarFlowOptions(3, 32, 3, 1, 4, 32, 5, true, 3), top.options());
+    assertEquals(32, big.cells().get(0).inputs());
+    assertEquals(null, top.embedding());
+    // 0 stands for the gate kernel, as the embedding and output kernels were before they had keys.
+    assertEquals(new MarFlowOptions(3, 32, 5, 1, 32), ((MarFlowPrior) prior("type = marflow, kernel = 5", new ImageShape(2, 4, 4), null)).options());
+  }
+
+  @Test
+  void badSettingsOfThePublishedFormFailWithTheirPath() {
+    ImageShape z = new ImageShape(2, 4, 4);
+    for (String[] bad : new String[][] {
+        {"embed-kernel = 4", "prior.embed-kernel"}, {"output-kernel = 2", "prior.output-kernel"},
+        {"embed-hidden = -1", "prior.embed-hidden"}, {"input-conv = 3", "prior.input-conv"},
+        {"per-size { 8x8 { embed-kernel = 6 } }", "prior.per-size.8x8.embed-kernel"}}) {
+      ConfigError e = assertThrows(ConfigError.class, () -> prior("type = marflow, " + bad[0], z, z), bad[0]);
+      assertTrue(e.getMessage().contains(bad[1]) && !e.getMessage().contains("\n"), bad[0] + ": " + e.getMessage());
+    }
+  }
+
+  @Test
   void badSettingsFailWithTheirPath() {
     ImageShape z = new ImageShape(2, 4, 4);
     ConfigError even = assertThrows(ConfigError.class, () -> prior("type = marflow, kernel = 4", z, z));
@@ -89,6 +117,35 @@ class MarFlowPluginTest {
         new ImageShape(4, 4, 4), 0, 3)).verifyAll();
     LayerContract.of(Layers.factory(REGISTRY, "type = split, prior { type = marflow, hidden = 4, layers = 1, dilation = 2 }",
         new ImageShape(6, 4, 2), 0, 5)).seed(1).verifyAll();
+  }
+
+  @Test
+  void aSplitWithThePublishedMarflowPriorMeetsTheLayerContract() {
+    LayerContract.of(Layers.factory(REGISTRY, "type = split, prior { type = marflow, hidden = 6, layers = 2, kernel = 5, embed = 4,"
+        + " embed-hidden = 8, embed-kernel = 5, input-conv = true, output-kernel = 3, per-size { 4x4 { dilation = 2 } } }",
+        new ImageShape(4, 4, 4), 0, 3)).verifyAll();
+  }
+
+  @Test
+  void thePaperConfigurationGivesThePublishedPriorOfEachLevel() {
+    java.nio.file.Path conf = java.nio.file.Path.of("..", "configs", "paper", "marflow-affine-cifar10.conf");
+    com.typesafe.config.Config model = ConfigFactory.parseFile(conf.toFile()).resolve().getConfig("model");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      List<MarFlowPrior> priors = new ArrayList<>();
+      collect(new ModelFactory(REGISTRY).create(new Settings(model.root(), "model"), manager), priors);
+      List<String> found = priors.stream().map(p -> MarFlowOptions.sizeKey(p.latentShape()) + " "
+          + p.options().kernel() + "/" + p.options().dilation()).sorted().toList();
+      // Kernels 5, 5, 3 and dilations 2, 1, 1 from the first split (16×16) to the top (4×4).
+      assertEquals(List.of("16x16 5/2", "4x4 3/1", "8x8 5/1"), found);
+      for (MarFlowPrior p : priors) {
+        MarFlowOptions o = p.options();
+        assertEquals(List.of(3, 32, 3), List.of(o.layers(), o.hidden(), o.outputKernel()), p.path());
+        assertTrue(o.inputConv(), p.path());
+        if (p.conditionShape() != null) {
+          assertEquals(List.of(4, 32, 5), List.of(o.embed(), o.embedHidden(), o.embedKernel()), p.path() + " embedding");
+        }
+      }
+    }
   }
 
   @Test

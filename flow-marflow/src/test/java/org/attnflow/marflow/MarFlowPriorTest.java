@@ -58,8 +58,14 @@ class MarFlowPriorTest {
         new Case("conditioned, 2 layers", CONDITION, new MarFlowOptions(2, 6, 3, 1, 5)),
         new Case("unconditioned, 3 layers, dilation 2", null, new MarFlowOptions(3, 5, 3, 2, 4)),
         new Case("conditioned, 1 layer, 5×5 kernel", CONDITION, new MarFlowOptions(1, 4, 5, 1, 3)),
-        new Case("unconditioned, 1×1 kernel", null, new MarFlowOptions(2, 3, 1, 1, 2)));
+        new Case("unconditioned, 1×1 kernel", null, new MarFlowOptions(2, 3, 1, 1, 2)),
+        new Case("published form: conditioned, 5×5 dilation 2, two-convolution embedding, input and 3×3 output convolutions",
+            CONDITION, PUBLISHED),
+        new Case("published form: unconditioned, input convolution, 1×1 output", null, new MarFlowOptions(2, 5, 3, 1, 4, 0, 3, true, 1)));
   }
+
+  /** The published mAR-SCF prior's form at a test's scale: embedding conv(ReLU(conv(u))) 3 → 6 → 4 by 5×5 kernels, lifted input. */
+  private static final MarFlowOptions PUBLISHED = new MarFlowOptions(2, 6, 5, 2, 4, 6, 5, true, 3);
 
   private static NDArray latent(long batch, long seed) {
     return new Noise(seed).normal(manager, LATENT.batched(batch));
@@ -207,6 +213,22 @@ class MarFlowPriorTest {
   }
 
   @Test
+  void gradientsReachEveryParameterOfThePublishedForm() {
+    MarFlowPrior prior = Priors.create(manager, LATENT, CONDITION, PUBLISHED, 30);
+    Priors.randomize(prior, 31, 0.3);
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      gc.backward(prior.logProb(latent(2, 32), new Noise(33).normal(manager, CONDITION.batched(2))).sum().neg());
+    }
+    int checked = 0;
+    for (Pair<String, Parameter> p : prior.getParameters()) {
+      assertTrue(p.getValue().getArray().getGradient().abs().max().getFloat() > 0, "no gradient reaches " + p.getKey());
+      checked++;
+    }
+    // embedding-hidden (2) + embedding (2) + input (2) + 2 layers × (weight, bias) + output (3)
+    assertEquals(13, checked);
+  }
+
+  @Test
   void gradientsSurviveAGarbageCollectionBeforeBackward() {
     // DJL's mul(Number) and friends free their scalar at once while autograd still needs it.
     Case c = cases().findFirst().orElseThrow();
@@ -285,6 +307,19 @@ class MarFlowPriorTest {
           channels, top.freeParameterCount(), split.freeParameterCount(), channels));
     }
     System.out.println(table);
+  }
+
+  @Test
+  void parameterCountsOfThePublishedForm() {
+    // CIFAR-10's first split: 6 channels given 6, 5×5 gates, embedding 6 → 32 → 4 by 5×5, 3×3 output.
+    MarFlowOptions o = new MarFlowOptions(3, 32, 5, 2, 4, 32, 5, true, 3);
+    MarFlowPrior split = new MarFlowPrior(new ImageShape(6, 16, 16), new ImageShape(6, 16, 16), o, new java.util.Random(0));
+    long embedding = (6 * 32 * 25 + 32) + (32 * 4 * 25 + 4);
+    long input = 5 * 32 * 25 + 32;
+    long lstm = 3 * (4 * 32 * 64 * 25 + 4 * 32);
+    long output = 32 * 2 * 9 + 2 + 2;
+    assertEquals(embedding + input + lstm + output, split.freeParameterCount());
+    assertEquals(32, split.cells().get(0).inputs(), "the input convolution feeds the first layer");
   }
 
   @Test

@@ -18,7 +18,8 @@ import org.attnflow.layers.Conv;
 
 /**
  * Test helpers: building and randomising priors, and a reference MaRFlow written straight from
- * the definition (one conv over the concatenation [input, h_{t−1}] per layer and step, gates by
+ * the definition (the embedding and the input convolution applied to each step's whole
+ * concatenated input, one conv over the concatenation [input, h_{t−1}] per layer and step, gates by
  * slicing, per-channel Gaussian log-densities summed in double precision), sharing nothing with
  * the prior's own batched code but the parameters.
  */
@@ -64,8 +65,10 @@ final class Priors {
     int layers = o.layers();
     int hidden = o.hidden();
     NDArray embedded = null;
-    if (condition != null) {
-      embedded = Activation.relu(conv(condition, param(prior.embedding(), "weight"), param(prior.embedding(), "bias"), 1));
+    if (condition != null && prior.embeddingHidden() == null) {
+      embedded = Activation.relu(apply(prior.embedding(), condition));
+    } else if (condition != null) {
+      embedded = apply(prior.embedding(), Activation.relu(apply(prior.embeddingHidden(), condition)));
     }
     NDArray[] h = new NDArray[layers];
     NDArray[] c = new NDArray[layers];
@@ -80,6 +83,9 @@ final class Priors {
       NDArray input = t == 0 ? m.zeros(new Shape(batch, 1, shape.height(), shape.width())) : z.get(":, " + (t - 1) + ":" + t);
       if (embedded != null) {
         input = NDArrays.concat(new NDList(input, embedded), 1);
+      }
+      if (prior.inputConv() != null) {
+        input = apply(prior.inputConv(), input);
       }
       for (int l = 0; l < layers; l++) {
         ConvLstmCell cell = prior.cells().get(l);
@@ -109,6 +115,10 @@ final class Priors {
       }
     }
     return new Reference(logProb, mean, logStd);
+  }
+
+  private static NDArray apply(Conv c, NDArray x) {
+    return conv(x, param(c, "weight"), param(c, "bias"), 1);
   }
 
   private static NDArray param(Conv conv, String name) {
