@@ -12,5 +12,6 @@ module org.attnflow.data {
   provides org.attnflow.api.spi.DatasetProvider with
       org.attnflow.data.format.IdxDatasetProvider,
       org.attnflow.data.format.Cifar10DatasetProvider,
-      org.attnflow.data.format.ImageFolderDatasetProvider;
+      org.attnflow.data.format.ImageFolderDatasetProvider,
+      org.attnflow.data.format.DownsampledImageNetDatasetProvider;
 }
