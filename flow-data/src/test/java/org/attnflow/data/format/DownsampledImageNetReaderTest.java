@@ -50,6 +50,18 @@ class DownsampledImageNetReaderTest {
   }
 
   @Test
+  void aBatchThatNumpySavezCompressedWroteIsRead() {
+    // scripts/make-imagenet-fixture.py: labels saved from a Python list (int64), a mean entry
+    Path fixtures = Path.of("src/test/resources/imagenet8").toAbsolutePath();
+    DatasetSplits splits = TestFiles.openDataset("type = downsampled-imagenet, dir = " + quote(fixtures)
+        + ", size = 8, train = [val_data.npz], test = val_data.npz");
+
+    assertEquals(new ImageShape(3, 8, 8), splits.test().shape());
+    assertArrayEquals(new int[] {0, 999, 499}, splits.test().labels().orElseThrow().values());
+    assertImage(splits.test(), 2, 2);
+  }
+
+  @Test
   void theDefaultsNameTheFirstFiveTrainingBatchesAndTheValidationBatch() {
     DatasetFixtures.downsampledImageNet(dir, 32, new int[] {1, 1, 1, 1, 1}, 2, true);
 
