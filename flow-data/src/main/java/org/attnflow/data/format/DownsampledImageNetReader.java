@@ -36,7 +36,12 @@ final class DownsampledImageNetReader {
         images += counts[f];
       }
     }
-    byte[] pixels = InMemoryImages.allocate(files.get(0).getParent(), images, shape);
+    byte[] pixels;
+    try {
+      pixels = InMemoryImages.allocate(files.get(0).getParent(), images, shape);
+    } catch (DataFormatException e) {
+      throw new DataFormatException(files.get(0).getParent(), e.problem() + "; list fewer batches in train");
+    }
     int[] labels = new int[pixels.length / shape.size()];
     int first = 0;
     for (int f = 0; f < files.size(); f++) {

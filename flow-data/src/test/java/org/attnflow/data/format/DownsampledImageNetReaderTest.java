@@ -132,6 +132,23 @@ class DownsampledImageNetReaderTest {
   }
 
   @Test
+  void batchesBeyondOneArrayAskForFewerBatchesBeforeAnyPixelIsRead() {
+    // two batches whose headers claim 400,000 rows each (1.2 GB apiece) and hold no pixels
+    for (int b = 1; b <= 2; b++) {
+      Map<String, byte[]> entries = DatasetFixtures.batch(32, 0, 1);
+      entries.put("data", DatasetFixtures.npy("|u1", new int[] {400_000, 3072}, new byte[0]));
+      DatasetFixtures.npz(dir.resolve("train_data_batch_" + b + ".npz"), entries, true);
+    }
+    writeValidation();
+
+    FlowException e = assertThrows(FlowException.class,
+        () -> open(32, "[\"train_data_batch_1.npz\", \"train_data_batch_2.npz\"]"));
+
+    assertTrue(e.getMessage().startsWith(dir + ": 800000 images of 3×32×32 need 2457600000 bytes, more than one Java array"
+        + " holds; list fewer batches in train"), e.getMessage());
+  }
+
+  @Test
   void aMissingBatchIsAConfigurationErrorAtTheKey() {
     writeValidation();
 
