@@ -18,9 +18,9 @@ public final class DownsampledImageNetDatasetProvider extends BasicPlugin<Datase
   /** Declares the {@code downsampled-imagenet} dataset and its documented keys. */
   public DownsampledImageNetDatasetProvider() {
     super("downsampled-imagenet", "downsampled ImageNet .npz batches (Imagenet32, Imagenet64), 3×S×S, 1,000 classes", """
-        # The folder holding the batches, as unpacked from Imagenet32_train.zip and Imagenet32_val.zip
-        # (or the Imagenet64 files). A relative path starts at the directory of the configuration
-        # file that sets it.
+        # The folder holding the batches, as unpacked from the npz archives of Imagenet32 (or
+        # Imagenet64): train_data_batch_1.npz … train_data_batch_10.npz and val_data.npz. A relative
+        # path starts at the directory of the configuration file that sets it.
         dir = "Imagenet32"
         # The side of the images: 32 or 64 (any S whose rows hold 3·S·S pixels is read).
         size = 32
