@@ -14,6 +14,7 @@ import org.attnflow.api.FlowException;
 import org.attnflow.cli.bench.BenchCommand;
 import org.attnflow.cli.commands.AttentionCommand;
 import org.attnflow.cli.commands.CheckCommand;
+import org.attnflow.cli.commands.DataCommand;
 import org.attnflow.cli.commands.EvaluateCommand;
 import org.attnflow.cli.commands.FeaturesCommand;
 import org.attnflow.cli.commands.FidCommand;
@@ -48,7 +49,7 @@ public final class Cli {
     this.err = err;
     for (Command c : List.of(new TrainCommand(), new EvaluateCommand(), new SampleCommand(),
         new ReconstructCommand(), new FidCommand(err), new FeaturesCommand(), new AttentionCommand(), new BenchCommand(),
-        new CheckCommand(), new LayersCommand(), new StudyCommand(), new ServeCommand())) {
+        new CheckCommand(), new DataCommand(), new LayersCommand(), new StudyCommand(), new ServeCommand())) {
       commands.put(c.name(), c);
     }
   }

@@ -161,7 +161,7 @@ class ConfigErrorTest {
 
   private static final List<DataMistake> DATA_MISTAKES = List.of(
       new DataMistake("data.conf", "data {\n  padd = 0\n}\n", "padd", "data.padd", "known keys: dataset, flip, pad"),
-      new DataMistake("dataset.conf", "data.dataset.trian = \"x.gz\"\n", "trian", "data.dataset.trian", "known keys: class-names, classes, test, test-labels, train, train-labels, type"),
+      new DataMistake("dataset.conf", "data.dataset.trian = \"x.gz\"\n", "trian", "data.dataset.trian", "known keys: channels, class-names, classes, pad-to, test, test-labels, train, train-labels, type"),
       new DataMistake("nodata.conf", "data.dataset.test = \"nowhere/t10k.gz\"\n", "nowhere", "data.dataset.test", "nowhere/t10k.gz"));
 
   /**
@@ -202,7 +202,7 @@ class ConfigErrorTest {
   void dataBlockValuesFailCheckAtTheirLine() throws IOException {
     List<DataMistake> mistakes = List.of(
         new DataMistake("type-check.conf", "data.dataset.type = idxx\n", "idxx", "data.dataset.type", "known dataset types: idx"),
-        new DataMistake("key-check.conf", "data.dataset.trian = \"x.gz\"\n", "trian", "data.dataset.trian", "known keys: class-names, classes, test, test-labels, train, train-labels, type"),
+        new DataMistake("key-check.conf", "data.dataset.trian = \"x.gz\"\n", "trian", "data.dataset.trian", "known keys: channels, class-names, classes, pad-to, test, test-labels, train, train-labels, type"),
         new DataMistake("pad-check.conf", "data.pad = -1\n", "pad = -1", "data.pad", "expected an integer ≥ 0, found -1"));
     for (DataMistake d : mistakes) {
       Path file = write(d.name(), Harness.GLOW_STEP, d.text());

@@ -31,14 +31,26 @@ public final class DatasetImages {
     this.labels = labels;
   }
 
+  /** Both splits of a dataset, opened at once. */
+  public record Splits(DatasetImages train, DatasetImages test) {}
+
   /** Opens split {@code split} ("train" or "test") of the dataset of the run's resolved {@code data} block. */
   public static DatasetImages open(Settings data, Registry registry, String split) {
     if (!split.equals("train") && !split.equals("test")) {
       throw new IllegalArgumentException("a split is train or test, found " + split);
     }
-    int pad = DataPipelines.pad(data);
     DatasetSplits splits = DataPipelines.open(data, registry);
-    ImageDataset dataset = split.equals("train") ? splits.train() : splits.test();
+    return of(split, split.equals("train") ? splits.train() : splits.test(), DataPipelines.pad(data));
+  }
+
+  /** Opens both splits of the dataset of the run's resolved {@code data} block, reading its files once. */
+  public static Splits openBoth(Settings data, Registry registry) {
+    DatasetSplits splits = DataPipelines.open(data, registry);
+    int pad = DataPipelines.pad(data);
+    return new Splits(of("train", splits.train(), pad), of("test", splits.test(), pad));
+  }
+
+  private static DatasetImages of(String split, ImageDataset dataset, int pad) {
     return new DatasetImages(split, dataset.source(), pad, PaddedImages.of(dataset, pad, 0), dataset.labels());
   }
 

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 class ModuleWiringTest {
 
   @Test
-  void testsRunInsideTheNamedModuleAndFindTheThreeDatasets() {
+  void testsRunInsideTheNamedModuleAndFindTheFourDatasets() {
     assertEquals("org.attnflow.data", getClass().getModule().getName());
-    assertEquals(Set.of("idx", "cifar10", "image-folder"), Registry.builtIn().providers(PluginKind.DATASET).keySet());
+    assertEquals(Set.of("idx", "cifar10", "image-folder", "downsampled-imagenet"), Registry.builtIn().providers(PluginKind.DATASET).keySet());
   }
 
   @Test

@@ -7,9 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -26,9 +28,11 @@ import org.attnflow.api.FlowException;
  * the {@code .npy} format (a magic string, a version, a header that is a Python dict literal with
  * {@code descr}, {@code fortran_order} and {@code shape}, then the raw values). Reads entries that
  * are stored or deflated ({@code numpy.savez} and {@code numpy.savez_compressed}), format versions
- * 1.0 to 3.0, of unsigned bytes or 32- and 64-bit floats in either byte order and either memory
- * order; writes version 1.0 headers and stored entries, which every NumPy reads. Errors are
- * {@link FlowException}s that start with the file and name the entry.
+ * 1.0 to 3.0, of unsigned bytes, 16-, 32- and 64-bit signed integers or 32- and 64-bit floats in
+ * either byte order and either memory order; writes version 1.0 headers and stored entries, which
+ * every NumPy reads. {@link #read} decodes every array; {@link #open} reads one entry at a time and
+ * can decode a large array of bytes straight into the caller's array (the batches of downsampled
+ * ImageNet). Errors are {@link FlowException}s that start with the file and name the entry.
  */
 public final class Npz {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -43,6 +47,12 @@ public final class Npz {
   public enum Type {
     /** {@code u1}: unsigned 8-bit integers, such as pixels. */
     UINT8('u', 1),
+    /** {@code i2}: signed 16-bit integers. */
+    INT16('i', 2),
+    /** {@code i4}: signed 32-bit integers, such as labels. */
+    INT32('i', 4),
+    /** {@code i8}: signed 64-bit integers, NumPy's default for a list of Python integers. */
+    INT64('i', 8),
     /** {@code f4}: 32-bit floats. */
     FLOAT32('f', 4),
     /** {@code f8}: 64-bit floats. */
@@ -108,12 +118,35 @@ public final class Npz {
       double[] out = new double[size()];
       for (int i = 0; i < out.length; i++) {
         out[i] = switch (type) {
-          case UINT8 -> data[i] & 0xFF;
           case FLOAT32 -> b.getFloat(i * Float.BYTES);
           case FLOAT64 -> b.getDouble(i * Double.BYTES);
+          default -> integer(b, i);
         };
       }
       return out;
+    }
+
+    /** The values of an array of integers (any integer type), in C order. */
+    public long[] longs() {
+      if (type == Type.FLOAT32 || type == Type.FLOAT64) {
+        throw new IllegalStateException("an array of " + type + " holds no integers");
+      }
+      ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+      long[] out = new long[size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = integer(b, i);
+      }
+      return out;
+    }
+
+    private long integer(ByteBuffer b, int i) {
+      return switch (type) {
+        case UINT8 -> data[i] & 0xFF;
+        case INT16 -> b.getShort(i * Short.BYTES);
+        case INT32 -> b.getInt(i * Integer.BYTES);
+        case INT64 -> b.getLong(i * Long.BYTES);
+        default -> throw new IllegalStateException(type + " is not an integer type");
+      };
     }
 
     /** The values of an array of unsigned bytes, in C order. */
@@ -133,22 +166,147 @@ public final class Npz {
   /** Reads every {@code .npy} entry of {@code file}, by name without the suffix, in archive order. */
   public static Map<String, Array> read(Path file) {
     Map<String, Array> arrays = new LinkedHashMap<>();
-    try (ZipFile zip = new ZipFile(file.toFile())) {
-      for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-        ZipEntry entry = e.nextElement();
-        if (entry.getName().endsWith(".npy")) {
-          try (InputStream in = zip.getInputStream(entry)) {
-            String name = entry.getName().substring(0, entry.getName().length() - 4);
-            arrays.put(name, readNpy(in, file + ": " + entry.getName()));
-          }
-        }
+    try (Archive archive = open(file)) {
+      for (String name : archive.names()) {
+        arrays.put(name, archive.array(name));
       }
+    }
+    return arrays;
+  }
+
+  /** Opens {@code file} to read its entries one at a time; close it when done. */
+  public static Archive open(Path file) {
+    try {
+      return new Archive(file, new ZipFile(file.toFile()));
     } catch (ZipException e) {
       throw new FlowException(file + ": not a readable .npz (zip) archive: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new FlowException(file + ": cannot read: " + e.getMessage(), e);
     }
-    return arrays;
+  }
+
+  /**
+   * The header of one {@code .npy} entry: what its values are, before they are read.
+   *
+   * @param type the element type
+   * @param descr the element type as the file spells it, such as {@code <i8}
+   * @param shape the size of each axis
+   * @param fortranOrder true when the values are stored first index fastest
+   */
+  public record Header(Type type, String descr, int[] shape, boolean fortranOrder) {
+
+    /** Copies the shape. */
+    public Header {
+      shape = shape.clone();
+    }
+
+    @Override
+    public int[] shape() {
+      return shape.clone();
+    }
+
+    /** The number of values. */
+    public long elements() {
+      return Npz.elements(shape);
+    }
+
+    /** The shape as NumPy prints it, e.g. {@code (3, 3)} or {@code (3,)}. */
+    public String shapeText() {
+      return tuple(shape);
+    }
+  }
+
+  /** An open {@code .npz} archive whose entries are read one at a time, each as often as asked. */
+  public static final class Archive implements AutoCloseable {
+    private final Path file;
+    private final ZipFile zip;
+
+    private Archive(Path file, ZipFile zip) {
+      this.file = file;
+      this.zip = zip;
+    }
+
+    /** The names of the {@code .npy} entries without the suffix, in archive order. */
+    public List<String> names() {
+      List<String> names = new ArrayList<>();
+      for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+        String entry = e.nextElement().getName();
+        if (entry.endsWith(".npy")) {
+          names.add(entry.substring(0, entry.length() - 4));
+        }
+      }
+      return names;
+    }
+
+    /** The header of entry {@code name}, failing with the names there are when there is no such entry. */
+    public Header header(String name) {
+      return withEntry(name, (in, where) -> readHeader(in, where));
+    }
+
+    /** Decodes entry {@code name}. */
+    public Array array(String name) {
+      return withEntry(name, (in, where) -> readValues(in, where, readHeader(in, where)));
+    }
+
+    /**
+     * Reads the values of entry {@code name}, an array of unsigned bytes, into {@code target} from
+     * {@code offset}, in C order, without another copy (a Fortran-order array is reordered through
+     * one). Returns the header; a short entry fails with the row (first index) where it ends.
+     */
+    public Header readBytes(String name, byte[] target, int offset) {
+      return withEntry(name, (in, where) -> {
+        Header header = readHeader(in, where);
+        if (header.type() != Type.UINT8) {
+          throw new FlowException(where + ": expected unsigned bytes (|u1), found " + header.descr());
+        }
+        if (header.elements() > target.length - offset) {
+          throw new FlowException(where + ": the array " + header.shapeText() + " holds " + header.elements()
+              + " values, more than the " + (target.length - offset) + " left for it");
+        }
+        if (header.fortranOrder()) {
+          byte[] values = readValues(in, where, header).data;
+          System.arraycopy(values, 0, target, offset, values.length);
+        } else {
+          int length = (int) header.elements();
+          int read = in.readNBytes(target, offset, length);
+          if (read < length) {
+            throw truncated(where, header, read);
+          }
+        }
+        return header;
+      });
+    }
+
+    private <T> T withEntry(String name, EntryReader<T> reader) {
+      ZipEntry entry = zip.getEntry(name + ".npy");
+      if (entry == null) {
+        throw new FlowException(file + ": expected an array " + name + " (entry " + name + ".npy), found only " + names());
+      }
+      String where = file + ": " + entry.getName();
+      try (InputStream in = zip.getInputStream(entry)) {
+        return reader.read(in, where);
+      } catch (ZipException e) {
+        throw new FlowException(where + ": the compressed entry is damaged: " + e.getMessage(), e);
+      } catch (java.io.EOFException e) {
+        throw new FlowException(where + ": truncated: the compressed entry ends early", e);
+      } catch (IOException e) {
+        throw new FlowException(where + ": cannot read: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        zip.close();
+      } catch (IOException e) {
+        throw new FlowException(file + ": cannot close: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Reads from an entry's stream; {@code where} names the file and entry for messages. */
+  private interface EntryReader<T> {
+    T read(InputStream in, String where) throws IOException;
   }
 
   /** Writes {@code arrays} as an archive of stored {@code NAME.npy} entries, in map order. */
@@ -182,7 +340,7 @@ public final class Npz {
     return b.array();
   }
 
-  private static Array readNpy(InputStream in, String where) throws IOException {
+  private static Header readHeader(InputStream in, String where) throws IOException {
     byte[] preamble = in.readNBytes(MAGIC.length + 2);
     if (preamble.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(preamble, MAGIC.length), MAGIC)) {
       throw new FlowException(where + ": not a .npy array (no \\x93NUMPY magic string)");
@@ -202,27 +360,43 @@ public final class Npz {
     Matcher order = ORDER.matcher(header);
     Matcher shapeText = SHAPE.matcher(header);
     if (!descr.find() || !order.find() || !shapeText.find()) {
-      throw new FlowException(where + ": expected an array of u1, f4 or f8 values with a fortran_order and a shape,"
-          + " found the header " + header.strip());
+      throw new FlowException(where + ": expected an array of u1, i2, i4, i8, f4 or f8 values with a fortran_order and a"
+          + " shape, found the header " + header.strip());
     }
+    String spelled = descr.group(1) + descr.group(2) + descr.group(3);
     Type type = Type.of(descr.group(2).charAt(0), Integer.parseInt(descr.group(3))).orElseThrow(() ->
-        new FlowException(where + ": unsupported element type " + descr.group(2) + descr.group(3) + "; expected u1, f4 or f8"));
+        new FlowException(where + ": unsupported element type " + descr.group(2) + descr.group(3)
+            + "; expected u1, i2, i4, i8, f4 or f8"));
     int[] shape = shape(shapeText.group(1), where);
-    long bytes = elements(shape) * type.bytes;
-    if (bytes > Integer.MAX_VALUE - 8) {
+    if (elements(shape) * type.bytes > Integer.MAX_VALUE - 8) {
       throw new FlowException(where + ": the array " + tuple(shape) + " is larger than one Java array holds");
     }
+    return new Header(type, spelled, shape, order.group(1).equals("True"));
+  }
+
+  private static Array readValues(InputStream in, String where, Header header) throws IOException {
+    Type type = header.type();
+    long bytes = header.elements() * type.bytes;
     byte[] data = in.readNBytes((int) bytes);
     if (data.length < bytes) {
-      throw new FlowException(where + ": truncated: expected " + bytes + " bytes of values for shape " + tuple(shape) + ", found " + data.length);
+      throw truncated(where, header, data.length);
     }
-    if (descr.group(1).equals(">") && type.bytes > 1) {
+    if (header.descr().startsWith(">") && type.bytes > 1) {
       reverseEachValue(data, type.bytes);
     }
-    if (order.group(1).equals("True")) {
-      data = toCOrder(data, shape, type.bytes);
+    if (header.fortranOrder()) {
+      data = toCOrder(data, header.shape, type.bytes);
     }
-    return new Array(type, shape, data);
+    return new Array(type, header.shape, data);
+  }
+
+  /** A truncated entry: how many bytes were there and, for C order, in which row (first index) they end. */
+  private static FlowException truncated(String where, Header header, long found) {
+    long bytes = header.elements() * header.type().bytes;
+    long rowBytes = header.shape.length > 1 && header.shape[0] > 0 ? bytes / header.shape[0] : header.type().bytes;
+    String row = header.fortranOrder() || rowBytes == 0 ? "" : ", ending in row " + found / rowBytes + " of " + (header.shape.length > 0 ? header.shape[0] : 1);
+    return new FlowException(where + ": truncated: expected " + bytes + " bytes of values for shape " + header.shapeText()
+        + ", found " + found + row);
   }
 
   private static int[] shape(String text, String where) {

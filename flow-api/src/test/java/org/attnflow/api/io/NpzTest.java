@@ -100,8 +100,8 @@ class NpzTest {
     Files.writeString(notZip, "hello");
     assertMessage(notZip, "not a readable .npz", () -> Npz.read(notZip));
 
-    Path ints = archive("a.npy", "{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }", new byte[4]);
-    assertMessage(ints, "a.npy: unsupported element type i4", () -> Npz.read(ints));
+    Path complex = archive("a.npy", "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", new byte[8]);
+    assertMessage(complex, "a.npy: unsupported element type c8", () -> Npz.read(complex));
 
     Path shortValues = archive("b.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", new byte[9]);
     assertMessage(shortValues, "b.npy: truncated: expected 16 bytes", () -> Npz.read(shortValues));
@@ -112,6 +112,66 @@ class NpzTest {
       zip.write("not numpy at all".getBytes(StandardCharsets.US_ASCII));
     }
     assertMessage(noMagic, "c.npy: not a .npy array", () -> Npz.read(noMagic));
+  }
+
+  @Test
+  void integersOfEveryWidthAndByteOrderAreRead() throws IOException {
+    ByteBuffer little = ByteBuffer.allocate(3 * 8).order(ByteOrder.LITTLE_ENDIAN).putLong(1).putLong(-2).putLong(1000);
+    Path int64 = archive("labels.npy", "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", little.array());
+    Npz.Array labels = Npz.read(int64).get("labels");
+    assertEquals(Npz.Type.INT64, labels.type());
+    assertArrayEquals(new long[] {1, -2, 1000}, labels.longs());
+    assertArrayEquals(new double[] {1, -2, 1000}, labels.doubles(), 0);
+
+    ByteBuffer big = ByteBuffer.allocate(2 * 4).order(ByteOrder.BIG_ENDIAN).putInt(7).putInt(-9);
+    Path int32 = archive("b.npy", "{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }", big.array());
+    assertArrayEquals(new long[] {7, -9}, Npz.read(int32).get("b").longs());
+
+    ByteBuffer shorts = ByteBuffer.allocate(2 * 2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 300).putShort((short) -1);
+    Path int16 = archive("c.npy", "{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }", shorts.array());
+    assertArrayEquals(new long[] {300, -1}, Npz.read(int16).get("c").longs());
+  }
+
+  @Test
+  void bytesAreReadStraightIntoTheCallersArrayStoredOrDeflated() throws IOException {
+    byte[] values = {1, 2, 3, 4, 5, 6};
+    Map<String, Npz.Array> arrays = Map.of("data", Npz.Array.ofBytes(new int[] {2, 3}, values));
+    Path stored = tmp.resolve("stored-bytes.npz");
+    try (OutputStream out = Files.newOutputStream(stored)) {
+      Npz.write(out, arrays);
+    }
+    Path deflated = archive("data.npy", "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }", values);
+    for (Path file : new Path[] {stored, deflated}) {
+      byte[] target = new byte[8];
+      try (Npz.Archive archive = Npz.open(file)) {
+        assertEquals(java.util.List.of("data"), archive.names());
+        assertEquals("(2, 3)", archive.header("data").shapeText());
+        Npz.Header header = archive.readBytes("data", target, 2);
+        assertEquals(6, header.elements());
+      }
+      assertArrayEquals(new byte[] {0, 0, 1, 2, 3, 4, 5, 6}, target, file.toString());
+    }
+  }
+
+  @Test
+  void readingBytesFailsOnAShortEntryAWrongTypeOrAMissingEntry() throws IOException {
+    Path cut = archive("data.npy", "{'descr': '|u1', 'fortran_order': False, 'shape': (4, 3), }", new byte[7]);
+    assertMessage(cut, "data.npy: truncated: expected 12 bytes of values for shape (4, 3), found 7, ending in row 2 of 4",
+        () -> read(cut, "data", new byte[12]));
+
+    Path floats = archive("data.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", new byte[4]);
+    assertMessage(floats, "data.npy: expected unsigned bytes (|u1), found <f4", () -> read(floats, "data", new byte[4]));
+
+    assertMessage(floats, "expected an array labels (entry labels.npy), found only [data]", () -> read(floats, "labels", new byte[4]));
+
+    Path big = archive("data.npy", "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }", new byte[6]);
+    assertMessage(big, "more than the 5 left for it", () -> read(big, "data", new byte[5]));
+  }
+
+  private static void read(Path file, String entry, byte[] target) {
+    try (Npz.Archive archive = Npz.open(file)) {
+      archive.readBytes(entry, target, 0);
+    }
   }
 
   private static void assertMessage(Path file, String part, org.junit.jupiter.api.function.Executable read) {

@@ -65,8 +65,9 @@ public final class FeaturesCommand extends Command {
     ResolvedRun run = session.run();
     ClassifierSettings settings = ClassifierSettings.of(run.config().block("features"));
     Registry registry = session.get(Registry.class);
-    DatasetImages train = DatasetImages.open(run.data(), registry, "train");
-    DatasetImages test = DatasetImages.open(run.data(), registry, "test");
+    DatasetImages.Splits splits = DatasetImages.openBoth(run.data(), registry);
+    DatasetImages train = splits.train();
+    DatasetImages test = splits.test();
     out.printf(Locale.ROOT, "training %s on %,d labelled images of %s (%,d test images) for %d steps%n",
         settings.name(), train.count(), train.shape(), test.count(), settings.steps());
     long start = System.nanoTime();

@@ -3,6 +3,7 @@ package org.attnflow.data.format;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import org.attnflow.api.ImageShape;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.DatasetSplits;
 import org.attnflow.api.data.Labels;
@@ -33,6 +34,14 @@ public final class IdxDatasetProvider extends BasicPlugin<DatasetSplits> impleme
         # Fashion-MNIST's: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
         # "Sneaker", "Bag", "Ankle boot"]
         class-names = null
+        # 0 keeps the images' own size. N: place each image in the centre of an N×N image of zeros,
+        # as mAR-SCF pads MNIST's 28×28 to 32×32 (pad-to = 32); N must be at least the images' size.
+        # Unlike data.pad this changes the dataset itself: `attnflow data` and every command see N×N.
+        pad-to = 0
+        # 1 keeps IDX's gray channel; 3 repeats it into three equal channels (mAR-SCF's 3×32×32 MNIST).
+        # Bits/dim are per dimension: over 3×32×32 = 3,072 dimensions, of which the padding and the
+        # repeated channels are predictable, they are not comparable with bits/dim over 1×28×28 = 784.
+        channels = 1
         """);
   }
 
@@ -44,7 +53,32 @@ public final class IdxDatasetProvider extends BasicPlugin<DatasetSplits> impleme
       String missing = settings.has("train-labels") ? "test-labels" : "train-labels";
       throw settings.error(missing, "expected a label file: train-labels and test-labels are set together or not at all");
     }
-    return new DatasetSplits(split(settings, "train", "train-labels", names), split(settings, "test", "test-labels", names));
+    Layout layout = Layout.of(settings);
+    return new DatasetSplits(layout.apply(split(settings, "train", "train-labels", names), settings),
+        layout.apply(split(settings, "test", "test-labels", names), settings));
+  }
+
+  /** The pad-to and channels keys: the size and channel count the images are brought to. */
+  private record Layout(int side, int channels) {
+    static Layout of(Settings settings) {
+      int channels = settings.integer("channels");
+      if (channels != 1 && channels != 3) {
+        throw settings.error("channels", "expected 1 (gray, as stored) or 3 (the gray channel repeated), found " + channels);
+      }
+      return new Layout(settings.integerAtLeast("pad-to", 0), channels);
+    }
+
+    InMemoryImages apply(InMemoryImages images, Settings settings) {
+      ImageShape shape = images.shape();
+      if (side > 0 && (side < shape.height() || side < shape.width())) {
+        throw settings.error("pad-to", "expected 0 or at least the images' size " + shape.height() + "×" + shape.width()
+            + " (" + images.source() + "), found " + side);
+      }
+      if (side == 0) {
+        return channels == 1 ? images : images.centred(shape.height(), shape.width(), channels);
+      }
+      return images.centred(side, side, channels);
+    }
   }
 
   private static List<String> classNames(Settings settings) {

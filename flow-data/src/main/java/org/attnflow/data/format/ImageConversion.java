@@ -11,8 +11,9 @@ import org.attnflow.data.DataFormatException;
 
 /**
  * Decodes PNG and JPEG files and brings them to a common form: gray (1 channel, luma from RGB)
- * or RGB (3 channels, gray replicated), optionally scaled so the shorter side is {@code size}
- * and centre-cropped to size×size, then laid out as C, H, W bytes.
+ * or RGB (3 channels, gray replicated), optionally cut to a centre crop×crop box, optionally
+ * scaled so the shorter side is {@code size} and centre-cropped to size×size, then laid out as
+ * C, H, W bytes.
  */
 final class ImageConversion {
   private ImageConversion() {}
@@ -32,11 +33,14 @@ final class ImageConversion {
   }
 
   /**
-   * Renders {@code image} with {@code channels} (1 or 3) channels: at its own size when
-   * {@code size} is 0, else with its shorter side scaled to {@code size} and centre-cropped to
-   * size×size. Large reductions halve the image first so that every source pixel contributes.
+   * Renders {@code image} with {@code channels} (1 or 3) channels: first cut to its centre
+   * {@code crop}×{@code crop} pixels when crop > 0 (an image smaller than that fails), then at
+   * that size when {@code size} is 0, else with its shorter side scaled to {@code size} and
+   * centre-cropped to size×size. Large reductions halve the image first so that every source
+   * pixel contributes.
    */
-  static BufferedImage render(BufferedImage image, int channels, int size) {
+  static BufferedImage render(BufferedImage original, int channels, int crop, int size) {
+    BufferedImage image = crop == 0 ? original : centre(original, crop);
     int type = channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR;
     if (size == 0) {
       return draw(image, type, image.getWidth(), image.getHeight(), 0, 0, image.getWidth(), image.getHeight());
@@ -51,6 +55,15 @@ final class ImageConversion {
     int w = Math.max(size, (int) Math.round(source.getWidth() * scale));
     int h = Math.max(size, (int) Math.round(source.getHeight() * scale));
     return draw(source, type, size, size, (size - w) / 2, (size - h) / 2, w, h);
+  }
+
+  /** The centre crop×crop pixels of {@code image}; with an odd margin the extra column or row is left at the right or bottom. */
+  private static BufferedImage centre(BufferedImage image, int crop) {
+    if (image.getWidth() < crop || image.getHeight() < crop) {
+      throw new IllegalArgumentException("the image is " + image.getWidth() + "×" + image.getHeight()
+          + " pixels, smaller than the crop box " + crop + "×" + crop);
+    }
+    return image.getSubimage((image.getWidth() - crop) / 2, (image.getHeight() - crop) / 2, crop, crop);
   }
 
   /** Copies an image made by {@link #render} into {@code target} as C, H, W planes. */

@@ -11,7 +11,7 @@ import org.attnflow.api.spi.DatasetProvider;
 public final class ImageFolderDatasetProvider extends BasicPlugin<DatasetSplits> implements DatasetProvider {
   /** Declares the {@code image-folder} dataset and its documented keys. */
   public ImageFolderDatasetProvider() {
-    super("image-folder", "folders of PNG and JPEG images, optionally scaled and centre-cropped to a square", """
+    super("image-folder", "folders of PNG and JPEG images, optionally centre-cropped to a box, scaled and cropped to a square", """
         # The folder of training images: PNG or JPEG files directly inside it or in class subfolders
         # (one level deep), read in sorted path order. When every image is in a subfolder, the
         # subfolders are the classes (in sorted order of their names) and label their images. A
@@ -23,8 +23,12 @@ public final class ImageFolderDatasetProvider extends BasicPlugin<DatasetSplits>
         # Channels of the decoded images: 1 (gray; colour images become luma) or 3 (RGB; gray
         # images are replicated).
         channels = 3
-        # 0: every image must have the size of the first one. N > 0: scale each image so that its
-        # shorter side is N, then crop the centre N×N.
+        # 0: no box. N > 0: first cut each image to its centre N×N pixels (an image smaller than that
+        # is a bad file), as CelebA's customary 148-pixel crop of its 178×218 aligned faces.
+        crop = 0
+        # 0: every image must have the size of the first one (after the crop). N > 0: scale each
+        # image so that its shorter side is N, then crop the centre N×N (CelebA 64×64: crop = 148,
+        # size = 64).
         size = 0
         """);
   }
@@ -36,10 +40,11 @@ public final class ImageFolderDatasetProvider extends BasicPlugin<DatasetSplits>
     if (channels != 1 && channels != 3) {
       throw settings.error("channels", "expected 1 or 3, found " + channels);
     }
+    int crop = settings.integerAtLeast("crop", 0);
     int size = settings.integerAtLeast("size", 0);
-    InMemoryImages train = ImageFolderReader.read(DatasetPaths.existingFolder(settings, "train"), channels, size);
+    InMemoryImages train = ImageFolderReader.read(DatasetPaths.existingFolder(settings, "train"), channels, crop, size);
     Path testFolder = DatasetPaths.existingFolder(settings, "test");
     return new DatasetSplits(train,
-        ImageFolderReader.inClassesOf(ImageFolderReader.read(testFolder, channels, size), train, testFolder));
+        ImageFolderReader.inClassesOf(ImageFolderReader.read(testFolder, channels, crop, size), train, testFolder));
   }
 }

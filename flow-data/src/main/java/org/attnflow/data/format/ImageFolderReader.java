@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -13,6 +14,7 @@ import org.attnflow.api.ImageShape;
 import org.attnflow.api.data.ImageDataset;
 import org.attnflow.api.data.Labels;
 import org.attnflow.data.DataFormatException;
+import org.attnflow.data.UnreadableFilesException;
 
 /**
  * Reads the PNG and JPEG images of a folder: those directly inside it and those in its class
@@ -24,25 +26,43 @@ final class ImageFolderReader {
   private ImageFolderReader() {}
 
   /**
-   * Decodes every image of {@code folder} with {@code channels} channels; with {@code size} 0
-   * all images must share the size of the first, else each is scaled and cropped to size×size.
+   * Decodes every image of {@code folder} with {@code channels} channels, cut to its centre
+   * {@code crop}×{@code crop} first when crop > 0; with {@code size} 0 all images must share the
+   * size of the first, else each is scaled and cropped to size×size. Every file that cannot be
+   * read is collected, and reported together once all have been tried.
    */
-  static InMemoryImages read(Path folder, int channels, int size) {
+  static InMemoryImages read(Path folder, int channels, int crop, int size) {
     List<Path> files = imagesIn(folder);
+    List<UnreadableFilesException.BadFile> bad = new ArrayList<>();
     ImageShape shape = null;
+    Path first = null;
     byte[] pixels = null;
     for (int i = 0; i < files.size(); i++) {
       Path file = files.get(i);
-      BufferedImage image = ImageConversion.render(ImageConversion.read(file), channels, size);
+      BufferedImage image;
+      try {
+        image = ImageConversion.render(ImageConversion.read(file), channels, crop, size);
+      } catch (DataFormatException e) {
+        bad.add(new UnreadableFilesException.BadFile(file, e.problem()));
+        continue;
+      } catch (IllegalArgumentException e) {
+        bad.add(new UnreadableFilesException.BadFile(file, e.getMessage()));
+        continue;
+      }
       if (shape == null) {
         shape = new ImageShape(channels, image.getHeight(), image.getWidth());
+        first = file;
         pixels = InMemoryImages.allocate(folder, files.size(), shape);
       } else if (image.getWidth() != shape.width() || image.getHeight() != shape.height()) {
-        throw new DataFormatException(file, "image " + i + " of the folder: expected " + shape.width() + "×"
-            + shape.height() + " pixels (width×height, the size of " + files.get(0) + "), found "
-            + image.getWidth() + "×" + image.getHeight() + "; set size = N to scale and crop every image to N×N");
+        bad.add(new UnreadableFilesException.BadFile(file, "expected " + shape.width() + "×" + shape.height()
+            + " pixels (width×height, the size of " + first.getFileName() + "), found " + image.getWidth() + "×"
+            + image.getHeight() + "; set size = N to scale and crop every image to N×N"));
+        continue;
       }
       ImageConversion.copyChw(image, pixels, i * shape.size());
+    }
+    if (!bad.isEmpty()) {
+      throw new UnreadableFilesException(folder, files.size(), bad);
     }
     InMemoryImages images = new InMemoryImages(folder.toString(), shape, pixels);
     return files.stream().allMatch(f -> !f.getParent().equals(folder)) ? images.withLabels(classesOf(files)) : images;

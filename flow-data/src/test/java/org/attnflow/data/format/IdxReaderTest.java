@@ -176,4 +176,48 @@ class IdxReaderTest {
 
     assertTrue(e.getMessage().contains("data.dataset.train: expected an existing file, found no file at " + missing), e.getMessage());
   }
+
+  @Test
+  void padToCentresEachImageInZerosAndChannelsRepeatsTheGrayChannel() {
+    Path train = write(dir.resolve("train.idx"), idx(2, 2, 3, numbered(2, 6)));
+    Path test = write(dir.resolve("test.idx"), idx(1, 2, 3, numbered(1, 6)));
+
+    DatasetSplits splits = TestFiles.openDataset("type = idx, train = " + quote(train) + ", test = " + quote(test)
+        + ", pad-to = 5, channels = 3");
+
+    assertEquals(new ImageShape(3, 5, 5), splits.train().shape());
+    assertEquals(new ImageShape(3, 5, 5), splits.test().shape());
+    byte[] image = new byte[75];
+    splits.train().copyPixels(1, image, 0);
+    // image 1 holds 20..25 as 2 rows of 3; margins 1 above, 2 below, 1 left, 1 right
+    byte[] plane = {
+      0, 0, 0, 0, 0,
+      0, 20, 21, 22, 0,
+      0, 23, 24, 25, 0,
+      0, 0, 0, 0, 0,
+      0, 0, 0, 0, 0};
+    for (int c = 0; c < 3; c++) {
+      assertArrayEquals(plane, Arrays.copyOfRange(image, c * 25, (c + 1) * 25), "channel " + c);
+    }
+  }
+
+  @Test
+  void channelsAloneKeepsTheSizeAndPadToAloneKeepsOneChannel() {
+    Path file = write(dir.resolve("images.idx"), idx(1, 2, 3, numbered(1, 6)));
+    String files = "type = idx, train = " + quote(file) + ", test = " + quote(file);
+
+    assertEquals(new ImageShape(3, 2, 3), TestFiles.openDataset(files + ", channels = 3").train().shape());
+    assertEquals(new ImageShape(1, 4, 4), TestFiles.openDataset(files + ", pad-to = 4").train().shape());
+  }
+
+  @Test
+  void padToBelowTheImageSizeAndOtherChannelCountsAreErrorsAtTheirKeys() {
+    Path file = write(dir.resolve("images.idx"), idx(1, 2, 3, numbered(1, 6)));
+    String files = "type = idx, train = " + quote(file) + ", test = " + quote(file);
+
+    String small = assertThrows(ConfigError.class, () -> TestFiles.openDataset(files + ", pad-to = 2")).getMessage();
+    assertTrue(small.contains("pad-to: expected 0 or at least the images' size 2×3"), small);
+    String channels = assertThrows(ConfigError.class, () -> TestFiles.openDataset(files + ", channels = 2")).getMessage();
+    assertTrue(channels.contains("channels: expected 1 (gray, as stored) or 3"), channels);
+  }
 }

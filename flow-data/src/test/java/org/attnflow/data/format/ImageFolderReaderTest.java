@@ -21,6 +21,8 @@ import org.attnflow.api.data.ImageDataset;
 import org.attnflow.api.data.Labels;
 import org.attnflow.data.DataFormatException;
 import org.attnflow.data.TestFiles;
+import org.attnflow.data.UnreadableFilesException;
+import org.attnflow.testkit.DatasetFixtures;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,12 +174,12 @@ class ImageFolderReaderTest {
     writeImage(train.resolve("a.png"), gray(4, 4, (x, y) -> 0), "png");
     Path odd = writeImage(train.resolve("b.png"), gray(5, 4, (x, y) -> 0), "png");
 
-    String message = assertThrows(DataFormatException.class, () -> open(1, 0)).getMessage();
+    UnreadableFilesException e = assertThrows(UnreadableFilesException.class, () -> open(1, 0));
 
-    assertTrue(message.startsWith(odd.toString()), message);
-    assertTrue(message.contains("image 1 of the folder: expected 4×4 pixels"), message);
-    assertTrue(message.contains("the size of " + train.resolve("a.png")), message);
-    assertTrue(message.contains("found 5×4"), message);
+    assertTrue(e.getMessage().startsWith(train + ": 1 of 2 files cannot be read: b.png: expected 4×4 pixels"), e.getMessage());
+    assertEquals(odd, e.files().get(0).file());
+    assertEquals("expected 4×4 pixels (width×height, the size of a.png), found 5×4; set size = N to scale and crop every"
+        + " image to N×N", e.files().get(0).reason());
   }
 
   @Test
@@ -192,13 +194,62 @@ class ImageFolderReaderTest {
   }
 
   @Test
-  void unreadableImageIsNamed() {
-    writeImage(train.resolve("a.png"), gray(4, 4, (x, y) -> 0), "png");
+  void everyBadFileIsCollectedWithItsReasonAndOtherFilesAreSkipped() {
+    writeImage(train.resolve("a.png"), gray(40, 40, (x, y) -> 0), "png");
     Path broken = TestFiles.write(train.resolve("b.png"), "this is not a PNG".getBytes());
+    Path truncated = TestFiles.write(train.resolve("c.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+    Path small = writeImage(train.resolve("d.png"), gray(20, 40, (x, y) -> 0), "png");
+    TestFiles.write(train.resolve("notes.txt"), "not an image, and not read".getBytes());
+    TestFiles.write(train.resolve(".hidden.png"), "hidden files are skipped".getBytes());
 
-    String message = assertThrows(DataFormatException.class, () -> open(1, 0)).getMessage();
+    UnreadableFilesException e = assertThrows(UnreadableFilesException.class, () -> TestFiles.openDataset(
+        "type = image-folder, train = " + quote(train) + ", test = " + quote(dir.resolve("test")) + ", crop = 30"));
 
-    assertTrue(message.startsWith(broken.toString() + ": cannot decode the image"), message);
+    assertEquals(List.of(broken, truncated, small), e.files().stream().map(UnreadableFilesException.BadFile::file).toList());
+    assertTrue(e.files().get(0).reason().startsWith("cannot decode the image"), e.files().get(0).reason());
+    assertTrue(e.files().get(1).reason().startsWith("cannot decode the image"), e.files().get(1).reason());
+    assertEquals("the image is 20×40 pixels, smaller than the crop box 30×30", e.files().get(2).reason());
+    assertTrue(e.getMessage().startsWith(train + ": 3 of 4 files cannot be read: b.png: cannot decode"), e.getMessage());
+    assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @Test
+  void manyBadFilesAreCountedInTheMessage() {
+    for (int i = 0; i < 5; i++) {
+      TestFiles.write(train.resolve("bad-" + i + ".png"), "x".getBytes());
+    }
+
+    UnreadableFilesException e = assertThrows(UnreadableFilesException.class, () -> open(1, 0));
+
+    assertEquals(5, e.files().size());
+    assertTrue(e.getMessage().contains("5 of 5 files cannot be read") && e.getMessage().endsWith("; and 2 more"), e.getMessage());
+  }
+
+  @Test
+  void aCelebaLikeFolderIsCroppedToItsCentreBoxThenScaled() {
+    Path faces = DatasetFixtures.faces(dir.resolve("faces"), 3, 30, 40);
+
+    DatasetSplits splits = TestFiles.openDataset("type = image-folder, train = " + quote(faces) + ", test = " + quote(faces)
+        + ", crop = 24, size = 12");
+
+    assertEquals(new ImageShape(3, 12, 12), splits.train().shape());
+    assertEquals(3, splits.train().size());
+    assertTrue(splits.train().labels().isEmpty());
+    byte[] image = pixels(splits.train(), 2);
+    for (int c = 0; c < 3; c++) {
+      assertNear(200, image[c * 144 + 6 * 12 + 6], 2); // the face fills the centre
+      assertNear(40, image[c * 144], 3); // the corner is background: the red border was cut away
+    }
+  }
+
+  @Test
+  void cropAloneKeepsTheBoxSize() {
+    Path faces = DatasetFixtures.faces(dir.resolve("faces"), 1, 30, 40);
+
+    ImageDataset images = TestFiles.openDataset("type = image-folder, train = " + quote(faces) + ", test = " + quote(faces)
+        + ", crop = 20").train();
+
+    assertEquals(new ImageShape(3, 20, 20), images.shape());
   }
 
   @Test
