@@ -8,6 +8,7 @@ module org.attnflow.cli {
   requires java.desktop;
   requires ai.djl.pytorch_engine;
   requires com.sun.jna;
+  requires com.google.gson;
 
   opens org.attnflow.cli.common to com.google.guice;
 }
