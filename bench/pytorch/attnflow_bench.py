@@ -22,18 +22,25 @@ import os
 import resource
 import struct
 import sys
+import tempfile
 import time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.autograd import profiler_legacy
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from profile_summary import engine_calls, load  # noqa: E402  (the counting rule both sides share)
 
 LOG_2PI = math.log(2 * math.pi)
 HIDDEN_STD = 0.05  # N(0, 0.05²) for hidden convs, iMap's Ω and iTrans' Q and K
 SIGMOID_OFFSET = 2.0  # Glow's sigmoid(raw + 2) and iMap's δ
 DATA_DIR = "/usr/share/datasets/fashion-mnist"
-PROFILED_STEPS = (21, 25)  # --profile records these training steps (1-based, inclusive), as the Java side
+# Engine calls are counted over these training steps (1-based, inclusive), after the timed ones
+# (10-60), as on the Java side; --profile keeps their trace.
+COUNTED_STEPS = (61, 63)
 
 WORKLOADS = {
     # name: (attention, expected free parameters from docs/benchmarks.md)
@@ -547,26 +554,74 @@ class Turns:
         os.close(self.theirs)
 
 
+class EngineCount:
+    """Engine calls and the share of wall time outside them over some units of work (training
+    steps or sampling batches) run under the engine's operator profiler: PyTorch's legacy
+    profiler, the one DJL's engine uses, so both sides write the same trace format. The trace
+    goes to `trace`, or to a temporary file when that is None; profile_summary.engine_calls reads
+    it (docs/benchmarks.md, "Engine calls and time outside kernels")."""
+
+    def __init__(self, trace=None):
+        self.trace = trace
+        self.profiler = profiler_legacy.profile(record_shapes=True)
+        self.profiler.__enter__()
+        self.wall_seconds = 0.0
+        self.units = 0
+
+    def add(self, seconds):
+        """Counts one unit of work that took `seconds` of wall time."""
+        self.wall_seconds += seconds
+        self.units += 1
+
+    def stop(self):
+        """(engine calls per unit, outside-kernel share)."""
+        self.profiler.__exit__(None, None, None)
+        path = self.trace
+        if not path:
+            handle, path = tempfile.mkstemp(suffix=".json")
+            os.close(handle)
+        try:
+            self.profiler.export_chrome_trace(path)
+            calls, micros = engine_calls(load(path))
+        finally:
+            if not self.trace:
+                os.remove(path)
+        return round(calls / self.units, 1), round(1 - micros / 1e6 / self.wall_seconds, 3)
+
+
+def sampling_trace(profile):
+    """Where the counted sampling batch's trace goes: next to the training trace, or nowhere."""
+    if not profile:
+        return None
+    root, ext = os.path.splitext(profile)
+    return root + "-sampling" + (ext or ".json")
+
+
+def sample_batch(model, batch, temperature, seed):
+    return quantise(model.decode(n=batch, temperature=temperature, generator=torch.Generator().manual_seed(seed)))
+
+
 @torch.no_grad()
 def time_sampling(model, seed, batches=10, batch=64, temperature=0.7, profile=None, turns=Turns(None)):
+    """(images per second over `batches` timed batches, engine calls per batch, outside-kernel
+    share) with the last two counted over one more batch after the timed ones."""
     model.eval()
-    quantise(model.decode(n=batch, temperature=temperature, generator=torch.Generator().manual_seed(seed)))
+    sample_batch(model, batch, temperature, seed)
     elapsed = 0.0
     for i in range(batches):
         turns.give()
         turns.take()
         begin = time.perf_counter()
-        g = torch.Generator().manual_seed(seed + 1 + i)
-        images = quantise(model.decode(n=batch, temperature=temperature, generator=g))
+        images = sample_batch(model, batch, temperature, seed + 1 + i)
         elapsed += time.perf_counter() - begin
         assert images.shape[0] == batch
-    if profile:  # one more batch under the profiler, as the Java side does
-        with torch.autograd.profiler.profile(record_shapes=True) as prof:
-            model.decode(n=batch, temperature=temperature, generator=torch.Generator().manual_seed(seed))
-        root, ext = os.path.splitext(profile)
-        prof.export_chrome_trace(root + "-sampling" + (ext or ".json"))
+    count = EngineCount(sampling_trace(profile))
+    begin = time.perf_counter()
+    sample_batch(model, batch, temperature, seed)
+    count.add(time.perf_counter() - begin)
+    calls, outside = count.stop()
     model.train()
-    return batches * batch / elapsed
+    return batches * batch / elapsed, calls, outside
 
 
 @torch.no_grad()
@@ -602,16 +657,16 @@ def train(args):
     rss_at_100 = rss_at_end = None
     sample_rate = sample_error = None
     pending = first
-    profiler = None
+    counting = None
+    step_calls = step_outside = sample_calls = sample_outside = None
     turns = Turns(args.take_turns)
     turns.take()
     for step in range(args.steps):  # 0-based; reported steps are 1-based like the Java trainer
         if step > 0:
             turns.give()
             turns.take()
-        if args.profile and step + 1 == PROFILED_STEPS[0]:
-            profiler = torch.autograd.profiler.profile(record_shapes=True)
-            profiler.__enter__()
+        if step + 1 == COUNTED_STEPS[0]:
+            counting = EngineCount(args.profile)
         batch_np = pending if pending is not None else batches.next()  # prepared outside the timer
         pending = None                                                  # (Java prefetches it)
         begin = time.perf_counter()
@@ -641,16 +696,18 @@ def train(args):
         if done % args.log_every == 0 or done == 1 or done == args.steps:
             print(f"step {done:5d}  bpd {loss_value:8.4f}  grad-norm {norm:9.3f}  lr {lr:.2e}  "
                   f"{rate:7.1f} img/s", file=sys.stderr, flush=True)
-        if profiler is not None and done == PROFILED_STEPS[1]:
-            profiler.__exit__(None, None, None)
-            profiler.export_chrome_trace(args.profile)
-            profiler = None
+        if counting is not None:
+            counting.add(seconds)
+            if done == COUNTED_STEPS[1]:
+                step_calls, step_outside = counting.stop()
+                counting = None
         if done == 100:
             rss_at_100 = resident_mb()
         if done == args.steps:
             rss_at_end = resident_mb()
             try:
-                sample_rate = time_sampling(model, args.seed, profile=args.profile, turns=turns)
+                sample_rate, sample_calls, sample_outside = time_sampling(model, args.seed, profile=args.profile,
+                                                                          turns=turns)
             except RuntimeError as e:
                 # a model whose inverse breaks down (the paper's iTrans meets a singular W) still
                 # gets its other figures, as on the Java side
@@ -677,6 +734,10 @@ def train(args):
         "parameters": count,
         # The Java side prints OMP_NUM_THREADS as a string ("engine default" when unset).
         "threads": str(args.threads),
+        "engine_calls_per_step": step_calls,
+        "outside_kernel_share": step_outside,
+        "engine_calls_per_sample_batch": sample_calls,
+        "sample_outside_kernel_share": sample_outside,
     }
     print(json.dumps(result, ensure_ascii=False))
     print()
@@ -810,12 +871,12 @@ def selftest(workloads, seed=0):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workload", choices=sorted(WORKLOADS))
-    ap.add_argument("--steps", type=int, help="training steps (at least 60)")
+    ap.add_argument("--steps", type=int, help=f"training steps (at least {COUNTED_STEPS[1]})")
     ap.add_argument("--eval", action="store_true", help="test bits/dim on the full test set at the end")
     ap.add_argument("--threads", type=int, default=2, help="intra-op (and inter-op) threads (default 2)")
     ap.add_argument("--selftest", action="store_true", help="round-trip, parameter and Jacobian checks")
     ap.add_argument("--log-every", type=int, default=25, help="progress line to stderr every N steps")
-    ap.add_argument("--profile", help="write the operator trace of steps 21-25 to this file (Chrome trace JSON), one sampling batch to FILE-sampling.json")
+    ap.add_argument("--profile", help=f"keep the operator trace of the counted steps {COUNTED_STEPS[0]}-{COUNTED_STEPS[1]} in this file (Chrome trace JSON), and of the counted sampling batch in FILE-sampling.json")
     ap.add_argument("--trajectory", help="write the per-step training bpd to this file (TSV)")
     ap.add_argument("--take-turns", metavar="DIR", help="take turns with the Java benchmark step by step and batch by batch through the pipes in DIR (bench/side-by-side.sh sets this up)")
     ap.add_argument("--seed", type=int, default=0)
@@ -833,8 +894,9 @@ def main():
         sys.exit(0 if selftest(names, args.seed) else 1)
     if not args.workload or args.steps is None:
         ap.error("give --workload and --steps N (or --selftest)")
-    if args.steps < 60:
-        ap.error("--steps must be at least 60 (throughput is the median over steps 10-60)")
+    if args.steps < COUNTED_STEPS[1]:
+        ap.error(f"--steps must be at least {COUNTED_STEPS[1]} (throughput is the median over steps 10-60, "
+                 f"engine calls are counted over steps {COUNTED_STEPS[0]}-{COUNTED_STEPS[1]})")
     train(args)
 
 

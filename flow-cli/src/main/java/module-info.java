@@ -9,6 +9,7 @@ module org.attnflow.cli {
   requires jdk.httpserver;
   requires ai.djl.pytorch_engine;
   requires com.sun.jna;
+  requires com.google.gson;
 
   opens org.attnflow.cli.common to com.google.guice;
 }

@@ -62,22 +62,24 @@ class AttentionAndBenchTest {
   @Test
   void benchPrintsTheFiguresOfBenchmarksMd(@TempDir Path tmp) throws IOException {
     Harness.TinyData data = Harness.tinyData(tmp.resolve("data"));
-    Harness.Result r = Harness.assertOk(Harness.run("bench", Harness.writeTinyConfig(tmp, data).toString(), "--steps", "60", "--eval"));
+    Harness.Result r = Harness.assertOk(Harness.run("bench", Harness.writeTinyConfig(tmp, data).toString(), "--steps", "63", "--eval"));
     String json = r.out().lines().findFirst().orElseThrow();
-    for (String key : List.of("\"workload\": \"tiny\"", "\"steps\": 60", "\"train_images_per_s\": ", "\"sample_images_per_s\": ",
-        "\"test_bpd\": ", "\"peak_rss_mb\": ", "\"native_growth_mb\": null", "\"parameters\": ")) {
+    for (String key : List.of("\"workload\": \"tiny\"", "\"steps\": 63", "\"train_images_per_s\": ", "\"sample_images_per_s\": ",
+        "\"test_bpd\": ", "\"peak_rss_mb\": ", "\"native_growth_mb\": null", "\"parameters\": ",
+        "\"engine_calls_per_step\": ", "\"outside_kernel_share\": 0.", "\"engine_calls_per_sample_batch\": ",
+        "\"sample_outside_kernel_share\": 0.")) {
       assertTrue(json.contains(key), key + " in " + json);
     }
     assertTrue(!json.contains("\"test_bpd\": null"), json);
     String error = Harness.assertOneLineError(Harness.run("bench", Harness.writeTinyConfig(tmp, data).toString(), "--steps", "10"), 2);
-    assertTrue(error.contains("at least 60"), error);
+    assertTrue(error.contains("at least 63"), error);
   }
 
   @Test
   void benchProfileWritesTheOperatorTracesOfTheStepsAndOfSampling(@TempDir Path tmp) throws IOException {
     Harness.TinyData data = Harness.tinyData(tmp.resolve("data"));
     Path trace = tmp.resolve("trace.json");
-    Harness.assertOk(Harness.run("bench", Harness.writeTinyConfig(tmp, data).toString(), "--steps", "60",
+    Harness.assertOk(Harness.run("bench", Harness.writeTinyConfig(tmp, data).toString(), "--steps", "63",
         "--profile", trace.toString()));
     String steps = Files.readString(trace);
     String sampling = Files.readString(tmp.resolve("trace-sampling.json"));

@@ -26,23 +26,17 @@ abstract class ChannelMatrixLayer extends FlowLayer {
 
   @Override
   protected FlowOutput transform(NDArray x, FlowPass pass) {
-    return new FlowOutput(FlowMath.conv(x, derived("kernel", () -> kernel(matrix())), null), logDet(x));
+    return new FlowOutput(FlowMath.mixChannels(x, derived("matrix", this::matrix)), logDet(x));
   }
 
   @Override
   protected FlowOutput invert(NDArray y, FlowPass pass) {
-    NDArray x = FlowMath.conv(y, derived("inverse kernel", () -> kernel(matrix().inverse())), null);
+    NDArray x = FlowMath.mixChannels(y, derived("inverse matrix", () -> matrix().inverse()));
     return FlowOutput.of(x, pass, () -> logDet(y).neg());
   }
 
   /** H·W·log|det W| for every sample of a batch like {@code x}. */
   private NDArray logDet(NDArray x) {
     return perPositionLogDet(x, this::logAbsDet);
-  }
-
-  /** A C×C matrix as the (C, C, 1, 1) kernel of a 1×1 convolution. */
-  private static NDArray kernel(NDArray matrix) {
-    long c = matrix.getShape().get(0);
-    return matrix.reshape(c, c, 1, 1);
   }
 }

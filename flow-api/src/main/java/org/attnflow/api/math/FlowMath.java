@@ -97,6 +97,21 @@ public final class FlowMath {
     if (k.get(0) < WIDE && k.get(2) == 1 && k.get(3) == 1) {
       return mixChannels(x, weight.reshape(k.get(0), k.get(1)), bias);
     }
+    return convolve(x, weight, bias, dilation);
+  }
+
+  /**
+   * {@code matrix}·x at every position of an NCHW batch: the 1×1 convolution {@link #conv} makes
+   * of a (Cout, Cin, 1, 1) kernel, given the Cout×Cin matrix itself (no reshape to a kernel and
+   * back for the narrow outputs that are a batched matrix product).
+   */
+  public static NDArray mixChannels(NDArray x, NDArray matrix) {
+    Shape m = matrix.getShape();
+    return m.get(0) < WIDE ? mixChannels(x, matrix, null) : convolve(x, matrix.reshape(m.get(0), m.get(1), 1, 1), null, 1);
+  }
+
+  private static NDArray convolve(NDArray x, NDArray weight, NDArray bias, int dilation) {
+    Shape k = weight.getShape();
     long pad = dilation * (k.get(2) / 2);
     NDArray in = k.get(1) >= WIDE ? x : channelsLast(x);
     NDArray y = Conv2d.conv2d(in, weight, bias, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation))
@@ -111,10 +126,11 @@ public final class FlowMath {
    * broadcast to (B, Cout, Cin) explicitly: given the plain matrix, PyTorch folds the product into
    * one long matrix product whenever the matrix requires a gradient, which copies x to
    * channels-last, returns channels-last and took twice as long (glow32's shapes, 2 threads).
+   * The broadcast adds the batch axis itself (one engine call, not two).
    */
   private static NDArray mixChannels(NDArray x, NDArray matrix, NDArray bias) {
     Shape s = x.getShape();
-    NDArray batched = matrix.expandDims(0).broadcast(new Shape(s.get(0), matrix.getShape().get(0), s.get(1)));
+    NDArray batched = matrix.broadcast(new Shape(s.get(0), matrix.getShape().get(0), s.get(1)));
     NDArray y = batched.matMul(x.reshape(s.get(0), s.get(1), -1));
     if (bias != null) {
       y = y.add(bias.reshape(-1, 1));

@@ -38,14 +38,17 @@ import org.attnflow.models.training.TrainingListener;
  * {@code --eval} the test bits/dim over the full test set after the given number of steps. Prints
  * one JSON object and a table. With {@code --take-turns} it alternates with the PyTorch reference
  * step by step and batch by batch ({@link Turns}); the sampling figure is then the summed time of
- * the 10 batches, each timed on its own turn.
+ * the 10 batches, each timed on its own turn. After the timed steps and batches, a few more run under
+ * the engine's profiler ({@link EngineCount}) for the engine calls per step and per sampling batch
+ * and the share of their wall time spent outside the engine's operators.
  */
 public final class BenchCommand extends Command {
   private static final int SAMPLE_BATCHES = 10;
   private static final int SAMPLE_BATCH = 64;
   private static final double SAMPLE_TEMPERATURE = 0.7;
-  private static final int PROFILED_FIRST = 21;
-  private static final int PROFILED_LAST = 25;
+  /** Engine calls are counted over these steps (1-based, inclusive), after the timed ones (10–60). */
+  private static final int COUNTED_FIRST = 61;
+  private static final int COUNTED_LAST = 63;
 
   public BenchCommand() {
     super("bench",
@@ -56,11 +59,11 @@ public final class BenchCommand extends Command {
   @Override
   public Options options() {
     return CommonOptions.withConfig(CommonOptions.base())
-        .addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("training steps (at least 60)").build())
+        .addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("training steps (at least " + COUNTED_LAST + ")").build())
         .addOption(Option.builder().longOpt("eval").desc("evaluate test bits/dim on the full test set at the end").build())
         .addOption(Option.builder().longOpt("profile").hasArg().argName("TRACE.json")
-            .desc("write the engine's operator trace of steps " + PROFILED_FIRST + "–" + PROFILED_LAST
-                + " (Chrome trace format), and of one sampling batch to TRACE-sampling.json").build())
+            .desc("keep the engine's operator trace of the counted steps " + COUNTED_FIRST + "–" + COUNTED_LAST
+                + " (Chrome trace format), and of the counted sampling batch in TRACE-sampling.json").build())
         .addOption(Option.builder().longOpt("take-turns").hasArg().argName("DIR")
             .desc("take turns with the PyTorch reference step by step and batch by batch through the pipes in DIR"
                 + " (bench/side-by-side.sh sets this up)").build())
@@ -70,9 +73,9 @@ public final class BenchCommand extends Command {
   @Override
   public int run(CommandLine line, PrintStream out) throws IOException {
     Path file = Path.of(CommonOptions.positional(line, "CONFIG file"));
-    int steps = CommonOptions.integerAtLeast(line, "steps", 0, 60);
+    int steps = CommonOptions.integerAtLeast(line, "steps", 0, COUNTED_LAST);
     if (!line.hasOption("steps")) {
-      throw new UsageException("give the number of training steps with --steps N (at least 60)");
+      throw new UsageException("give the number of training steps with --steps N (at least " + COUNTED_LAST + ")");
     }
     boolean eval = line.hasOption("eval");
     List<String> overrides = new ArrayList<>(CommonOptions.overrides(line));
@@ -82,12 +85,11 @@ public final class BenchCommand extends Command {
     RunConfig config = RunConfig.load(file, overrides);
     boolean temporary = !line.hasOption("out");
     RunDirectory dir = new RunDirectory(temporary ? Files.createTempDirectory("attnflow-bench") : Path.of(line.getOptionValue("out")));
-    NativeProfile profile = line.hasOption("profile")
-        ? new NativeProfile(Path.of(line.getOptionValue("profile")), PROFILED_FIRST, PROFILED_LAST) : null;
+    Path trace = line.hasOption("profile") ? Path.of(line.getOptionValue("profile")) : null;
     Path turnsDir = line.hasOption("take-turns") ? Path.of(line.getOptionValue("take-turns")) : null;
     try (Turns turns = new Turns(turnsDir)) {
       Session session = Session.ofConfig(config, CommonOptions.pluginDir(line));
-      Measurements m = new Measurements(session.run().train().seed(), profile, turns);
+      Measurements m = new Measurements(session.run().train().seed(), session.run().train().batchSize(), trace, turns);
       Optional<Evaluation> e = session.get(Trainer.class).train(session.run(), dir, false, m);
       String workload = file.getFileName().toString().replaceFirst("\\.conf$", "");
       Map<String, Object> result = m.result(workload, steps, e);
@@ -105,7 +107,8 @@ public final class BenchCommand extends Command {
   /** Collects the figures as training goes. */
   private static final class Measurements implements TrainingListener {
     private final long seed;
-    private final NativeProfile profile;
+    private final int batchSize;
+    private final Path trace;
     private final Turns turns;
     private final List<Double> throughput = new ArrayList<>();
     private FlowModel model;
@@ -114,10 +117,14 @@ public final class BenchCommand extends Command {
     private double rssAtEnd;
     private double sampleImagesPerSecond = Double.NaN;
     private String sampleError;
+    private EngineCount stepCount;
+    private EngineCount.Figures stepFigures;
+    private EngineCount.Figures sampleFigures;
 
-    Measurements(long seed, NativeProfile profile, Turns turns) {
+    Measurements(long seed, int batchSize, Path trace, Turns turns) {
       this.seed = seed;
-      this.profile = profile;
+      this.batchSize = batchSize;
+      this.trace = trace;
       this.turns = turns;
     }
 
@@ -130,8 +137,14 @@ public final class BenchCommand extends Command {
 
     @Override
     public void stepped(long step, double bpd, double imagesPerSecond) {
-      if (profile != null) {
-        profile.stepped(step);
+      if (stepCount != null) {
+        stepCount.add(batchSize / imagesPerSecond);
+        if (step == COUNTED_LAST) {
+          stepFigures = stepCount.stop();
+          stepCount = null;
+        }
+      } else if (step == COUNTED_FIRST - 1) {
+        stepCount = new EngineCount(trace);
       }
       if (step >= 10 && step <= 60) {
         throughput.add(imagesPerSecond);
@@ -168,11 +181,12 @@ public final class BenchCommand extends Command {
             throw new FlowException("sampling returned " + images.count() + " images");
           }
         }
-        double imagesPerSecond = SAMPLE_BATCHES * SAMPLE_BATCH / (nanos / 1e9);
-        if (profile != null) {
-          profile.sampling(() -> Sampler.sample(model, manager, SAMPLE_BATCH, SAMPLE_TEMPERATURE, seed));
-        }
-        return imagesPerSecond;
+        EngineCount count = new EngineCount(EngineCount.sibling(trace, "sampling"));
+        long begin = System.nanoTime();
+        Sampler.sample(model, manager, SAMPLE_BATCH, SAMPLE_TEMPERATURE, seed);
+        count.add((System.nanoTime() - begin) / 1e9);
+        sampleFigures = count.stop();
+        return SAMPLE_BATCHES * SAMPLE_BATCH / (nanos / 1e9);
       }
     }
 
@@ -192,6 +206,10 @@ public final class BenchCommand extends Command {
       r.put("native_growth_mb", Double.isNaN(rssAt100) ? null : round(rssAtEnd - rssAt100, 1));
       r.put("parameters", model.freeParameterCount());
       r.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "engine default"));
+      r.put("engine_calls_per_step", stepFigures == null ? null : round(stepFigures.callsPerUnit(), 1));
+      r.put("outside_kernel_share", stepFigures == null ? null : round(stepFigures.outsideShare(), 3));
+      r.put("engine_calls_per_sample_batch", sampleFigures == null ? null : round(sampleFigures.callsPerUnit(), 1));
+      r.put("sample_outside_kernel_share", sampleFigures == null ? null : round(sampleFigures.outsideShare(), 3));
       return r;
     }
 

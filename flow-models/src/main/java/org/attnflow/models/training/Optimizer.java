@@ -17,8 +17,9 @@ import org.attnflow.models.config.OptimizerRule;
  * Adam or Adamax over a fixed list of parameters. The moments are kept as one flat vector each,
  * and an update runs on the flat gradient ({@link #gradient()}) in a dozen engine operations
  * whatever the number of parameters: per parameter there is only the gathering of its gradient
- * and the subtraction of its slice of the update. The moments live in the manager given at
- * construction, outside any per-step scope, and are saved per parameter ({@link #state()}).
+ * and the subtraction of its slice of the update (with a reshape only for parameters that are not
+ * vectors already). The moments and the constant decay rates live in the manager given at
+ * construction, outside any per-step scope; the moments are saved per parameter ({@link #state()}).
  */
 public final class Optimizer {
   private final OptimizerRule rule;
@@ -32,6 +33,8 @@ public final class Optimizer {
   private final long[] splitPoints;
   private final NDArray first;
   private final NDArray second;
+  private final NDArray beta1Array;
+  private final NDArray beta2Array;
 
   /** Creates the optimiser with zero moments for {@code parameters}. */
   public Optimizer(OptimizerRule rule, double beta1, double beta2, double epsilon, List<Parameter> parameters, NDManager manager) {
@@ -47,13 +50,16 @@ public final class Optimizer {
     splitPoints = Arrays.copyOfRange(offsets, 1, Math.max(1, parameters.size()));
     first = manager.zeros(new Shape(offsets[parameters.size()]));
     second = manager.zeros(new Shape(offsets[parameters.size()]));
+    beta1Array = FlowMath.constant(first, beta1);
+    beta2Array = FlowMath.constant(second, beta2);
   }
 
   /** The gradients of all parameters as one flat vector, in parameter order. */
   public NDArray gradient() {
     NDList flat = new NDList(parameters.size());
     for (Parameter p : parameters) {
-      flat.add(p.getArray().getGradient().reshape(-1));
+      NDArray g = p.getArray().getGradient();
+      flat.add(reshaped(g, new Shape(g.size())));
     }
     return NDArrays.concat(flat);
   }
@@ -72,8 +78,8 @@ public final class Optimizer {
    * {@code gradientScale} (for clipping).
    */
   public void step(NDArray gradient, double lr, double gradientScale, long t) {
-    first.muli(FlowMath.constant(first, beta1)).addi(FlowMath.scale(gradient, (1 - beta1) * gradientScale));
-    second.muli(FlowMath.constant(second, beta2));
+    first.muli(beta1Array).addi(FlowMath.scale(gradient, (1 - beta1) * gradientScale));
+    second.muli(beta2Array);
     NDArray denominator;
     if (rule == OptimizerRule.ADAM) {
       second.addi(FlowMath.scale(gradient.square(), (1 - beta2) * gradientScale * gradientScale));
@@ -87,8 +93,13 @@ public final class Optimizer {
     NDList slices = update.split(splitPoints);
     for (int i = 0; i < parameters.size(); i++) {
       NDArray p = parameters.get(i).getArray();
-      p.subi(slices.get(i).reshape(p.getShape()));
+      p.subi(reshaped(slices.get(i), p.getShape()));
     }
+  }
+
+  /** {@code a} reshaped to {@code shape}, without an engine call when it has that shape already. */
+  private static NDArray reshaped(NDArray a, Shape shape) {
+    return a.getShape().equals(shape) ? a : a.reshape(shape);
   }
 
   /** The moments, one array per parameter and named for saving: first moments then second moments. */
