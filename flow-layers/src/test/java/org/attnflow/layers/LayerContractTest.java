@@ -28,6 +28,8 @@ class LayerContractTest {
     configs.add("type = invconv, lu = false");
     configs.add("type = affine-coupling, hidden = 8");
     configs.add("type = additive-coupling, hidden = 8");
+    configs.add("type = affine-coupling, hidden = 8, network { type = flowpp, blocks = 2, heads = 2 }");
+    configs.add("type = additive-coupling, hidden = 8, network { type = flowpp, blocks = 1, heads = 4, dropout = 0 }");
     configs.add("type = split, prior { type = learned }");
     configs.add("type = split, prior { type = standard-normal }");
     return configs.stream();
@@ -45,5 +47,6 @@ class LayerContractTest {
         List.of("actnorm", "invconv", "affine-coupling", "additive-coupling", "squeeze", "split", "reverse", "shuffle")));
     assertEquals(List.of("standard-normal", "learned", "conditional-gaussian"),
         List.copyOf(REGISTRY.providers(PluginKind.PRIOR).keySet()));
+    assertEquals(List.of("glow", "flowpp"), List.copyOf(REGISTRY.providers(PluginKind.NETWORK).keySet()));
   }
 }
