@@ -24,6 +24,8 @@ import org.attnflow.testkit.Jacobians;
 import org.attnflow.testkit.LayerContract;
 import org.attnflow.testkit.Layers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Flow++'s coupling network: its shape, a coupling that starts as the identity, and dropout that
@@ -102,7 +104,21 @@ class FlowPlusPlusNetworkTest {
   void headsThatDoNotDivideTheWidthAreAConfigurationError() {
     ConfigError e = assertThrows(ConfigError.class, () ->
         Layers.factory(REGISTRY, "type = affine-coupling, hidden = 6, network { type = flowpp, heads = 4 }", SHAPE, 0, 1).get());
-    assertTrue(e.getMessage().contains("layer.network.heads") && e.getMessage().contains("hidden width 6"), e.getMessage());
+    assertTrue(e.getMessage().contains("layer.network.heads:") && e.getMessage().contains("hidden width 6"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "network { blocks = 2 } | layer.network.type",
+      "network { type = glow, blocks = 2 } | layer.network.blocks",
+      "network { type = flowpp, depth = 2 } | layer.network.depth",
+      "network { type = transformer } | layer.network.type",
+      "network { type = flowpp, dropout = 1 } | layer.network.dropout",
+      "network { type = flowpp, blocks = 0 } | layer.network.blocks"})
+  void aWrongNetworkBlockIsAOneLineErrorAtItsKey(String block, String key) {
+    ConfigError e = assertThrows(ConfigError.class, () ->
+        Layers.factory(REGISTRY, "type = additive-coupling, hidden = 8, " + block, SHAPE, 0, 1).get());
+    assertTrue(e.getMessage().contains(key + ":") && !e.getMessage().contains("\n"), e.getMessage());
   }
 
   private static FlowLayer initialised(NDManager manager, String hocon) {
