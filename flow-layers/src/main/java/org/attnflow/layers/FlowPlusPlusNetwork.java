@@ -16,7 +16,6 @@ import org.attnflow.api.ImageShape;
 import org.attnflow.api.Init;
 import org.attnflow.api.Noise;
 import org.attnflow.api.ShapeException;
-import org.attnflow.api.math.FlowMath;
 
 /**
  * The coupling network of Flow++ (Ho et al., 2019; docs/maths.md): a weight-normalised 3×3
@@ -41,6 +40,7 @@ public final class FlowPlusPlusNetwork extends ConditioningNetwork {
   private final int hidden;
   private final WeightNormConv first;
   private final Parameter position;
+  private final Parameter attentionScale;
   private final List<Block> blocks = new ArrayList<>();
   private final Conv last;
 
@@ -67,6 +67,8 @@ public final class FlowPlusPlusNetwork extends ConditioningNetwork {
     this.hidden = hidden;
     first = child("in", new WeightNormConv(input.channels(), hidden, 3, random.nextLong(), 1.0));
     position = parameter("position", new Shape(1, input.height(), input.width(), hidden), Init.normal(random.nextLong(), POSITION_STD));
+    // 1/√d kept as state, so that no call allocates it
+    attentionScale = state("attention scale", new Shape(1), Init.constant((float) (1 / Math.sqrt(hidden / options.heads()))));
     for (int i = 0; i < options.blocks(); i++) {
       String name = "block" + i + ".";
       blocks.add(new Block(
@@ -106,8 +108,7 @@ public final class FlowPlusPlusNetwork extends ConditioningNetwork {
     long depth = hidden / heads;
     // (3, B, heads, H·W, depth): queries, keys and values, each split into heads
     NDList parts = qkv.reshape(batch, positions, 3, heads, depth).transpose(2, 0, 3, 1, 4).split(3, 0);
-    NDArray scores = parts.get(0).matMul(parts.get(1).transpose(0, 1, 2, 4, 3));
-    scores = FlowMath.scale(scores, 1 / Math.sqrt(depth));
+    NDArray scores = parts.get(0).matMul(parts.get(1).transpose(0, 1, 2, 4, 3)).mul(attentionScale.getArray());
     NDArray mixed = scores.softmax(-1).matMul(parts.get(2));
     return mixed.transpose(0, 1, 3, 2, 4).reshape(batch, s.get(1), s.get(2), hidden);
   }
