@@ -38,6 +38,7 @@ public final class FlowPlusPlusNetwork extends ConditioningNetwork {
   private static final double POSITION_STD = 0.01;
   private final Options options;
   private final int hidden;
+  private final long positions;
   private final WeightNormConv first;
   private final Parameter position;
   private final Parameter attentionScale;
@@ -65,6 +66,7 @@ public final class FlowPlusPlusNetwork extends ConditioningNetwork {
     }
     this.options = options;
     this.hidden = hidden;
+    this.positions = input.positions();
     first = child("in", new WeightNormConv(input.channels(), hidden, 3, random.nextLong(), 1.0));
     position = parameter("position", new Shape(1, input.height(), input.width(), hidden), Init.normal(random.nextLong(), POSITION_STD));
     // 1/√d kept as state, so that no call allocates it
@@ -127,6 +129,12 @@ public final class FlowPlusPlusNetwork extends ConditioningNetwork {
   /** {@code x} with inverted dropout at the network's rate when {@code noise} is present. */
   private NDArray dropped(NDArray x, Optional<Noise> noise) {
     return noise.map(n -> x.mul(n.dropoutMask(x.getManager(), x.getShape(), options.dropout()))).orElse(x);
+  }
+
+  /** Its children's, plus each block's attention scores and weights: 2·heads·(H·W)² values. */
+  @Override
+  public long extraActivationsPerSample() {
+    return super.extraActivationsPerSample() + 2L * blocks.size() * options.heads() * positions * positions;
   }
 
   @Override

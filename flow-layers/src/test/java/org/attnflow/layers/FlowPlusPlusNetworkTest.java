@@ -101,6 +101,13 @@ class FlowPlusPlusNetworkTest {
   }
 
   @Test
+  void aCouplingDeclaresItsAttentionMatricesToTheMemoryEstimate() {
+    // 2 blocks × (scores + weights) × 2 heads × 16² position pairs on 4×4
+    assertEquals(2 * 2 * 2 * 16 * 16, Layers.factory(REGISTRY, AFFINE, SHAPE, 0, 1).get().extraActivationsPerSample());
+    assertEquals(0, Layers.factory(REGISTRY, "type = affine-coupling, hidden = 8", SHAPE, 0, 1).get().extraActivationsPerSample());
+  }
+
+  @Test
   void headsThatDoNotDivideTheWidthAreAConfigurationError() {
     ConfigError e = assertThrows(ConfigError.class, () ->
         Layers.factory(REGISTRY, "type = affine-coupling, hidden = 6, network { type = flowpp, heads = 4 }", SHAPE, 0, 1).get());
