@@ -18,5 +18,6 @@ module org.attnflow.api {
   uses org.attnflow.api.spi.LayerProvider;
   uses org.attnflow.api.spi.MaskProvider;
   uses org.attnflow.api.spi.PriorProvider;
+  uses org.attnflow.api.spi.NetworkProvider;
   uses org.attnflow.api.spi.DatasetProvider;
 }

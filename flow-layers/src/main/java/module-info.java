@@ -1,4 +1,4 @@
-/** The Glow building blocks as layer and prior plugins. */
+/** The Glow building blocks as layer, prior and coupling-network plugins (with Flow++'s network). */
 module org.attnflow.layers {
   requires transitive org.attnflow.api;
 
@@ -19,4 +19,7 @@ module org.attnflow.layers {
       org.attnflow.layers.StandardNormalPriorProvider,
       org.attnflow.layers.LearnedPriorProvider,
       org.attnflow.layers.ConditionalGaussianPriorProvider;
+  provides org.attnflow.api.spi.NetworkProvider with
+      org.attnflow.layers.GlowNetworkProvider,
+      org.attnflow.layers.FlowPlusPlusNetworkProvider;
 }

@@ -56,6 +56,21 @@ public abstract class FlowBlock extends AbstractBlock {
     return n;
   }
 
+  /**
+   * Values per sample that one pass through this block keeps besides what a memory estimate
+   * derives from the shapes (its output, and one map per convolution kernel), such as attention
+   * matrices: the sum over its children unless a block adds its own.
+   */
+  public long extraActivationsPerSample() {
+    long n = 0;
+    for (Block child : getChildren().values()) {
+      if (child instanceof FlowBlock flowBlock) {
+        n += flowBlock.extraActivationsPerSample();
+      }
+    }
+    return n;
+  }
+
   /** Registers a trainable parameter with a known shape and initializer. */
   protected final Parameter parameter(String name, Shape shape, Initializer initializer) {
     return addParameter(

@@ -5,13 +5,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The state of one pass through a flow: the latents factored out by split layers (a stack, pushed
  * in the data → latent direction and popped in the latent → data direction), the prior
- * log-likelihood they contribute, the sampling temperature and noise, and whether this pass is
- * the data-dependent initialisation. Temperature and noise are arguments of a pass, never layer
- * state.
+ * log-likelihood they contribute, the sampling temperature and noise, whether this pass is the
+ * data-dependent initialisation, and whether it is a training step (the only kind of pass in
+ * which networks drop activations out, with masks drawn from the pass's own dropout noise).
+ * Temperature and noise are arguments of a pass, never layer state.
  */
 public final class FlowPass {
   private final Deque<NDArray> latents = new ArrayDeque<>();
@@ -19,18 +21,36 @@ public final class FlowPass {
   private final Noise noise;
   private final boolean initializing;
   private final boolean logDets;
+  private final Noise dropoutNoise;
   private NDArray priorLogProb;
 
   private FlowPass(double temperature, Noise noise, boolean initializing, boolean logDets) {
+    this(temperature, noise, initializing, logDets, null);
+  }
+
+  private FlowPass(double temperature, Noise noise, boolean initializing, boolean logDets, Noise dropoutNoise) {
     this.temperature = temperature;
     this.noise = noise;
     this.initializing = initializing;
     this.logDets = logDets;
+    this.dropoutNoise = dropoutNoise;
   }
 
   /** A pass that encodes data (or decodes given latents) with no sampling. */
   public static FlowPass encoding() {
     return new FlowPass(1.0, null, false, true);
+  }
+
+  /**
+   * An encoding pass of a training step: networks with dropout draw their masks from
+   * {@code dropoutNoise}, in the order the layers run, so a step seeded alike drops alike (a
+   * resumed run repeats the trajectory). Its inverse is an ordinary pass without dropout.
+   */
+  public static FlowPass training(Noise dropoutNoise) {
+    if (dropoutNoise == null) {
+      throw new IllegalArgumentException("a training pass needs its dropout noise");
+    }
+    return new FlowPass(1.0, null, false, true, dropoutNoise);
   }
 
   /** The pass that runs the data-dependent initialisation on the first batch. */
@@ -68,6 +88,14 @@ public final class FlowPass {
    */
   public boolean needsLogDet() {
     return logDets;
+  }
+
+  /**
+   * The noise of dropout masks in a {@linkplain #training training} pass; empty in every other
+   * pass (evaluation, initialisation, sampling, reconstruction), which then uses no dropout.
+   */
+  public Optional<Noise> dropoutNoise() {
+    return Optional.ofNullable(dropoutNoise);
   }
 
   /** The sampling temperature (standard deviation multiplier). */

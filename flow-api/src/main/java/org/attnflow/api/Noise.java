@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import org.attnflow.api.math.FlowMath;
 
 /**
  * A seeded source of random numbers for sampling and dequantisation, drawn in Java so that a run
@@ -35,6 +36,41 @@ public final class Noise {
       values[i] = random.nextFloat();
     }
     return manager.create(values, shape);
+  }
+
+  /**
+   * Independent inverted-dropout masks: each entry is 1 / (1 − rate) with probability 1 − rate
+   * and 0 otherwise, so that a masked activation keeps its expected value. The mask lives in
+   * memory the engine owns ({@link FlowMath#array}), since autograd keeps it for the backward pass.
+   */
+  public NDArray dropoutMask(NDManager manager, Shape shape, double rate) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException("a dropout rate must be in [0, 1), found " + rate);
+    }
+    float keep = (float) (1 - rate);
+    float kept = 1 / keep;
+    float[] values = new float[Math.toIntExact(shape.size())];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = random.nextFloat() < keep ? kept : 0f;
+    }
+    return FlowMath.array(manager, values, shape);
+  }
+
+  /**
+   * The seed of the independent stream ({@code seed}, {@code purpose}, {@code index}), for
+   * example the data order of one epoch or the dropout of one training step: each stream is
+   * reproducible alone. Chains the SplitMix64 finaliser, a bijection that spreads nearby inputs
+   * over all 64 bits.
+   */
+  public static long streamSeed(long seed, long purpose, long index) {
+    return mix(mix(mix(seed) + purpose) + index);
+  }
+
+  private static long mix(long z) {
+    z += 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /** The next random long, for deriving independent sources. */

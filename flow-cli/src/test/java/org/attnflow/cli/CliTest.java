@@ -78,6 +78,17 @@ class CliTest {
   }
 
   @Test
+  void layersListsTheCouplingNetworksWithTheirKeys() {
+    List<String> lines = assertOk(run("layers")).out().lines().toList();
+    int heading = lines.indexOf("networks:");
+    assertTrue(heading >= 0, () -> "layers misses the heading networks: " + lines);
+    List<String> section = lines.subList(heading, lines.indexOf("datasets:"));
+    for (String entry : List.of("  glow ", "  flowpp ", "      blocks ", "      heads ", "      dropout ")) {
+      assertTrue(section.stream().anyMatch(l -> l.startsWith(entry)), () -> "networks: misses " + entry + " in " + section);
+    }
+  }
+
+  @Test
   void layersRejectsAMissingPluginDirectory() {
     String line = assertOneLineError(run("layers", "--plugins", "/nonexistent/plugins"), Cli.FAILED);
     assertTrue(line.contains("/nonexistent/plugins"), line);

@@ -3,6 +3,7 @@ package org.attnflow.layers;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
+import org.attnflow.api.ConditioningNetwork;
 import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
@@ -10,9 +11,9 @@ import org.attnflow.api.ImageShape;
 /** Additive (volume-preserving) coupling: y₂ = x₂ + NN(x₁), log|det J| = 0. */
 public final class AdditiveCoupling extends CouplingLayer {
 
-  /** Creates the layer with a network of the given hidden width. */
-  public AdditiveCoupling(ImageShape shape, int hidden, Random random) {
-    super(shape, hidden, 1, random);
+  /** Creates the layer with the network that {@code network} builds, {@code hidden} wide. */
+  public AdditiveCoupling(ImageShape shape, ConditioningNetwork.Factory network, int hidden, Random random) {
+    super(shape, network, hidden, 1, random);
   }
 
   @Override

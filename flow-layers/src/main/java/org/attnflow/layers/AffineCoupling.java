@@ -3,6 +3,7 @@ package org.attnflow.layers;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import java.util.Random;
+import org.attnflow.api.ConditioningNetwork;
 import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
@@ -15,9 +16,9 @@ import org.attnflow.api.math.FlowMath;
 public final class AffineCoupling extends CouplingLayer {
   private static final double SCALE_OFFSET = 2.0;
 
-  /** Creates the layer with a network of the given hidden width. */
-  public AffineCoupling(ImageShape shape, int hidden, Random random) {
-    super(shape, hidden, 2, random);
+  /** Creates the layer with the network that {@code network} builds, {@code hidden} wide. */
+  public AffineCoupling(ImageShape shape, ConditioningNetwork.Factory network, int hidden, Random random) {
+    super(shape, network, hidden, 2, random);
   }
 
   @Override

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import java.util.Random;
+import org.attnflow.api.ConditioningNetwork;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
@@ -13,21 +14,27 @@ import org.attnflow.api.math.FlowMath;
 
 /**
  * A coupling layer: the first channel half x₁ passes unchanged and conditions, through a network,
- * an element-wise invertible transform of the second half x₂.
+ * an element-wise invertible transform of the second half x₂. The network is evaluated once per
+ * forward or inverse and its output h gives both the transformed values and the log-det, so they
+ * belong to one map even when the network drops activations out in a training pass.
  */
 abstract class CouplingLayer extends FlowLayer {
   private final long kept;
-  private final CouplingNetwork network;
+  private final ConditioningNetwork network;
 
-  /** Creates the layer; the network maps x₁ to {@code outputsPerChannel} values per channel of x₂. */
-  CouplingLayer(ImageShape shape, int hidden, int outputsPerChannel, Random random) {
+  /**
+   * Creates the layer; {@code network} builds the network, {@code hidden} wide, that maps x₁ to
+   * {@code outputsPerChannel} values per channel of x₂, drawing its parameters from {@code random}.
+   */
+  CouplingLayer(ImageShape shape, ConditioningNetwork.Factory network, int hidden, int outputsPerChannel, Random random) {
     super(shape);
     int c = shape.channels();
     if (c < 2) {
       throw new ShapeException("a coupling layer needs at least 2 channels, found " + shape);
     }
     kept = c / 2;
-    network = child("net", new CouplingNetwork(c / 2, hidden, (c - c / 2) * outputsPerChannel, random));
+    ImageShape conditioning = new ImageShape(c / 2, shape.height(), shape.width());
+    this.network = child("net", network.create(conditioning, hidden, (c - c / 2) * outputsPerChannel, random));
   }
 
   /** The forward transform of x₂ given the network output h. */
@@ -40,7 +47,7 @@ abstract class CouplingLayer extends FlowLayer {
   protected FlowOutput transform(NDArray x, FlowPass pass) {
     NDList halves = FlowMath.splitChannels(x, kept);
     NDArray x1 = halves.get(0);
-    FlowOutput out = coupleForward(halves.get(1), network.apply(x1));
+    FlowOutput out = coupleForward(halves.get(1), network.apply(x1, pass));
     return new FlowOutput(NDArrays.concat(new NDList(x1, out.value()), 1), out.logDet());
   }
 
@@ -48,7 +55,7 @@ abstract class CouplingLayer extends FlowLayer {
   protected FlowOutput invert(NDArray y, FlowPass pass) {
     NDList halves = FlowMath.splitChannels(y, kept);
     NDArray y1 = halves.get(0);
-    FlowOutput out = coupleInverse(halves.get(1), network.apply(y1), pass);
+    FlowOutput out = coupleInverse(halves.get(1), network.apply(y1, pass), pass);
     return new FlowOutput(NDArrays.concat(new NDList(y1, out.value()), 1), out.logDet());
   }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.util.Random;
+import org.attnflow.api.ConditioningNetwork;
 import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.ImageShape;
@@ -29,9 +30,9 @@ public final class MixLogCdfCoupling extends CouplingLayer {
   private final int components;
   private final Parameter scaleBound;
 
-  /** Creates the layer with a network of the given hidden width and a mixture of {@code components} logistics. */
-  public MixLogCdfCoupling(ImageShape shape, int hidden, int components, Random random) {
-    super(shape, hidden, 3 * components + 2, random);
+  /** Creates the layer with a network of the given kind and hidden width and a mixture of {@code components} logistics. */
+  public MixLogCdfCoupling(ImageShape shape, ConditioningNetwork.Factory network, int hidden, int components, Random random) {
+    super(shape, network, hidden, 3 * components + 2, random);
     this.components = components;
     int changed = shape.channels() - shape.channels() / 2;
     scaleBound = parameter("scale", new Shape(1, changed, 1, 1), Init.constant(1));

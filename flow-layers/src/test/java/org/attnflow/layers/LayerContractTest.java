@@ -29,6 +29,9 @@ class LayerContractTest {
     configs.add("type = affine-coupling, hidden = 8");
     configs.add("type = additive-coupling, hidden = 8");
     configs.add("type = mixlogcdf, hidden = 8, components = 4");
+    configs.add("type = affine-coupling, hidden = 8, network { type = flowpp, blocks = 2, heads = 2 }");
+    configs.add("type = additive-coupling, hidden = 8, network { type = flowpp, blocks = 1, heads = 4, dropout = 0 }");
+    configs.add("type = mixlogcdf, hidden = 8, components = 3, network { type = flowpp, blocks = 1, heads = 2 }");
     configs.add("type = split, prior { type = learned }");
     configs.add("type = split, prior { type = standard-normal }");
     return configs.stream();
@@ -54,5 +57,6 @@ class LayerContractTest {
         "mixlogcdf", "tuple-flip")));
     assertEquals(List.of("standard-normal", "learned", "conditional-gaussian"),
         List.copyOf(REGISTRY.providers(PluginKind.PRIOR).keySet()));
+    assertEquals(List.of("glow", "flowpp"), List.copyOf(REGISTRY.providers(PluginKind.NETWORK).keySet()));
   }
 }

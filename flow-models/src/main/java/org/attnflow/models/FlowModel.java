@@ -136,9 +136,14 @@ public final class FlowModel extends FlowBlock {
     return decode(prior.sample(manager, null, n, pass), pass);
   }
 
-  /** Per-sample bits/dim of a dequantised batch, shape [B] (differentiable). */
+  /** Per-sample bits/dim of a dequantised batch, shape [B] (differentiable), with no dropout. */
   public NDArray bitsPerDim(NDArray x) {
-    return BitsPerDim.of(encode(x, FlowPass.encoding()).logLikelihood(), dimensions());
+    return bitsPerDim(x, FlowPass.encoding());
+  }
+
+  /** Per-sample bits/dim of a dequantised batch encoded in {@code pass} (a training pass drops out). */
+  public NDArray bitsPerDim(NDArray x, FlowPass pass) {
+    return BitsPerDim.of(encode(x, pass).logLikelihood(), dimensions());
   }
 
   /** Runs the data-dependent initialisation of every layer on {@code x}. */

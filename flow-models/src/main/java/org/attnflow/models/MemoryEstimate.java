@@ -12,7 +12,8 @@ import org.attnflow.api.config.Settings;
  * The memory a model needs for a workload, estimated from its shapes before any of its arrays
  * exists, in float32: its parameters, plus what each pass over a batch keeps per sample, namely
  * each layer's output and, for each convolution kernel (out, in, k, k) inside a layer, one map of
- * {@code out} channels at the layer's input resolution. Training's gradients and optimiser
+ * {@code out} channels at the layer's input resolution, and what its blocks declare besides
+ * ({@link org.attnflow.api.FlowBlock#extraActivationsPerSample}, such as attention matrices). Training's gradients and optimiser
  * moments are not counted. Measured against {@code check} (3×1024×1024 and 3×2048×2048 inputs,
  * batch 4), its round trip's peak is 2.6 times one pass.
  *
@@ -41,6 +42,7 @@ public record MemoryEstimate(ImageShape input, long parameterBytes, long activat
     long perSample = 0;
     for (FlowLayer layer : model.layers()) {
       perSample = plus(perSample, layer.outputShape().size());
+      perSample = plus(perSample, layer.extraActivationsPerSample());
       for (Pair<String, Parameter> p : layer.getParameters()) {
         Shape shape = p.getValue().getShape();
         if (shape != null && shape.dimension() == 4) {

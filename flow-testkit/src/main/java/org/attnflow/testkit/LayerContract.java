@@ -303,13 +303,21 @@ public final class LayerContract {
    * use {@link org.attnflow.api.math.FlowMath#scale} instead.
    */
   public void verifyGradientsSurviveGarbageCollection(FlowLayer layer, NDArray x) {
-    double[] calm = gradients(layer, x, false);
-    double[] collected = gradients(layer, x, true);
+    verifyGradientsSurviveGarbageCollection(layer, x, FlowPass::encoding);
+  }
+
+  /**
+   * The same check in passes that {@code passes} makes, each afresh (for example training passes
+   * with the same dropout noise, whose masks autograd keeps for the backward pass).
+   */
+  public void verifyGradientsSurviveGarbageCollection(FlowLayer layer, NDArray x, Supplier<FlowPass> passes) {
+    double[] calm = gradients(layer, x, false, passes);
+    double[] collected = gradients(layer, x, true, passes);
     assertArrayEquals(calm, collected, 0, layer.path() + ": gradients change when a garbage collection runs before backward");
     assertTrue(calm.length > 0, layer.path() + ": no gradient was computed");
   }
 
-  private static double[] gradients(FlowLayer layer, NDArray x, boolean collectGarbage) {
+  private static double[] gradients(FlowLayer layer, NDArray x, boolean collectGarbage, Supplier<FlowPass> passes) {
     NDArray xi = x.duplicate();
     xi.setRequiresGradient(true);
     List<Parameter> params = new ArrayList<>();
@@ -324,7 +332,7 @@ public final class LayerContract {
       }
     }
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      FlowPass pass = FlowPass.encoding();
+      FlowPass pass = passes.get();
       FlowOutput out = layer.forward(xi, pass);
       NDArray loss = out.value().square().sum().add(out.logDet().sum());
       if (pass.priorLogProb() != null) {

@@ -1,6 +1,7 @@
 package org.attnflow.api.spi;
 
 import java.util.List;
+import org.attnflow.api.ConditioningNetwork;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.MaskStrategy;
 import org.attnflow.api.Prior;
@@ -20,11 +21,13 @@ public record PluginKind<T>(Class<? extends Plugin<T>> service, String noun) {
   public static final PluginKind<MaskStrategy> MASK = new PluginKind<>(MaskProvider.class, "mask");
   /** Priors over latents. */
   public static final PluginKind<Prior> PRIOR = new PluginKind<>(PriorProvider.class, "prior");
+  /** Coupling networks (factories that build a coupling's network once its sizes are known). */
+  public static final PluginKind<ConditioningNetwork.Factory> NETWORK = new PluginKind<>(NetworkProvider.class, "network");
   /** Dataset readers. */
   public static final PluginKind<DatasetSplits> DATASET = new PluginKind<>(DatasetProvider.class, "dataset");
 
   /** Every kind, in listing order. */
   public static List<PluginKind<?>> all() {
-    return List.of(LAYER, MASK, PRIOR, DATASET);
+    return List.of(LAYER, MASK, PRIOR, NETWORK, DATASET);
   }
 }

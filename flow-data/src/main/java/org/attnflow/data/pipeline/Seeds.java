@@ -1,6 +1,7 @@
 package org.attnflow.data.pipeline;
 
 import java.util.SplittableRandom;
+import org.attnflow.api.Noise;
 
 /**
  * Independent random streams derived from the user's seed: one per purpose (shuffling, training
@@ -15,19 +16,12 @@ final class Seeds {
   static final long TEST_IMAGE = 3;
   /** The permutation that test subsets are drawn from. */
   static final long TEST_SUBSET = 4;
+  // purpose 5 is the trainer's dropout of one training step (Trainer.DROPOUT_STREAM)
 
   private Seeds() {}
 
   /** The random stream of ({@code seed}, {@code purpose}, {@code index}). */
   static SplittableRandom random(long seed, long purpose, long index) {
-    return new SplittableRandom(mix(mix(mix(seed) + purpose) + index));
-  }
-
-  /** The SplitMix64 finaliser: a bijection that spreads nearby inputs over all 64 bits. */
-  private static long mix(long z) {
-    z += 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return new SplittableRandom(Noise.streamSeed(seed, purpose, index));
   }
 }

@@ -19,7 +19,7 @@ import org.attnflow.api.config.Settings;
  * @param beta2 second-moment decay
  * @param epsilon Adam's epsilon
  * @param clipGradNorm global gradient-norm limit (0 = none)
- * @param seed seed of data order, augmentation and noise
+ * @param seed seed of data order, augmentation, noise and dropout
  * @param logEvery steps between metrics rows
  * @param evalEvery steps between evaluations (0 = none)
  * @param evalAtStart whether to evaluate before the first step

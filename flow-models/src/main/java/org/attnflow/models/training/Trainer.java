@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.FlowLayer;
+import org.attnflow.api.FlowPass;
 import org.attnflow.api.Frozen;
+import org.attnflow.api.Noise;
 import org.attnflow.api.NumericalException;
 import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
@@ -51,12 +53,18 @@ import org.attnflow.models.run.RunLock;
  * <p>Nothing is lost: the run directory has one writer ({@link RunLock}); the latest checkpoint is
  * written before every evaluation, sampling and scoring, so a failure there keeps the training; a run
  * resumes from its newest valid checkpoint of any kind and continues the same trajectory (the
- * data order and noise are functions of the seed and the step). A diverged run (a non-finite
- * value, or bits/dim above {@code train.divergence-bpd}) stops with the first layer that went bad
- * and keeps only checkpoints whose state was seen to be sane. A training that fails says why in
- * the run directory ({@link RunDirectory#recordFailure}) until the run is trained again.
+ * data order, the noise and the dropout masks are functions of the seed and the step). A
+ * diverged run (a non-finite value, or bits/dim above {@code train.divergence-bpd}) stops with
+ * the first layer that went bad and keeps only checkpoints whose state was seen to be sane. A
+ * training that fails says why in the run directory ({@link RunDirectory#recordFailure}) until
+ * the run is trained again.
  */
 public final class Trainer {
+  /**
+   * The purpose of the dropout stream in {@link Noise#streamSeed}: step s's training pass draws
+   * its masks from (seed, DROPOUT_STREAM, s), apart from the data's streams (purposes 1 to 4).
+   */
+  static final long DROPOUT_STREAM = 5;
   private final ModelFactory factory;
   private final DataPipeline data;
   private final SampleScorer scorer;
@@ -202,7 +210,7 @@ public final class Trainer {
     private StepResult step(NDArray x, long step) {
       NDArray loss;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        loss = model.bitsPerDim(x).mean();
+        loss = model.bitsPerDim(x, FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, step)))).mean();
         gc.backward(loss);
       }
       double bpd = loss.getFloat();

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.ImageShape;
@@ -32,6 +33,8 @@ import org.attnflow.models.run.Checkpoint;
 import org.attnflow.models.run.MetricsLog;
 import org.attnflow.models.run.RunDirectory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Training: learning, exact resume, checkpoints, and the handling of non-finite values. */
@@ -39,15 +42,24 @@ class TrainerTest {
   private static final ImageShape SHAPE = new ImageShape(1, 8, 8);
   private final ModelFactory factory = new ModelFactory(ModelsTestSupport.REGISTRY);
 
-  @Test
-  void trainingTwiceNStepsEqualsTrainingNStoppingAndResumingForN(@TempDir Path tmp) {
+  /** The tiny model with Flow++'s coupling network at the given dropout rate. */
+  private static String flowPlusPlus(double dropout) {
+    return "model.step = [{ type = actnorm }, { type = invconv }, { type = affine-coupling, hidden = 8,"
+        + " network { type = flowpp, blocks = 1, heads = 2, dropout = " + dropout + " } }]\n";
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "flowpp"})
+  void trainingTwiceNStepsEqualsTrainingNStoppingAndResumingForN(String network, @TempDir Path tmp) {
+    // with flowpp, each step drops activations out with masks of its own
+    String model = network.isEmpty() ? "" : flowPlusPlus(0.3);
     Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32), ModelsTestSupport.NO_SCORER);
-    ResolvedRun six = ModelsTestSupport.run("");
+    ResolvedRun six = ModelsTestSupport.run(model);
     RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
     trainer.train(six, straight, false, new TrainingListener() {});
 
     RunDirectory stopped = new RunDirectory(tmp.resolve("stopped"));
-    trainer.train(ModelsTestSupport.run("train.steps = 3"), stopped, false, new TrainingListener() {});
+    trainer.train(ModelsTestSupport.run(model + "train.steps = 3"), stopped, false, new TrainingListener() {});
     assertEquals(3, Checkpoint.readHeader(stopped.latest()).step());
     trainer.train(six, stopped, true, new TrainingListener() {});
 
@@ -58,6 +70,24 @@ class TrainerTest {
     for (int i = 0; i < a.size(); i++) {
       assertArrayEquals(a.get(i), b.get(i), 0f, "parameter " + i + " differs after resuming");
     }
+  }
+
+  @Test
+  void trainingStepsDropOutAndTheDropoutRateChangesTheTrajectory(@TempDir Path tmp) {
+    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32), ModelsTestSupport.NO_SCORER);
+    ResolvedRun dropping = ModelsTestSupport.run(flowPlusPlus(0.3) + "train.steps = 2");
+    ResolvedRun keeping = ModelsTestSupport.run(flowPlusPlus(0) + "train.steps = 2");
+    RunDirectory a = new RunDirectory(tmp.resolve("dropping"));
+    RunDirectory b = new RunDirectory(tmp.resolve("keeping"));
+    trainer.train(dropping, a, false, new TrainingListener() {});
+    trainer.train(keeping, b, false, new TrainingListener() {});
+    List<float[]> withDropout = parameters(dropping, a.latest());
+    List<float[]> without = parameters(keeping, b.latest());
+    boolean differ = false;
+    for (int i = 0; i < withDropout.size(); i++) {
+      differ |= !Arrays.equals(withDropout.get(i), without.get(i));
+    }
+    assertTrue(differ, "two training steps with dropout 0.3 ended where those without dropout did");
   }
 
   @Test

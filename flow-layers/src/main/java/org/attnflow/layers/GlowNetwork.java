@@ -4,21 +4,23 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.Random;
-import org.attnflow.api.UnaryBlock;
+import org.attnflow.api.ConditioningNetwork;
+import org.attnflow.api.FlowPass;
 
 /**
  * Glow's coupling network: conv3×3 (in → hidden) + ReLU → conv1×1 (hidden → hidden) + ReLU →
  * zero-initialised conv3×3 (hidden → out) with the exp(3·logs) output scale. Hidden
- * convolutions have a bias and N(0, 0.05²) weights.
+ * convolutions have a bias and N(0, 0.05²) weights. It has no dropout, so every pass computes the
+ * same function.
  */
-public final class CouplingNetwork extends UnaryBlock {
+public final class GlowNetwork extends ConditioningNetwork {
   private static final double HIDDEN_STD = 0.05;
   private final Conv first;
   private final Conv second;
   private final Conv last;
 
   /** Creates the network; hidden weights are drawn from {@code random}. */
-  public CouplingNetwork(int in, int hidden, int out, Random random) {
+  public GlowNetwork(int in, int hidden, int out, Random random) {
     first = child("conv1", Conv.hidden(in, hidden, 3, random.nextLong(), HIDDEN_STD));
     second = child("conv2", Conv.hidden(hidden, hidden, 1, random.nextLong(), HIDDEN_STD));
     last = child("out", Conv.zero(hidden, out, 3));
@@ -26,7 +28,7 @@ public final class CouplingNetwork extends UnaryBlock {
 
   /** Applies the network to an NCHW batch. */
   @Override
-  public NDArray apply(NDArray x) {
+  public NDArray apply(NDArray x, FlowPass pass) {
     NDArray h = Activation.relu(first.apply(x));
     h = Activation.relu(second.apply(h));
     return last.apply(h);
