@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch eager counterpart of the AttnFlow benchmark workloads (docs/benchmarks.md).
 
-Workloads: fmnist32 data with glow32, imap32, itrans32 or itrans32g. The model, the
+Workloads: fmnist32 data with glow32, imap32, itrans32, itrans32g or marflow32. The model, the
 initialisation, the training recipe and the reported figures mirror the Java/DJL side
 (`./attnflow bench configs/bench/<workload>.conf --steps N [--eval]`), so that both can be run
 side by side on one machine with the same thread count. See README.md next to this file.
@@ -24,6 +24,7 @@ import struct
 import sys
 import tempfile
 import time
+from typing import NamedTuple, Optional
 
 import numpy as np
 import torch
@@ -42,12 +43,24 @@ DATA_DIR = "/usr/share/datasets/fashion-mnist"
 # (10-60), as on the Java side; --profile keeps their trace.
 COUNTED_STEPS = (61, 63)
 
+
+class Workload(NamedTuple):
+    """A benchmark model: the attention layer after each coupling (or None), the priors of the
+    splits and of the final latent ("glow" or "marflow") and the free parameters that
+    docs/benchmarks.md gives."""
+    attention: Optional[str]
+    priors: str
+    parameters: int
+
+
 WORKLOADS = {
-    # name: (attention, expected free parameters from docs/benchmarks.md)
-    "glow32": (None, 298_880),
-    "imap32": ("imap", 302_016),
-    "itrans32": ("itrans", 304_704),
-    "itrans32g": ("itrans-gated", 304_728),
+    "glow32": Workload(None, "glow", 298_880),
+    "imap32": Workload("imap", "glow", 302_016),
+    "itrans32": Workload("itrans", "glow", 304_704),
+    "itrans32g": Workload("itrans-gated", "glow", 304_728),
+    "marflow32": Workload(None, "marflow", 933_324),
+    # marflow-mlc32 (marflow32 with the mixlogcdf coupling, issue #19) joins this table with a
+    # `coupling` field and its coupling layer next to AffineCoupling.
 }
 
 
@@ -61,12 +74,13 @@ def per_sample(t):
     return t.reshape(t.shape[0], -1).sum(1)
 
 
-def hidden_conv(cin, cout, k):
-    """A k×k 'same' convolution with bias 0 and N(0, 0.05²) weights (Conv.hidden)."""
-    conv = nn.Conv2d(cin, cout, k, padding=k // 2, bias=True)
+def hidden_conv(cin, cout, k, dilation=1, bias=True):
+    """A k×k 'same' convolution with N(0, 0.05²) weights and bias 0 (Conv.hidden)."""
+    conv = nn.Conv2d(cin, cout, k, padding=dilation * (k // 2), dilation=dilation, bias=bias)
     with torch.no_grad():
         conv.weight.normal_(0.0, HIDDEN_STD)
-        conv.bias.zero_()
+        if bias:
+            conv.bias.zero_()
     return conv
 
 
@@ -320,47 +334,181 @@ class ITrans(nn.Module):
         return kept + self.image(v), -self.log_det(w)
 
 
-class Split(nn.Module):
-    """z₁ = first half (kept), z₂ = second half with N(mean, exp(logstd)²), [mean, logstd] =
-    h[:,0::2], h[:,1::2] of a zero-initialised 3×3 conv (exp(3·logs) scale) of z₁."""
-
-    def __init__(self, c):
-        super().__init__()
-        self.kept = c // 2
-        self.prior = ZeroConv(c // 2, 2 * (c - c // 2), 3)
-
-    def params(self, z1):
-        h = self.prior(z1)
-        return h[:, 0::2], h[:, 1::2]
-
-    def forward(self, x):
-        z1, z2 = x[:, : self.kept], x[:, self.kept:]
-        mean, logstd = self.params(z1)
-        return z1, z2, gaussian_log_density(z2, mean, logstd)
-
-    def inverse(self, z1, z2=None, temperature=1.0, generator=None):
-        if z2 is None:
-            mean, logstd = self.params(z1)
-            eps = torch.randn(mean.shape, generator=generator, dtype=z1.dtype)
-            z2 = mean + eps * torch.exp(logstd) * temperature
-        return torch.cat([z1, z2], 1)
-
+# ---------------------------------------------------------------------------------------------
+# Priors. Every prior gives log_prob(z, condition) -> [B] and draws sample(condition, n,
+# temperature, generator, dtype); condition is the kept half of a split, or None at the top.
+# ---------------------------------------------------------------------------------------------
 
 def gaussian_log_density(z, mean, logstd):
     scaled = (z - mean) * torch.exp(-logstd)
     return per_sample(-0.5 * (scaled * scaled + 2.0 * logstd + LOG_2PI))
 
 
-def standard_normal_log_density(z):
-    return per_sample(-0.5 * (z * z + LOG_2PI))
+class StandardNormalPrior(nn.Module):
+    """N(0, I) over a latent of `shape` (C, H, W); samples T·ε."""
+
+    def __init__(self, shape):
+        super().__init__()
+        self.shape = tuple(shape)
+
+    def log_prob(self, z, condition=None):
+        return per_sample(-0.5 * (z * z + LOG_2PI))
+
+    def sample(self, condition, n, temperature, generator, dtype):
+        return torch.randn((n,) + self.shape, generator=generator, dtype=dtype) * temperature
+
+
+class ConditionalGaussianPrior(nn.Module):
+    """Glow's split prior: N(mean, exp(logstd)²), [mean, logstd] = h[:,0::2], h[:,1::2] of a
+    zero-initialised 3×3 conv (exp(3·logs) scale) of the kept half."""
+
+    def __init__(self, c_latent, c_condition):
+        super().__init__()
+        self.net = ZeroConv(c_condition, 2 * c_latent, 3)
+
+    def params(self, condition):
+        h = self.net(condition)
+        return h[:, 0::2], h[:, 1::2]
+
+    def log_prob(self, z, condition):
+        return gaussian_log_density(z, *self.params(condition))
+
+    def sample(self, condition, n, temperature, generator, dtype):
+        mean, logstd = self.params(condition)
+        eps = torch.randn(mean.shape, generator=generator, dtype=dtype)
+        return mean + eps * torch.exp(logstd) * temperature
+
+
+class MarFlowOptions(NamedTuple):
+    """The architecture of a MaRFlow prior (the `marflow` prior's keys; defaults of marflow32)."""
+    layers: int = 3
+    hidden: int = 32
+    kernel: int = 3
+    dilation: int = 1
+    embed: int = 32
+
+
+class ConvLstmCell(nn.Module):
+    """A ConvLSTM layer: gates [i, f, o, g] = conv_k([input, h_{t−1}]) (dilation d, 'same'),
+    c_t = σ(f)⊙c_{t−1} + σ(i)⊙tanh(g), h_t = σ(o)⊙tanh(c_t), h₋₁ = c₋₁ = 0.
+
+    The gate convolution over the concatenation is held as its two parts, `input` (with the
+    bias) and `recurrent` (no bias): the same linear map and parameters as the Java cell's one
+    weight, so the input part runs once for all time steps. Weights N(0, 0.05²); bias 0 but the
+    forget gate's, 1.
+    """
+
+    def __init__(self, inputs, hidden, kernel, dilation):
+        super().__init__()
+        self.hidden = hidden
+        self.input = hidden_conv(inputs, 4 * hidden, kernel, dilation)
+        self.recurrent = hidden_conv(hidden, 4 * hidden, kernel, dilation, bias=False)
+        with torch.no_grad():
+            self.input.bias[hidden:2 * hidden].fill_(1.0)
+
+    def step(self, gates, state):
+        """One time step from the input's gates (bias included); state (h, c) or None at t = 0."""
+        if state is not None:
+            gates = gates + self.recurrent(state[0])
+        i, f, o = torch.sigmoid(gates[:, :3 * self.hidden]).chunk(3, 1)
+        candidate = i * torch.tanh(gates[:, 3 * self.hidden:])
+        c = candidate if state is None else f * state[1] + candidate
+        return o * torch.tanh(c), c
+
+
+class MarFlowPrior(nn.Module):
+    """The mAR-SCF prior (MarFlowPrior.java): p(z | u) = Π_c N(z_c; μ_c, σ_c²), (μ_c, log σ_c)
+    from a zero-initialised k×k conv (hidden → 2, exp(3·logs) scale) of the top hidden state of
+    a ConvLSTM stack run over the channels c. The lowest layer's input at step c is z_{c−1}
+    (zeros at c = 0) joined with e = ReLU(conv_k(u)) for a split prior; e's share of the gates is
+    the same at every step, so it is computed once (`condition_gates`, part of layer 0's gate
+    weight). log_prob runs all C steps on the true channels (teacher forcing), time-major
+    (C·B, ...), so that only the recurrent convolutions run step by step; sampling runs channel
+    by channel, z_c = μ_c + T·σ_c·ε_c, with ε drawn for all channels first."""
+
+    def __init__(self, shape, c_condition=None, options=MarFlowOptions()):
+        super().__init__()
+        o = options
+        self.shape = tuple(shape)
+        self.embedding = None if c_condition is None else hidden_conv(c_condition, o.embed, o.kernel)
+        self.condition_gates = (None if c_condition is None
+                                else hidden_conv(o.embed, 4 * o.hidden, o.kernel, o.dilation, bias=False))
+        self.cells = nn.ModuleList(ConvLstmCell(1 if l == 0 else o.hidden, o.hidden, o.kernel, o.dilation)
+                                   for l in range(o.layers))
+        self.output = ZeroConv(o.hidden, 2, o.kernel)
+
+    def embedded_gates(self, condition):
+        if (condition is None) != (self.embedding is None):
+            raise ValueError("a split's marflow prior needs the kept half, the top one takes none")
+        return None if condition is None else self.condition_gates(F.relu(self.embedding(condition)))
+
+    def params(self, z, condition):
+        """(μ, log σ) of every channel of z given z_<c (teacher forcing), each (B, C, H, W)."""
+        b, c, h, w = z.shape
+        extra = self.embedded_gates(condition)
+        x = F.pad(z[:, :-1], (0, 0, 0, 0, 1, 0)).transpose(0, 1).reshape(c * b, 1, h, w)
+        for l, cell in enumerate(self.cells):
+            gates = cell.input(x).view(c, b, -1, h, w)
+            if l == 0 and extra is not None:
+                gates = gates + extra
+            state, hidden = None, []
+            for t in range(c):
+                state = cell.step(gates[t], state)
+                hidden.append(state[0])
+            x = torch.cat(hidden, 0)
+        p = self.output(x).view(c, b, 2, h, w).transpose(0, 1)
+        return p[:, :, 0], p[:, :, 1]
+
+    def log_prob(self, z, condition):
+        return gaussian_log_density(z, *self.params(z, condition))
+
+    def sample(self, condition, n, temperature, generator, dtype):
+        c, h, w = self.shape
+        eps = torch.randn((n, c, h, w), generator=generator, dtype=dtype)
+        extra = self.embedded_gates(condition)
+        states = [None] * len(self.cells)
+        x = torch.zeros((n, 1, h, w), dtype=dtype)
+        channels = []
+        for t in range(c):
+            for l, cell in enumerate(self.cells):
+                gates = cell.input(x)
+                if l == 0 and extra is not None:
+                    gates = gates + extra
+                states[l] = cell.step(gates, states[l])
+                x = states[l][0]
+            p = self.output(x)
+            x = p[:, :1] + eps[:, t:t + 1] * torch.exp(p[:, 1:]) * temperature
+            channels.append(x)
+        return torch.cat(channels, 1)
+
+
+class Split(nn.Module):
+    """z₁ = first half (kept), z₂ = second half, with its log-likelihood under `prior` given z₁;
+    the inverse samples z₂ from the prior when it is not given."""
+
+    def __init__(self, c, prior):
+        super().__init__()
+        self.kept = c // 2
+        self.prior = prior
+
+    def forward(self, x):
+        z1, z2 = x[:, : self.kept], x[:, self.kept:]
+        return z1, z2, self.prior.log_prob(z2, z1)
+
+    def inverse(self, z1, z2=None, temperature=1.0, generator=None):
+        if z2 is None:
+            z2 = self.prior.sample(z1, z1.shape[0], temperature, generator, z1.dtype)
+        return torch.cat([z1, z2], 1)
 
 
 class Flow(nn.Module):
     """Multi-scale Glow: per level squeeze, K × [ActNorm, InvConvLU, AffineCoupling, attention],
-    split (all levels but the last); standard normal prior on the final latent."""
+    split (all levels but the last). priors = "glow": conditional Gaussian split priors and a
+    standard normal on the final latent; "marflow": MaRFlow priors with `marflow` options for
+    both, the split priors conditioned on the kept half."""
 
-    def __init__(self, attention=None, input_shape=(1, 32, 32), levels=3, steps=8, hidden=64,
-                 patch=2, seed=0, smaller_patch_ok=False):
+    def __init__(self, attention=None, priors="glow", input_shape=(1, 32, 32), levels=3, steps=8,
+                 hidden=64, patch=2, seed=0, smaller_patch_ok=False, marflow=MarFlowOptions()):
         super().__init__()
         generator = torch.Generator().manual_seed(seed)  # rotations
         torch.manual_seed(seed)  # N(0, 0.05²) weights
@@ -382,10 +530,11 @@ class Flow(nn.Module):
                 elif attention is not None:
                     raise ValueError(attention)
             if level < levels - 1:
-                layers.append(Split(c))
-                c = c // 2
+                kept = c // 2
+                layers.append(Split(c, split_prior(priors, (c - kept, h, w), kept, marflow)))
+                c = kept
         self.layers = nn.ModuleList(layers)
-        self.top_shape = (c, h, w)
+        self.top_prior = top_prior(priors, (c, h, w), marflow)
 
     def free_parameters(self):
         total = 0
@@ -421,11 +570,11 @@ class Flow(nn.Module):
                 h, ld = layer(h)
                 logdet = logdet + ld
         latents.append(h)
-        return latents, logdet, logprior + standard_normal_log_density(h)
+        return latents, logdet, logprior + self.top_prior.log_prob(h, None)
 
     def decode(self, latents=None, n=None, temperature=1.0, generator=None, dtype=torch.float32):
         if latents is None:
-            h = torch.randn((n,) + self.top_shape, generator=generator, dtype=dtype) * temperature
+            h = self.top_prior.sample(None, n, temperature, generator, dtype)
             factored = None
         else:
             h = latents[-1]
@@ -444,9 +593,27 @@ class Flow(nn.Module):
         return (d * math.log(256.0) - (logdet + logprior)) / (d * math.log(2.0))
 
 
+def split_prior(priors, shape, c_kept, marflow):
+    """The prior of a split's factored-out half of `shape` given the kept half."""
+    if priors == "glow":
+        return ConditionalGaussianPrior(shape[0], c_kept)
+    if priors == "marflow":
+        return MarFlowPrior(shape, c_kept, marflow)
+    raise ValueError(f"unknown priors {priors!r}")
+
+
+def top_prior(priors, shape, marflow):
+    """The prior of the final latent of `shape`."""
+    if priors == "glow":
+        return StandardNormalPrior(shape)
+    if priors == "marflow":
+        return MarFlowPrior(shape, None, marflow)
+    raise ValueError(f"unknown priors {priors!r}")
+
+
 def build(workload, seed=0):
-    attention, _ = WORKLOADS[workload]
-    return Flow(attention, seed=seed)
+    w = WORKLOADS[workload]
+    return Flow(w.attention, w.priors, seed=seed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -640,7 +807,7 @@ def evaluate(model, test_images, seed, batch=500):
 
 def train(args):
     torch.manual_seed(args.seed)
-    attention, expected = WORKLOADS[args.workload]
+    expected = WORKLOADS[args.workload].parameters
     model = build(args.workload, args.seed)
     count = model.free_parameters()
     assert count == expected, f"{args.workload}: {count} free parameters, docs/benchmarks.md says {expected}"
@@ -795,6 +962,40 @@ def layer_jacobian_check(layer, shape, seed):
     return abs(float(brute) - float(ld[0])), float((back - x).abs().max()), abs(float(ld[0] + ld_inv[0]))
 
 
+TINY_MARFLOW = MarFlowOptions(layers=2, hidden=4, kernel=3, dilation=1, embed=3)
+
+
+def marflow_prior_checks(shape, c_condition, options, seed):
+    """A MaRFlow prior in float64: at initialisation log p = log N(0, I); after moving every
+    parameter by N(0, 0.3²), (μ, log σ) of channel c depend on z_<c only (brute-force Jacobian:
+    the largest |∂ on z_≥c| must be exactly 0, the largest |∂ on z_<c| must not) and the
+    sequential sampler agrees with the teacher-forced density: z = μ(z_<c) + T·σ(z_<c)·ε."""
+    prior = MarFlowPrior(shape, c_condition, options).double()
+    g = torch.Generator().manual_seed(seed)
+    n = 3
+    condition = None if c_condition is None else torch.randn((n, c_condition) + shape[1:], generator=g, dtype=torch.float64)
+    z = torch.randn((n,) + shape, generator=g, dtype=torch.float64)
+    with torch.no_grad():
+        at_init = float((prior.log_prob(z, condition) - StandardNormalPrior(shape).log_prob(z)).abs().max())
+    perturb(prior, 0.3, seed + 1)
+    c = shape[0]
+    jac = torch.autograd.functional.jacobian(
+        lambda v: torch.stack(prior.params(v.view((1,) + shape), None if condition is None else condition[:1]))[:, 0],
+        z[:1].reshape(-1)).view((2,) + shape + shape)  # [mean|logstd, c, i, j, c', i', j']
+    later = torch.arange(c).view(c, 1) <= torch.arange(c).view(1, c)  # [c, c'] with c' ≥ c
+    by_channels = jac.abs().amax(dim=(0, 2, 3, 5, 6))  # [c, c']
+    temperature = 0.7
+    with torch.no_grad():
+        sampled = prior.sample(condition, n, temperature, torch.Generator().manual_seed(seed + 2), torch.float64)
+        eps = torch.randn((n,) + shape, generator=torch.Generator().manual_seed(seed + 2), dtype=torch.float64)
+        mean, logstd = prior.params(sampled, condition)
+        rebuilt = mean + temperature * torch.exp(logstd) * eps
+    return {"init_standard_normal": at_init,
+            "future_dependence": float(by_channels[later].max()),
+            "past_dependence": float(by_channels[~later].min()),
+            "sample_vs_density": float((sampled - rebuilt).abs().max())}
+
+
 def selftest(workloads, seed=0):
     torch.manual_seed(seed)
     ok = True
@@ -802,7 +1003,7 @@ def selftest(workloads, seed=0):
     rng = np.random.default_rng([seed, 9])
     report = {}
     for name in workloads:
-        attention, expected = WORKLOADS[name]
+        attention, priors, expected = WORKLOADS[name]
         entry = {}
         model = build(name, seed)
         count = model.free_parameters()
@@ -834,8 +1035,8 @@ def selftest(workloads, seed=0):
 
         # Brute-force Jacobian of a tiny 2-level model, input 2×4×4 (D = 32), float64. iTrans
         # uses P = 2 at level 1 (2×2 maps: one token) and P = 1 at level 2 (1×1 maps: one token).
-        tiny = Flow(attention, input_shape=(2, 4, 4), levels=2, steps=2, hidden=8, patch=2, seed=seed,
-                    smaller_patch_ok=True).double()
+        tiny = Flow(attention, priors, input_shape=(2, 4, 4), levels=2, steps=2, hidden=8, patch=2, seed=seed,
+                    smaller_patch_ok=True, marflow=TINY_MARFLOW).double()
         tiny.initialize_from_data(torch.rand(8, 2, 4, 4, dtype=torch.float64,
                                              generator=torch.Generator().manual_seed(seed + 3)) - 0.5)
         perturb(tiny, 0.1, seed + 4)
@@ -862,6 +1063,18 @@ def selftest(workloads, seed=0):
                     layer_checks[key] = {"logdet_error": err_ld, "roundtrip": err_rt, "inverse_logdet": err_inv}
                     ok &= err_ld < 1e-4 and err_rt < 1e-8 and err_inv < 1e-8
             entry["attention_layer_checks"] = layer_checks
+
+        if priors == "marflow":
+            prior_checks = {}
+            for label, shape, c_condition, options in (
+                    ("split 4x4x4 | 4x4x4", (4, 4, 4), 4, TINY_MARFLOW),
+                    ("top 5x3x3", (5, 3, 3), None, TINY_MARFLOW),
+                    ("split 3x5x5 | 2x5x5, dilation 2", (3, 5, 5), 2, TINY_MARFLOW._replace(dilation=2))):
+                checks = marflow_prior_checks(shape, c_condition, options, seed + 11)
+                prior_checks[label] = checks
+                ok &= (checks["init_standard_normal"] < 1e-12 and checks["future_dependence"] == 0.0
+                       and checks["past_dependence"] > 1e-3 and checks["sample_vs_density"] < 1e-12)
+            entry["marflow_prior_checks"] = prior_checks
         report[name] = entry
     print(json.dumps(report, indent=2))
     print("selftest:", "PASS" if ok else "FAIL")
