@@ -9,6 +9,7 @@ import org.attnflow.api.data.DatasetSplits;
 import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.DatasetProvider;
+import org.attnflow.data.memory.ChunkedPixels;
 
 /**
  * The {@code downsampled-imagenet} dataset: the {@code .npz} batches of ImageNet 32×32 or 64×64
@@ -48,8 +49,8 @@ public final class DownsampledImageNetDatasetProvider extends BasicPlugin<Datase
     }
     Path test = batch(settings, "test", dir, settings.string("test"));
     return new DatasetSplits(
-        DownsampledImageNetReader.read(trainSource(dir, trainNames), train, size),
-        DownsampledImageNetReader.read(test.toString(), List.of(test), size));
+        DownsampledImageNetReader.read(trainSource(dir, trainNames), train, size, ChunkedPixels.CHUNK_BYTES),
+        DownsampledImageNetReader.read(test.toString(), List.of(test), size, ChunkedPixels.CHUNK_BYTES));
   }
 
   /** The training batches as one name: the file itself, or {@code dir/{a.npz,b.npz}} for several. */
