@@ -63,14 +63,16 @@ class DownsampledImageNetReaderTest {
   }
 
   @Test
-  void theDefaultsNameTheFirstFiveTrainingBatchesAndTheValidationBatch() {
-    DatasetFixtures.downsampledImageNet(dir, 32, new int[] {1, 1, 1, 1, 1}, 2, true);
+  void theDefaultsNameAllTenTrainingBatchesAndTheValidationBatch() {
+    DatasetFixtures.downsampledImageNet(dir, 32, new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 2}, 2, true);
 
     DatasetSplits splits = TestFiles.openDataset("type = downsampled-imagenet, dir = " + quote(dir));
 
-    assertEquals(5, splits.train().size());
+    assertEquals(11, splits.train().size());
     assertTrue(splits.train().source().endsWith("{train_data_batch_1.npz,train_data_batch_2.npz,train_data_batch_3.npz,"
-        + "train_data_batch_4.npz,train_data_batch_5.npz}"), splits.train().source());
+        + "train_data_batch_4.npz,train_data_batch_5.npz,train_data_batch_6.npz,train_data_batch_7.npz,"
+        + "train_data_batch_8.npz,train_data_batch_9.npz,train_data_batch_10.npz}"), splits.train().source());
+    assertImage(splits.train(), 10, 10);
   }
 
   @Test
