@@ -2,6 +2,7 @@ package org.attnflow.data;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.attnflow.api.FlowException;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.DatasetSplits;
@@ -17,6 +18,8 @@ import org.attnflow.data.pipeline.PaddedImages;
  * labels). {@code data.train-limit} does not apply: a reference is the whole split.
  */
 public final class DatasetImages {
+  /** The most bytes one Java array holds on common JVMs. */
+  private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
   private final String split;
   private final String source;
   private final int pad;
@@ -95,9 +98,17 @@ public final class DatasetImages {
     return images.sha256();
   }
 
-  /** The pixels of images {@code first} to {@code first + count − 1}, image after image, in C, H, W order. */
+  /**
+   * The pixels of images {@code first} to {@code first + count − 1}, image after image, in C, H, W
+   * order, as one Java array: refused when they need more than one array holds (2 GiB).
+   */
   public byte[] pixels(int first, int count) {
-    byte[] out = new byte[count * images.shape().size()];
+    long bytes = (long) count * images.shape().size();
+    if (bytes > MAX_ARRAY_BYTES) {
+      throw new FlowException(source + ": " + count + " " + split + " images of " + images.shape() + " need " + bytes
+          + " bytes in one array, more than the " + MAX_ARRAY_BYTES + " a Java array holds; use a split of fewer images");
+    }
+    byte[] out = new byte[(int) bytes];
     images.copy(first, count, out);
     return out;
   }

@@ -1,5 +1,6 @@
 package org.attnflow.api.io;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +32,7 @@ import org.attnflow.api.FlowException;
  * 1.0 to 3.0, of unsigned bytes, 16-, 32- and 64-bit signed integers or 32- and 64-bit floats in
  * either byte order and either memory order; writes version 1.0 headers and stored entries, which
  * every NumPy reads. {@link #read} decodes every array; {@link #open} reads one entry at a time and
- * can decode a large array of bytes straight into the caller's array (the batches of downsampled
+ * can decode a large array of bytes straight into the caller's arrays (the batches of downsampled
  * ImageNet). Errors are {@link FlowException}s that start with the file and name the entry.
  */
 public final class Npz {
@@ -249,28 +250,40 @@ public final class Npz {
     }
 
     /**
-     * Reads the values of entry {@code name}, an array of unsigned bytes, into {@code target} from
-     * {@code offset}, in C order, without another copy (a Fortran-order array is reordered through
-     * one). Returns the header; a short entry fails with the row (first index) where it ends.
+     * Reads the values of entry {@code name}, an array of unsigned bytes, in C order into the bytes
+     * of {@code arrays} taken one after the other as one run, from byte {@code start} of that run:
+     * an array too large for one Java array of the caller continues in the next, without another
+     * copy (a Fortran-order array is reordered through one). Returns the header; a short entry fails
+     * with the row (first index) where it ends.
      */
-    public Header readBytes(String name, byte[] target, int offset) {
+    public Header readBytes(String name, List<byte[]> arrays, long start) {
       return withEntry(name, (in, where) -> {
         Header header = readHeader(in, where);
         if (header.type() != Type.UINT8) {
           throw new FlowException(where + ": expected unsigned bytes (|u1), found " + header.descr());
         }
-        if (header.elements() > target.length - offset) {
+        long room = arrays.stream().mapToLong(a -> a.length).sum() - start;
+        if (header.elements() > room) {
           throw new FlowException(where + ": the array " + header.shapeText() + " holds " + header.elements()
-              + " values, more than the " + (target.length - offset) + " left for it");
+              + " values, more than the " + room + " left for it");
         }
-        if (header.fortranOrder()) {
-          byte[] values = readValues(in, where, header).data;
-          System.arraycopy(values, 0, target, offset, values.length);
-        } else {
-          int length = (int) header.elements();
-          int read = in.readNBytes(target, offset, length);
+        InputStream values = header.fortranOrder() ? new ByteArrayInputStream(readValues(in, where, header).data) : in;
+        long done = 0;
+        long skipped = 0;
+        for (byte[] array : arrays) {
+          if (done == header.elements()) {
+            break;
+          }
+          long from = Math.max(0, start - skipped);
+          skipped += array.length;
+          if (from >= array.length) {
+            continue;
+          }
+          int length = (int) Math.min(array.length - from, header.elements() - done);
+          int read = values.readNBytes(array, (int) from, length);
+          done += read;
           if (read < length) {
-            throw truncated(where, header, read);
+            throw truncated(where, header, done);
           }
         }
         return header;

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -34,7 +35,7 @@ class NpzTest {
   void readsWhatNumpySavezAndSavezCompressedWrote() {
     for (String name : new String[] {"stored.npz", "deflated.npz"}) {
       Map<String, Npz.Array> arrays = Npz.read(Path.of("src/test/resources/npz", name));
-      assertEquals(java.util.List.of("mu", "sigma"), java.util.List.copyOf(arrays.keySet()), name);
+      assertEquals(List.of("mu", "sigma"), java.util.List.copyOf(arrays.keySet()), name);
       assertArrayEquals(new int[] {3}, arrays.get("mu").shape(), name);
       assertArrayEquals(new int[] {3, 3}, arrays.get("sigma").shape(), name);
       assertEquals(Npz.Type.FLOAT64, arrays.get("sigma").type(), name);
@@ -144,13 +145,56 @@ class NpzTest {
     for (Path file : new Path[] {stored, deflated}) {
       byte[] target = new byte[8];
       try (Npz.Archive archive = Npz.open(file)) {
-        assertEquals(java.util.List.of("data"), archive.names());
+        assertEquals(List.of("data"), archive.names());
         assertEquals("(2, 3)", archive.header("data").shapeText());
-        Npz.Header header = archive.readBytes("data", target, 2);
+        Npz.Header header = archive.readBytes("data", List.of(target), 2);
         assertEquals(6, header.elements());
       }
       assertArrayEquals(new byte[] {0, 0, 1, 2, 3, 4, 5, 6}, target, file.toString());
     }
+  }
+
+  @Test
+  void bytesContinueAcrossTheCallersArraysStoredDeflatedOrInFortranOrder() throws IOException {
+    byte[] values = new byte[12];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (byte) (i + 1);
+    }
+    Path stored = tmp.resolve("stored-rows.npz");
+    try (OutputStream out = Files.newOutputStream(stored)) {
+      Npz.write(out, Map.of("data", Npz.Array.ofBytes(new int[] {4, 3}, values)));
+    }
+    Path deflated = Files.move(archive("data.npy", "{'descr': '|u1', 'fortran_order': False, 'shape': (4, 3), }", values),
+        tmp.resolve("deflated-rows.npz"));
+    // the same 4×3 array stored first index fastest: column 0 is 1, 4, 7, 10
+    byte[] columns = {1, 4, 7, 10, 2, 5, 8, 11, 3, 6, 9, 12};
+    Path fortran = archive("data.npy", "{'descr': '|u1', 'fortran_order': True, 'shape': (4, 3), }", columns);
+    for (Path file : new Path[] {stored, deflated, fortran}) {
+      // a run of 3 + 4 + 2 + 7 bytes; the values start at byte 4, so rows 0 and 1 straddle boundaries
+      List<byte[]> arrays = List.of(new byte[3], new byte[4], new byte[2], new byte[7]);
+      try (Npz.Archive archive = Npz.open(file)) {
+        archive.readBytes("data", arrays, 4);
+      }
+      assertArrayEquals(new byte[] {0, 0, 0}, arrays.get(0), file.toString());
+      assertArrayEquals(new byte[] {0, 1, 2, 3}, arrays.get(1), file.toString());
+      assertArrayEquals(new byte[] {4, 5}, arrays.get(2), file.toString());
+      assertArrayEquals(new byte[] {6, 7, 8, 9, 10, 11, 12}, arrays.get(3), file.toString());
+    }
+    assertMessage(stored, "more than the 10 left for it", () -> {
+      try (Npz.Archive archive = Npz.open(stored)) {
+        archive.readBytes("data", List.of(new byte[6], new byte[6]), 2);
+      }
+    });
+  }
+
+  @Test
+  void aShortEntryAcrossTheCallersArraysNamesTheRowWhereItEnds() throws IOException {
+    Path cut = archive("data.npy", "{'descr': '|u1', 'fortran_order': False, 'shape': (4, 3), }", new byte[8]);
+    assertMessage(cut, "data.npy: truncated: expected 12 bytes of values for shape (4, 3), found 8, ending in row 2 of 4", () -> {
+      try (Npz.Archive archive = Npz.open(cut)) {
+        archive.readBytes("data", List.of(new byte[5], new byte[7]), 0);
+      }
+    });
   }
 
   @Test
@@ -170,7 +214,7 @@ class NpzTest {
 
   private static void read(Path file, String entry, byte[] target) {
     try (Npz.Archive archive = Npz.open(file)) {
-      archive.readBytes(entry, target, 0);
+      archive.readBytes(entry, List.of(target), 0);
     }
   }
 

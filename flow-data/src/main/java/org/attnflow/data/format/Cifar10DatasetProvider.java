@@ -13,6 +13,7 @@ import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.DatasetProvider;
 import org.attnflow.data.DataFormatException;
+import org.attnflow.data.memory.ChunkedPixels;
 
 /**
  * The {@code cifar10} dataset: the binary version of CIFAR-10 (data_batch_1..5.bin, test_batch.bin),
@@ -43,8 +44,10 @@ public final class Cifar10DatasetProvider extends BasicPlugin<DatasetSplits> imp
     Path dir = DatasetPaths.existingFolder(settings, "dir");
     List<String> names = classNames(dir.resolve(NAMES_FILE));
     return new DatasetSplits(
-        Cifar10Reader.read(dir.resolve("data_batch_[1-5].bin").toString(), files(settings, dir, TRAIN_FILES), names),
-        Cifar10Reader.read(dir.resolve(TEST_FILE).toString(), files(settings, dir, List.of(TEST_FILE)), names));
+        Cifar10Reader.read(dir.resolve("data_batch_[1-5].bin").toString(), files(settings, dir, TRAIN_FILES), names,
+            ChunkedPixels.CHUNK_BYTES),
+        Cifar10Reader.read(dir.resolve(TEST_FILE).toString(), files(settings, dir, List.of(TEST_FILE)), names,
+            ChunkedPixels.CHUNK_BYTES));
   }
 
   /** The class names of {@code file}, one per non-blank line, or CIFAR-10's own when there is no such file. */

@@ -8,6 +8,7 @@ import org.attnflow.api.ImageShape;
 import org.attnflow.api.data.ImageDataset;
 import org.attnflow.api.data.Labels;
 import org.attnflow.data.DataFormatException;
+import org.attnflow.data.memory.ChunkedPixels;
 
 /**
  * Reads CIFAR-10 binary batches: records of one label byte (0..9) followed by 3×32×32 pixels in
@@ -19,15 +20,18 @@ final class Cifar10Reader {
 
   private Cifar10Reader() {}
 
-  /** Decodes the records of {@code files}, in order, into one labelled dataset named {@code source}. */
-  static ImageDataset read(String source, List<Path> files, List<String> classNames) {
+  /**
+   * Decodes the records of {@code files}, in order, into one labelled dataset named {@code source},
+   * in chunks of at most {@code chunkBytes}.
+   */
+  static ImageDataset read(String source, List<Path> files, List<String> classNames, int chunkBytes) {
     long[] counts = new long[files.size()];
     long records = 0;
     for (int f = 0; f < files.size(); f++) {
       counts[f] = recordsIn(files.get(f));
       records += counts[f];
     }
-    byte[] pixels = InMemoryImages.allocate(files.get(0).getParent(), records, SHAPE);
+    ChunkedPixels pixels = ChunkedPixels.allocate(source, records, SHAPE, chunkBytes, "");
     int[] labels = new int[Math.toIntExact(records)];
     byte[] record = new byte[RECORD];
     int image = 0;
@@ -42,11 +46,11 @@ final class Cifar10Reader {
             throw new DataFormatException(file, in.at(offset) + ": expected the label (0.." + (classNames.size() - 1)
                 + ") of record " + r + ", found " + labels[image]);
           }
-          System.arraycopy(record, 1, pixels, image * SHAPE.size(), SHAPE.size());
+          System.arraycopy(record, 1, pixels.array(image), pixels.offset(image), SHAPE.size());
         }
       }
     }
-    return new InMemoryImages(source, SHAPE, pixels).withLabels(new Labels(labels, classNames));
+    return new InMemoryImages(source, pixels).withLabels(new Labels(labels, classNames));
   }
 
   private static long recordsIn(Path file) {

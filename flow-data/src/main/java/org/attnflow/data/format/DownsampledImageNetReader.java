@@ -6,13 +6,15 @@ import org.attnflow.api.ImageShape;
 import org.attnflow.api.data.Labels;
 import org.attnflow.api.io.Npz;
 import org.attnflow.data.DataFormatException;
+import org.attnflow.data.memory.ChunkedPixels;
 
 /**
  * Reads the {@code .npz} batches of downsampled ImageNet (Chrabaszcz, Loshchilov and Hutter 2017):
  * in each, {@code data} holds one row of 3·S·S unsigned bytes per image (the red plane, then green,
  * then blue, each row-major: C, H, W order) and {@code labels} one integer per image from 1 to
  * 1000; other entries (the training batches' {@code mean}) are ignored. The headers are read first,
- * so that every batch is decoded straight into one pixel array of the whole split; labels are kept
+ * so that the whole split's pixels are allocated once (or refused when the heap cannot hold them)
+ * and every batch is decoded straight into its place in them, across chunks; labels are kept
  * zero-based.
  */
 final class DownsampledImageNetReader {
@@ -25,8 +27,11 @@ final class DownsampledImageNetReader {
 
   private DownsampledImageNetReader() {}
 
-  /** Decodes the batches {@code files}, in order, as one labelled split of {@code size}×{@code size} images named {@code source}. */
-  static InMemoryImages read(String source, List<Path> files, int size) {
+  /**
+   * Decodes the batches {@code files}, in order, as one labelled split of {@code size}×{@code size}
+   * images named {@code source}, in chunks of at most {@code chunkBytes}.
+   */
+  static InMemoryImages read(String source, List<Path> files, int size, int chunkBytes) {
     ImageShape shape = new ImageShape(3, size, size);
     long images = 0;
     int[] counts = new int[files.size()];
@@ -36,23 +41,18 @@ final class DownsampledImageNetReader {
         images += counts[f];
       }
     }
-    byte[] pixels;
-    try {
-      pixels = InMemoryImages.allocate(files.get(0).getParent(), images, shape);
-    } catch (DataFormatException e) {
-      throw new DataFormatException(files.get(0).getParent(), e.problem() + "; list fewer batches in train");
-    }
-    int[] labels = new int[pixels.length / shape.size()];
+    ChunkedPixels pixels = ChunkedPixels.allocate(source, images, shape, chunkBytes, "or list fewer batches in train");
+    int[] labels = new int[pixels.count()];
     int first = 0;
     for (int f = 0; f < files.size(); f++) {
       Path file = files.get(f);
       try (Npz.Archive archive = Npz.open(file)) {
-        archive.readBytes(DATA, pixels, first * shape.size());
+        archive.readBytes(DATA, pixels.chunks(), (long) first * shape.size());
         copyLabels(file, archive.array(LABELS), counts[f], labels, first);
       }
       first += counts[f];
     }
-    return new InMemoryImages(source, shape, pixels).withLabels(new Labels(labels, Labels.numbered(CLASSES)));
+    return new InMemoryImages(source, pixels).withLabels(new Labels(labels, Labels.numbered(CLASSES)));
   }
 
   /** The number of images of a batch whose {@code data} array has {@code header}, checked against the expected shape. */

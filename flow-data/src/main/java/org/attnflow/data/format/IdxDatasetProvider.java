@@ -10,6 +10,7 @@ import org.attnflow.api.data.Labels;
 import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.DatasetProvider;
+import org.attnflow.data.memory.ChunkedPixels;
 
 /** The {@code idx} dataset: IDX image files such as MNIST and Fashion-MNIST, and optionally their label files, gzip-compressed or raw. */
 public final class IdxDatasetProvider extends BasicPlugin<DatasetSplits> implements DatasetProvider {
@@ -75,9 +76,9 @@ public final class IdxDatasetProvider extends BasicPlugin<DatasetSplits> impleme
             + " (" + images.source() + "), found " + side);
       }
       if (side == 0) {
-        return channels == 1 ? images : images.centred(shape.height(), shape.width(), channels);
+        return channels == 1 ? images : images.centred(shape.height(), shape.width(), channels, ChunkedPixels.CHUNK_BYTES);
       }
-      return images.centred(side, side, channels);
+      return images.centred(side, side, channels, ChunkedPixels.CHUNK_BYTES);
     }
   }
 
@@ -98,7 +99,7 @@ public final class IdxDatasetProvider extends BasicPlugin<DatasetSplits> impleme
 
   private static InMemoryImages split(Settings settings, String imagesKey, String labelsKey, List<String> classNames) {
     Path imagesFile = DatasetPaths.existingFile(settings, imagesKey);
-    InMemoryImages images = IdxReader.read(imagesFile);
+    InMemoryImages images = IdxReader.read(imagesFile, ChunkedPixels.CHUNK_BYTES);
     if (!settings.has(labelsKey)) {
       return images;
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.ShapeException;
 import org.attnflow.data.DataFormatException;
+import org.attnflow.data.memory.ChunkedPixels;
 
 /**
  * Reads an IDX image file (MNIST, Fashion-MNIST): magic 0x00000803 (unsigned bytes, three
@@ -15,8 +16,8 @@ final class IdxReader {
 
   private IdxReader() {}
 
-  /** Decodes every image of {@code file} into memory as 1×rows×columns images. */
-  static InMemoryImages read(Path file) {
+  /** Decodes every image of {@code file} into memory as 1×rows×columns images, in chunks of at most {@code chunkBytes}. */
+  static InMemoryImages read(Path file, int chunkBytes) {
     try (TrackedInput in = TrackedInput.open(file)) {
       int magic = in.readInt("the magic number");
       if (magic != IMAGES_MAGIC) {
@@ -30,13 +31,15 @@ final class IdxReader {
       ImageShape shape = shape(in, file, rows, columns);
       String pixelsWhat = "pixels (" + count + " images of " + rows + "×" + columns + ")";
       in.requireAvailable((long) count * shape.size(), pixelsWhat);
-      byte[] pixels = InMemoryImages.allocate(file, count, shape);
-      in.readFully(pixels, 0, pixels.length, pixelsWhat);
+      ChunkedPixels pixels = ChunkedPixels.allocate(file.toString(), count, shape, chunkBytes, "");
+      for (byte[] chunk : pixels.chunks()) {
+        in.readFully(chunk, 0, chunk.length, pixelsWhat);
+      }
       if (!in.atEnd()) {
         throw new DataFormatException(file, in.at(in.position())
             + ": expected the end of the file after " + count + " images, found more data");
       }
-      return new InMemoryImages(file.toString(), shape, pixels);
+      return new InMemoryImages(file.toString(), pixels);
     }
   }
 

@@ -6,6 +6,7 @@ import org.attnflow.api.data.DatasetSplits;
 import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.DatasetProvider;
+import org.attnflow.data.memory.ChunkedPixels;
 
 /** The {@code image-folder} dataset: PNG and JPEG files in a training folder and a test folder. */
 public final class ImageFolderDatasetProvider extends BasicPlugin<DatasetSplits> implements DatasetProvider {
@@ -42,9 +43,10 @@ public final class ImageFolderDatasetProvider extends BasicPlugin<DatasetSplits>
     }
     int crop = settings.integerAtLeast("crop", 0);
     int size = settings.integerAtLeast("size", 0);
-    InMemoryImages train = ImageFolderReader.read(DatasetPaths.existingFolder(settings, "train"), channels, crop, size);
+    int chunk = ChunkedPixels.CHUNK_BYTES;
+    InMemoryImages train = ImageFolderReader.read(DatasetPaths.existingFolder(settings, "train"), channels, crop, size, chunk);
     Path testFolder = DatasetPaths.existingFolder(settings, "test");
     return new DatasetSplits(train,
-        ImageFolderReader.inClassesOf(ImageFolderReader.read(testFolder, channels, crop, size), train, testFolder));
+        ImageFolderReader.inClassesOf(ImageFolderReader.read(testFolder, channels, crop, size, chunk), train, testFolder));
   }
 }

@@ -15,6 +15,7 @@ import org.attnflow.api.data.ImageDataset;
 import org.attnflow.api.data.Labels;
 import org.attnflow.data.DataFormatException;
 import org.attnflow.data.UnreadableFilesException;
+import org.attnflow.data.memory.ChunkedPixels;
 
 /**
  * Reads the PNG and JPEG images of a folder: those directly inside it and those in its class
@@ -29,14 +30,15 @@ final class ImageFolderReader {
    * Decodes every image of {@code folder} with {@code channels} channels, cut to its centre
    * {@code crop}×{@code crop} first when crop > 0; with {@code size} 0 all images must share the
    * size of the first, else each is scaled and cropped to size×size. Every file that cannot be
-   * read is collected, and reported together once all have been tried.
+   * read is collected, and reported together once all have been tried. The pixels come in chunks
+   * of at most {@code chunkBytes}.
    */
-  static InMemoryImages read(Path folder, int channels, int crop, int size) {
+  static InMemoryImages read(Path folder, int channels, int crop, int size, int chunkBytes) {
     List<Path> files = imagesIn(folder);
     List<UnreadableFilesException.BadFile> bad = new ArrayList<>();
     ImageShape shape = null;
     Path first = null;
-    byte[] pixels = null;
+    ChunkedPixels pixels = null;
     for (int i = 0; i < files.size(); i++) {
       Path file = files.get(i);
       BufferedImage image;
@@ -52,19 +54,19 @@ final class ImageFolderReader {
       if (shape == null) {
         shape = new ImageShape(channels, image.getHeight(), image.getWidth());
         first = file;
-        pixels = InMemoryImages.allocate(folder, files.size(), shape);
+        pixels = ChunkedPixels.allocate(folder.toString(), files.size(), shape, chunkBytes, "");
       } else if (image.getWidth() != shape.width() || image.getHeight() != shape.height()) {
         bad.add(new UnreadableFilesException.BadFile(file, "expected " + shape.width() + "×" + shape.height()
             + " pixels (width×height, the size of " + first.getFileName() + "), found " + image.getWidth() + "×"
             + image.getHeight() + "; set size = N to scale and crop every image to N×N"));
         continue;
       }
-      ImageConversion.copyChw(image, pixels, i * shape.size());
+      ImageConversion.copyChw(image, pixels.array(i), pixels.offset(i));
     }
     if (!bad.isEmpty()) {
       throw new UnreadableFilesException(folder, files.size(), bad);
     }
-    InMemoryImages images = new InMemoryImages(folder.toString(), shape, pixels);
+    InMemoryImages images = new InMemoryImages(folder.toString(), pixels);
     return files.stream().allMatch(f -> !f.getParent().equals(folder)) ? images.withLabels(classesOf(files)) : images;
   }
 

@@ -7,79 +7,82 @@ import java.util.HexFormat;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.data.ImageDataset;
+import org.attnflow.data.memory.ChunkedPixels;
+import org.attnflow.data.memory.HeldImages;
 
-/** The images of a dataset copied once into one array, zero-padded on every side. */
+/**
+ * The images of a dataset zero-padded on every side, held in memory: the dataset's own pixels when
+ * it holds them and neither padding nor a limit changes them, else a copy made once.
+ */
 public final class PaddedImages {
-  private final ImageShape shape;
-  private final int count;
-  private final byte[] pixels;
+  private final ChunkedPixels pixels;
 
-  private PaddedImages(ImageShape shape, int count, byte[] pixels) {
-    this.shape = shape;
-    this.count = count;
+  private PaddedImages(ChunkedPixels pixels) {
     this.pixels = pixels;
   }
 
   /** The first {@code limit} images of {@code dataset} (all when limit ≤ 0) padded by {@code pad} pixels. */
   public static PaddedImages of(ImageDataset dataset, int pad, int limit) {
+    return of(dataset, pad, limit, ChunkedPixels.CHUNK_BYTES);
+  }
+
+  /** As {@link #of(ImageDataset, int, int)}, a copy coming in chunks of at most {@code chunkBytes}. */
+  static PaddedImages of(ImageDataset dataset, int pad, int limit, int chunkBytes) {
     ImageShape in = dataset.shape();
     ImageShape out = new ImageShape(in.channels(), in.height() + 2 * pad, in.width() + 2 * pad);
     int count = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
     if (count == 0) {
       throw new FlowException(dataset.source() + ": expected images, found none");
     }
-    long bytes = (long) count * out.size();
-    if (bytes > Integer.MAX_VALUE - 8) {
-      throw new FlowException(dataset.source() + ": " + count + " images of " + out
-          + " need " + bytes + " bytes, more than one Java array holds; set data.train-limit");
+    if (pad == 0 && count == dataset.size() && dataset instanceof HeldImages held) {
+      return new PaddedImages(held.pixels());
     }
-    byte[] pixels = new byte[(int) bytes];
+    String remedy = pad > 0 ? "or set data.pad = 0 (no copy)" : count < dataset.size() ? "or set data.train-limit = 0 (no copy)" : "";
+    ChunkedPixels pixels = ChunkedPixels.allocate(dataset.source(), count, out, chunkBytes, remedy);
     byte[] image = new byte[in.size()];
     for (int i = 0; i < count; i++) {
-      if (pad == 0) {
-        dataset.copyPixels(i, pixels, i * out.size());
-        continue;
-      }
       dataset.copyPixels(i, image, 0);
       for (int row = 0; row < in.channels() * in.height(); row++) {
         int c = row / in.height();
         int y = row % in.height();
-        int to = i * out.size() + (c * out.height() + y + pad) * out.width() + pad;
-        System.arraycopy(image, row * in.width(), pixels, to, in.width());
+        int to = pixels.offset(i) + (c * out.height() + y + pad) * out.width() + pad;
+        System.arraycopy(image, row * in.width(), pixels.array(i), to, in.width());
       }
     }
-    return new PaddedImages(out, count, pixels);
+    return new PaddedImages(pixels);
   }
 
   /** The padded per-image shape. */
   public ImageShape shape() {
-    return shape;
+    return pixels.shape();
   }
 
   /** The number of images. */
   public int count() {
-    return count;
+    return pixels.count();
   }
 
   /** Copies images {@code first} to {@code first + count − 1} into {@code target}, image after image. */
   public void copy(int first, int count, byte[] target) {
-    System.arraycopy(pixels, first * shape.size(), target, 0, count * shape.size());
+    pixels.copy(first, count, target, 0);
   }
 
   /** The SHA-256 checksum, in hex, of the shape and every pixel: equal images give equal checksums. */
   public String sha256() {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(shape.toString().getBytes(StandardCharsets.UTF_8));
-      digest.update(pixels);
+      digest.update(shape().toString().getBytes(StandardCharsets.UTF_8));
+      for (byte[] chunk : pixels.chunks()) {
+        digest.update(chunk);
+      }
       return HexFormat.of().formatHex(digest.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
   }
 
-  /** All pixels, image after image, each {@code shape().size()} bytes. */
-  byte[] pixels() {
+  /** All pixels, image after image. */
+  ChunkedPixels pixels() {
     return pixels;
   }
 }

@@ -32,7 +32,8 @@ final class TestBatches implements BatchSource {
     float[] values = new float[size * d];
     for (int i = 0; i < size; i++) {
       int image = chosen[(int) first + i];
-      Dequantisation.apply(images.pixels(), image * d, values, i * d, d, Seeds.random(seed, Seeds.TEST_IMAGE, image));
+      Dequantisation.apply(images.pixels().array(image), images.pixels().offset(image), values, i * d, d,
+          Seeds.random(seed, Seeds.TEST_IMAGE, image));
     }
     return new Batch(values, size, images.shape());
   }

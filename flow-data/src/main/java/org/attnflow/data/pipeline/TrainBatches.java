@@ -32,11 +32,13 @@ final class TrainBatches implements BatchSource {
     int d = images.shape().size();
     float[] values = new float[batchSize * d];
     for (int i = 0; i < batchSize; i++) {
-      int offset = order.imageAt(index * batchSize + i) * d;
+      int image = order.imageAt(index * batchSize + i);
+      byte[] pixels = images.pixels().array(image);
+      int offset = images.pixels().offset(image);
       if (augmentation.isIdentity()) {
-        Dequantisation.apply(images.pixels(), offset, values, i * d, d, random);
+        Dequantisation.apply(pixels, offset, values, i * d, d, random);
       } else {
-        augmentation.apply(images.pixels(), offset, augmented, 0, random);
+        augmentation.apply(pixels, offset, augmented, 0, random);
         Dequantisation.apply(augmented, 0, values, i * d, d, random);
       }
     }

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The downsampled-ImageNet batches: two training batches and a validation batch at 32×32 and
  * 64×64, stored and deflated, read in order with zero-based labels; truncated, mistyped, misshapen
- * and mislabelled batches fail with the file and the entry.
+ * and mislabelled batches fail with the file and the entry, and batches beyond the heap before
+ * they are read.
  */
 class DownsampledImageNetReaderTest {
   @TempDir Path dir;
@@ -62,14 +63,16 @@ class DownsampledImageNetReaderTest {
   }
 
   @Test
-  void theDefaultsNameTheFirstFiveTrainingBatchesAndTheValidationBatch() {
-    DatasetFixtures.downsampledImageNet(dir, 32, new int[] {1, 1, 1, 1, 1}, 2, true);
+  void theDefaultsNameAllTenTrainingBatchesAndTheValidationBatch() {
+    DatasetFixtures.downsampledImageNet(dir, 32, new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 2}, 2, true);
 
     DatasetSplits splits = TestFiles.openDataset("type = downsampled-imagenet, dir = " + quote(dir));
 
-    assertEquals(5, splits.train().size());
+    assertEquals(11, splits.train().size());
     assertTrue(splits.train().source().endsWith("{train_data_batch_1.npz,train_data_batch_2.npz,train_data_batch_3.npz,"
-        + "train_data_batch_4.npz,train_data_batch_5.npz}"), splits.train().source());
+        + "train_data_batch_4.npz,train_data_batch_5.npz,train_data_batch_6.npz,train_data_batch_7.npz,"
+        + "train_data_batch_8.npz,train_data_batch_9.npz,train_data_batch_10.npz}"), splits.train().source());
+    assertImage(splits.train(), 10, 10);
   }
 
   @Test
@@ -132,20 +135,29 @@ class DownsampledImageNetReaderTest {
   }
 
   @Test
-  void batchesBeyondOneArrayAskForFewerBatchesBeforeAnyPixelIsRead() {
-    // two batches whose headers claim 400,000 rows each (1.2 GB apiece) and hold no pixels
-    for (int b = 1; b <= 2; b++) {
+  void batchesBeyondTheHeapAreRefusedWithTheBytesNeededBeforeAnyPixelIsRead() {
+    // batches whose headers claim 650,000 rows each (2.0 GB apiece, just below one array) and hold
+    // no pixels, enough of them to exceed this JVM's maximum heap
+    long rows = 650_000;
+    int batches = (int) Math.max(2, Runtime.getRuntime().maxMemory() / (rows * 3072) + 1);
+    StringBuilder train = new StringBuilder("[");
+    for (int b = 1; b <= batches; b++) {
       Map<String, byte[]> entries = DatasetFixtures.batch(32, 0, 1);
-      entries.put("data", DatasetFixtures.npy("|u1", new int[] {400_000, 3072}, new byte[0]));
+      entries.put("data", DatasetFixtures.npy("|u1", new int[] {(int) rows, 3072}, new byte[0]));
       DatasetFixtures.npz(dir.resolve("train_data_batch_" + b + ".npz"), entries, true);
+      train.append(b == 1 ? "" : ", ").append("\"train_data_batch_").append(b).append(".npz\"");
     }
     writeValidation();
 
-    FlowException e = assertThrows(FlowException.class,
-        () -> open(32, "[\"train_data_batch_1.npz\", \"train_data_batch_2.npz\"]"));
+    FlowException e = assertThrows(FlowException.class, () -> open(32, train.append("]").toString()));
 
-    assertTrue(e.getMessage().startsWith(dir + ": 800000 images of 3×32×32 need 2457600000 bytes, more than one Java array"
-        + " holds; list fewer batches in train"), e.getMessage());
+    String message = e.getMessage();
+    assertTrue(message.startsWith(dir.resolve("{train_data_batch_1.npz,").toString()), message);
+    assertTrue(message.contains(": " + batches * rows + " images of 3×32×32 need " + batches * rows * 3072 + " bytes ("), message);
+    assertTrue(message.contains("more than the "), message);
+    assertTrue(message.matches(".*raise the maximum \\(ATTNFLOW_JAVA_OPTS=-Xmx\\d+g, docs/datasets.md\\) or list fewer batches in train"),
+        message);
+    assertTrue(!message.contains("\n"), message);
   }
 
   @Test

@@ -20,6 +20,7 @@ import org.attnflow.api.data.DatasetSplits;
 import org.attnflow.api.data.ImageDataset;
 import org.attnflow.data.DataFormatException;
 import org.attnflow.data.TestFiles;
+import org.attnflow.data.memory.ChunkedPixels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,7 @@ class IdxReaderTest {
     Path gzipNamedIdx = write(dir.resolve("compressed.idx"), gzip(idx(3, 2, 4, pixels)));
 
     for (Path file : new Path[] {rawNamedGz, gzipNamedIdx}) {
-      ImageDataset images = IdxReader.read(file);
+      ImageDataset images = IdxReader.read(file, ChunkedPixels.CHUNK_BYTES);
       assertEquals(new ImageShape(1, 2, 4), images.shape());
       assertEquals(3, images.size());
       byte[] all = new byte[24];
@@ -49,7 +50,7 @@ class IdxReaderTest {
     byte[] labels = ByteBuffer.allocate(11).putInt(0x00000801).putInt(3).put(new byte[] {1, 2, 3}).array();
     Path file = write(dir.resolve("labels.idx"), labels);
 
-    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(file)).getMessage();
+    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(file, ChunkedPixels.CHUNK_BYTES)).getMessage();
 
     assertTrue(message.startsWith(file.toString()), message);
     assertTrue(message.contains("byte offset 0"), message);
@@ -62,7 +63,7 @@ class IdxReaderTest {
     byte[] file = Arrays.copyOf(idx(3, 2, 4, numbered(3, 8)), 16 + 20);
     Path path = write(dir.resolve("short.idx"), file);
 
-    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path)).getMessage();
+    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path, ChunkedPixels.CHUNK_BYTES)).getMessage();
 
     assertTrue(message.startsWith(path.toString()), message);
     assertTrue(message.contains("the data ends at byte offset 36;"), message);
@@ -73,7 +74,7 @@ class IdxReaderTest {
   void truncatedGzipContentCountsDecompressedBytes() {
     Path path = write(dir.resolve("short.gz"), gzip(Arrays.copyOf(idx(3, 2, 4, numbered(3, 8)), 14)));
 
-    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path)).getMessage();
+    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path, ChunkedPixels.CHUNK_BYTES)).getMessage();
 
     assertTrue(message.startsWith(path.toString()), message);
     assertTrue(message.contains("the data ends at byte offset 14 of the decompressed data"), message);
@@ -85,7 +86,7 @@ class IdxReaderTest {
     byte[] compressed = gzip(idx(100, 28, 28, TestFiles.noise(100 * 784, 7)));
     Path path = write(dir.resolve("cut.gz"), Arrays.copyOf(compressed, compressed.length / 2));
 
-    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path)).getMessage();
+    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path, ChunkedPixels.CHUNK_BYTES)).getMessage();
 
     assertTrue(message.startsWith(path.toString()), message);
     assertTrue(message.matches(".*the data ends at byte offset \\d+ of the decompressed data; expected 78400 bytes.*"), message);
@@ -95,7 +96,7 @@ class IdxReaderTest {
   void corruptGzipHeaderIsNamed() {
     Path path = write(dir.resolve("bad.gz"), new byte[] {0x1f, (byte) 0x8b, 99, 0, 0, 0, 0, 0, 0, 0});
 
-    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path)).getMessage();
+    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path, ChunkedPixels.CHUNK_BYTES)).getMessage();
 
     assertTrue(message.startsWith(path + ": cannot read the header at byte offset 0"), message);
   }
@@ -105,7 +106,7 @@ class IdxReaderTest {
     byte[] file = Arrays.copyOf(idx(3, 2, 4, numbered(3, 8)), 16 + 24 + 5);
     Path path = write(dir.resolve("long.idx"), file);
 
-    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path)).getMessage();
+    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path, ChunkedPixels.CHUNK_BYTES)).getMessage();
 
     assertTrue(message.contains("byte offset 40: expected the end of the file after 3 images"), message);
   }
@@ -114,7 +115,7 @@ class IdxReaderTest {
   void zeroRowsIsAnError() {
     Path path = write(dir.resolve("flat.idx"), idx(3, 0, 4, new byte[0]));
 
-    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path)).getMessage();
+    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path, ChunkedPixels.CHUNK_BYTES)).getMessage();
 
     assertTrue(message.contains("byte offset 8: expected the number of rows to be positive, found 0"), message);
   }
@@ -123,7 +124,7 @@ class IdxReaderTest {
   void countBeyondTheIntRangeIsReadUnsignedAndTooLarge() {
     Path path = write(dir.resolve("count.idx"), idx(0xFFFFFFFF, 8, 8, new byte[0]));
 
-    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path)).getMessage();
+    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path, ChunkedPixels.CHUNK_BYTES)).getMessage();
 
     assertTrue(message.startsWith(path + ": byte offset 4: expected the image count to be at most 2147483647, "
         + "found 4294967295 (0xffffffff): too large"), message);
@@ -133,7 +134,7 @@ class IdxReaderTest {
   void imageSizeBeyondOneArrayIsTooLarge() {
     Path path = write(dir.resolve("wide.idx"), idx(1, 65536, 65536, new byte[0]));
 
-    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path)).getMessage();
+    String message = assertThrows(DataFormatException.class, () -> IdxReader.read(path, ChunkedPixels.CHUNK_BYTES)).getMessage();
 
     assertTrue(message.startsWith(path + ": byte offset 8: the image size 65536×65536 (rows × columns): a shape of"), message);
     assertTrue(message.contains("4294967296 values per sample") && message.endsWith("(too large)"), message);
@@ -145,8 +146,8 @@ class IdxReaderTest {
     Path raw = write(dir.resolve("claim.idx"), idx(32767, 256, 256, new byte[10]));
     Path compressed = write(dir.resolve("claim.gz"), gzip(idx(32767, 256, 256, new byte[10])));
 
-    String rawMessage = assertThrows(DataFormatException.class, () -> IdxReader.read(raw)).getMessage();
-    String gzipMessage = assertThrows(DataFormatException.class, () -> IdxReader.read(compressed)).getMessage();
+    String rawMessage = assertThrows(DataFormatException.class, () -> IdxReader.read(raw, ChunkedPixels.CHUNK_BYTES)).getMessage();
+    String gzipMessage = assertThrows(DataFormatException.class, () -> IdxReader.read(compressed, ChunkedPixels.CHUNK_BYTES)).getMessage();
 
     assertTrue(rawMessage.contains("truncated: the data ends at byte offset 26; expected 2147418112 bytes of pixels "
         + "(32767 images of 256×256) from offset 16, found 10"), rawMessage);
