@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """PyTorch eager counterpart of the AttnFlow benchmark workloads (docs/benchmarks.md).
 
-Workloads: fmnist32 data with glow32, imap32, itrans32, itrans32g or marflow32. The model, the
-initialisation, the training recipe and the reported figures mirror the Java/DJL side
+Workloads: fmnist32 data with glow32, imap32, itrans32, itrans32g, marflow32 or marflow-mlc32.
+The model, the initialisation, the training recipe and the reported figures mirror the Java/DJL side
 (`./attnflow bench configs/bench/<workload>.conf --steps N [--eval]`), so that both can be run
 side by side on one machine with the same thread count. See README.md next to this file.
 
@@ -44,13 +44,28 @@ DATA_DIR = "/usr/share/datasets/fashion-mnist"
 COUNTED_STEPS = (61, 63)
 
 
+class MixLogCdfOptions(NamedTuple):
+    """A `mixlogcdf` coupling with Flow++'s network (the keys of the coupling and its `flowpp`
+    network block; defaults of marflow-mlc32): network width, logistic components per entry,
+    residual blocks, attention heads and the dropout rate of training passes."""
+    hidden: int = 32
+    components: int = 4
+    blocks: int = 1
+    heads: int = 4
+    dropout: float = 0.2
+
+
 class Workload(NamedTuple):
     """A benchmark model: the attention layer after each coupling (or None), the priors of the
-    splits and of the final latent ("glow" or "marflow") and the free parameters that
-    docs/benchmarks.md gives."""
+    splits and of the final latent ("glow" or "marflow"), the free parameters that
+    docs/benchmarks.md gives, the flow steps per level, and the coupling: None for the affine
+    coupling with Glow's network (64 wide), else the `mixlogcdf` coupling, followed by a tuple
+    flip in every step."""
     attention: Optional[str]
     priors: str
     parameters: int
+    steps: int = 8
+    coupling: Optional[MixLogCdfOptions] = None
 
 
 WORKLOADS = {
@@ -59,15 +74,21 @@ WORKLOADS = {
     "itrans32": Workload("itrans", "glow", 304_704),
     "itrans32g": Workload("itrans-gated", "glow", 304_728),
     "marflow32": Workload(None, "marflow", 933_324),
-    # marflow-mlc32 (marflow32 with the mixlogcdf coupling, issue #19) joins this table with a
-    # `coupling` field and its coupling layer next to AffineCoupling.
+    "marflow-mlc32": Workload(None, "marflow", 1_263_172, steps=4, coupling=MixLogCdfOptions()),
 }
 
 
 # ---------------------------------------------------------------------------------------------
 # Layers. Every layer maps data → latent with forward(x) -> (y, logdet[B]) and back with
-# inverse(y) -> (x, -logdet[B]).
+# inverse(y) -> (x, -logdet[B]); invert(y) -> x is the inverse without its log-det (decoding).
 # ---------------------------------------------------------------------------------------------
+
+class FlowLayer(nn.Module):
+    """An invertible layer; invert(y) is inverse(y)'s value unless a layer can skip its log-det."""
+
+    def invert(self, y):
+        return self.inverse(y)[0]
+
 
 def per_sample(t):
     """Sum over every axis but the first: shape [B]."""
@@ -98,7 +119,7 @@ class ZeroConv(nn.Module):
         return F.conv2d(x, self.weight, self.bias, padding=self.pad) * torch.exp(3.0 * self.logs)
 
 
-class Squeeze(nn.Module):
+class Squeeze(FlowLayer):
     """(C,H,W) → (4C,H/2,W/2); channel 4c + 2di + dj holds pixel (2i+di, 2j+dj)."""
 
     def forward(self, x):
@@ -113,7 +134,7 @@ class Squeeze(nn.Module):
         return x, y.new_zeros(b)
 
 
-class ActNorm(nn.Module):
+class ActNorm(FlowLayer):
     """y = (x + b)·exp(logs) per channel; b = −mean, logs = −log(std + 1e-6) on the first batch."""
 
     def __init__(self, c):
@@ -155,7 +176,7 @@ def random_rotation(n, generator):
     return q
 
 
-class InvConvLU(nn.Module):
+class InvConvLU(FlowLayer):
     """W = P·L·(U + diag(sign·exp(logs))), L unit lower, U strictly upper; log|det W| = Σ logs.
 
     L and U are stored as full C×C parameters multiplied by fixed 0/1 masks (as in InvConvLu.java);
@@ -196,7 +217,7 @@ class InvConvLU(nn.Module):
         return F.conv2d(y, w_inv.view(self.c, self.c, 1, 1)), -ld
 
 
-class AffineCoupling(nn.Module):
+class AffineCoupling(FlowLayer):
     """x₁ (first half) conditions x₂: h = NN(x₁), shift = h[:,0::2], scale = σ(h[:,1::2] + 2)."""
 
     def __init__(self, c, hidden):
@@ -224,6 +245,219 @@ class AffineCoupling(nn.Module):
         return torch.cat([y1, x2], 1), -per_sample(F.logsigmoid(raw))
 
 
+class TupleFlip(FlowLayer):
+    """Flow++'s swap of the coupling halves [x₁, x₂] → [x₂, x₁], x₁ the first ⌊C/2⌋ channels:
+    y[c] = x[(c + ⌊C/2⌋) mod C] (TupleFlipProvider.java), undone by the opposite rotation."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.shift = c // 2
+
+    def forward(self, x):
+        return torch.roll(x, -self.shift, 1), x.new_zeros(x.shape[0])
+
+    def inverse(self, y):
+        return torch.roll(y, self.shift, 1), y.new_zeros(y.shape[0])
+
+
+WEIGHT_NORM_GATE_SCALE = 0.1  # g of Flow++'s gate convolutions (the authors' init_scale)
+POSITION_STD = 0.01
+
+
+def weight_norm(layer, scale):
+    """Weight normalisation (Salimans and Kingma): the kernel g·v/‖v‖ per output channel, v drawn
+    N(0, 0.05²), g = scale, bias 0 (WeightNormConv.java)."""
+    with torch.no_grad():
+        layer.weight.normal_(0.0, HIDDEN_STD)
+        layer.bias.zero_()
+    layer = nn.utils.weight_norm(layer)
+    with torch.no_grad():
+        layer.weight_g.fill_(scale)
+    return layer
+
+
+def weight_norm_conv3(cin, cout):
+    """A weight-normalised 3×3 'same' convolution with bias, g = 1."""
+    return weight_norm(nn.Conv2d(cin, cout, 3, padding=1), 1.0)
+
+
+def weight_norm_pointwise(cin, cout, scale=1.0):
+    """A weight-normalised 1×1 convolution of channels-last activations (…, cin) → (…, cout)."""
+    return weight_norm(nn.Linear(cin, cout), scale)
+
+
+def concat_elu(x):
+    """ELU of [x, −x] along the (last) channel axis."""
+    return F.elu(torch.cat([x, -x], -1))
+
+
+def gated(x):
+    """a·σ(b) of the channel halves (a, b) of channels-last x."""
+    a, b = x.chunk(2, -1)
+    return a * torch.sigmoid(b)
+
+
+class FlowPlusPlusBlock(nn.Module):
+    """One residual block of Flow++'s network on channels-last activations (B, H, W, F): a gated
+    convolution (concat-ELU, 3×3 conv 2F → F, concat-ELU, dropout, 1×1 conv 2F → 2F, a·σ(b)) added
+    and layer-normalised over the channels, then gated multi-head self-attention (positional
+    embedding added, 1×1 conv F → 3F to q, k, v, softmax(q·kᵀ/√d)·v per head, dropout, 1×1 conv
+    F → 2F, a·σ(b)) added and layer-normalised. Dropout acts in training mode only, at the same
+    rate and places as on the Java side, with PyTorch's own F.dropout masks (the Java side draws
+    them from its seeded noise stream)."""
+
+    def __init__(self, hidden, heads, dropout):
+        super().__init__()
+        self.heads = heads
+        self.dropout = dropout
+        self.scale = 1.0 / math.sqrt(hidden // heads)
+        self.conv = weight_norm_conv3(2 * hidden, hidden)
+        self.conv_gate = weight_norm_pointwise(2 * hidden, 2 * hidden, WEIGHT_NORM_GATE_SCALE)
+        self.conv_norm = nn.LayerNorm(hidden, eps=1e-5)
+        self.qkv = weight_norm_pointwise(hidden, 3 * hidden)
+        self.attention_gate = weight_norm_pointwise(hidden, 2 * hidden, WEIGHT_NORM_GATE_SCALE)
+        self.attention_norm = nn.LayerNorm(hidden, eps=1e-5)
+
+    def attention(self, x):
+        """Multi-head self-attention over the H·W positions of x (B, H, W, F)."""
+        b, h, w, f = x.shape
+        d = f // self.heads
+        q, k, v = self.qkv(x).reshape(b, h * w, 3, self.heads, d).permute(2, 0, 3, 1, 4)
+        weights = torch.softmax((q * self.scale) @ k.transpose(-2, -1), -1)
+        return (weights @ v).transpose(1, 2).reshape(b, h, w, f)
+
+    def forward(self, x, position):
+        c = self.conv(concat_elu(x).permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+        c = F.dropout(concat_elu(c), self.dropout, self.training)
+        x = self.conv_norm(x + gated(self.conv_gate(c)))
+        a = F.dropout(self.attention(x + position), self.dropout, self.training)
+        return self.attention_norm(x + gated(self.attention_gate(a)))
+
+
+class FlowPlusPlusNetwork(nn.Module):
+    """Flow++'s coupling network (FlowPlusPlusNetwork.java): a weight-normalised 3×3 conv
+    (cin → F), `blocks` residual blocks sharing a learned positional embedding (H×W×F,
+    N(0, 0.01²)), and Glow's zero-initialised 3×3 conv (F → out), so that h = 0 at the start.
+    The blocks run channels-last, where the 1×1 convs are matrix products and the layer norms
+    act on the last axis."""
+
+    def __init__(self, cin, h, w, out, options):
+        super().__init__()
+        if options.hidden % options.heads:
+            raise ValueError(f"{options.heads} heads do not divide the network's width {options.hidden}")
+        self.first = weight_norm_conv3(cin, options.hidden)
+        self.position = nn.Parameter(torch.randn(1, h, w, options.hidden) * POSITION_STD)
+        self.blocks = nn.ModuleList(FlowPlusPlusBlock(options.hidden, options.heads, options.dropout)
+                                    for _ in range(options.blocks))
+        self.last = ZeroConv(options.hidden, out, 3)
+
+    def forward(self, x):
+        a = self.first(x).permute(0, 2, 3, 1)
+        for block in self.blocks:
+            a = block(a, self.position)
+        return self.last(a.permute(0, 3, 1, 2))
+
+
+MIN_LOG_SCALE = -7.0  # Flow++'s clamp of the mixture's log-scales
+BISECTION_TOLERANCE = 1e-8  # the inverse's absolute error in x (LogisticMixture.TOLERANCE)
+
+
+class LogisticMixture:
+    """K logistics per entry, the mixture along axis 2 of its parameters (B, C, K, H, W):
+    F(x) = Σ_k π_k σ(z_k), z_k = (x − μ_k)·e^{−ℓ_k}, π = softmax(logits), ℓ = max(ℓ̃, −7), all in
+    log space (LogisticMixture.java)."""
+
+    def __init__(self, logits, means, log_scales):
+        self.log_weights = F.log_softmax(logits, 2)
+        self.means = means
+        self.log_scales = log_scales.clamp(min=MIN_LOG_SCALE)
+
+    def standardised(self, x):
+        return (x.unsqueeze(2) - self.means) * torch.exp(-self.log_scales)
+
+    def mixed(self, log_per_component):
+        """log Σ_k π_k e^{t_k} of per-component logs t."""
+        return torch.logsumexp(self.log_weights + log_per_component, 2)
+
+    def logit_with_slope(self, x):
+        """σ⁻¹(F(x)) = log F − log(1 − F) and its log-derivative log f − log F − log(1 − F)."""
+        z = self.standardised(x)
+        below, above = F.logsigmoid(z), F.logsigmoid(-z)
+        log_cdf, log_survival = self.mixed(below), self.mixed(above)
+        log_density = self.mixed(below + above - self.log_scales)
+        return log_cdf - log_survival, log_density - log_cdf - log_survival
+
+    def logit(self, x):
+        z = self.standardised(x)
+        return self.mixed(F.logsigmoid(z)) - self.mixed(F.logsigmoid(-z))
+
+    @torch.no_grad()
+    def inverse_logit(self, u):
+        """x with σ⁻¹(F(x)) = u by bisection: every root lies in [min_k(μ_k + e^{ℓ_k}·min u),
+        max_k(μ_k + e^{ℓ_k}·max u)]; that bracket is halved n = ⌈log₂(w/τ)⌉ times, w its widest
+        entry, comparing in logit space, and the last midpoint is within τ/2 of the root."""
+        scales = torch.exp(self.log_scales)
+        low = (self.means + scales * u.min()).amin(2)
+        high = (self.means + scales * u.max()).amax(2)
+        width = float((high - low).max())
+        if not math.isfinite(width):
+            raise ArithmeticError(f"the logistic mixture's inverse has no finite bracket (widest {width})")
+        halvings = (0 if width <= BISECTION_TOLERANCE
+                    else math.ceil(math.log(width / BISECTION_TOLERANCE) / math.log(2)))
+        for _ in range(halvings):
+            mid = (low + high) * 0.5
+            root_above = self.logit(mid) < u
+            low = torch.where(root_above, mid, low)
+            high = torch.where(root_above, high, mid)
+        return (low + high) * 0.5
+
+
+class MixLogCdfCoupling(FlowLayer):
+    """Flow++'s logistic-mixture CDF coupling (MixLogCdfCoupling.java): x₁ (first ⌊C/2⌋ channels)
+    conditions y₂ = (σ⁻¹(F(x₂)) + b)·e^{a} through Flow++'s network, whose output holds 3K + 2
+    values per channel of x₂ in the order a (raw), b, K logits, K means, K log-scales, with
+    a = λ_c·tanh(raw), λ learned per channel from 1. log|det J| = Σ (log f − log F − log(1 − F) + a).
+    Identity at initialisation (h = 0); the inverse bisects F."""
+
+    def __init__(self, c, h, w, options):
+        super().__init__()
+        self.kept = c // 2
+        self.components = options.components
+        changed = c - self.kept
+        self.net = FlowPlusPlusNetwork(self.kept, h, w, changed * (3 * options.components + 2), options)
+        self.scale = nn.Parameter(torch.ones(1, changed, 1, 1))
+
+    def transform(self, x1):
+        """(mixture, b, a) that the network predicts from x₁."""
+        h = self.net(x1)
+        k = self.components
+        p = h.reshape(h.shape[0], -1, 3 * k + 2, h.shape[2], h.shape[3])
+        mixture = LogisticMixture(p[:, :, 2:2 + k], p[:, :, 2 + k:2 + 2 * k], p[:, :, 2 + 2 * k:])
+        return mixture, p[:, :, 1], torch.tanh(p[:, :, 0]) * self.scale
+
+    def forward(self, x):
+        x1, x2 = x[:, : self.kept], x[:, self.kept:]
+        mixture, shift, log_scale = self.transform(x1)
+        logit, log_slope = mixture.logit_with_slope(x2)
+        y2 = (logit + shift) * torch.exp(log_scale)
+        return torch.cat([x1, y2], 1), per_sample(log_slope + log_scale)
+
+    def inverted_half(self, y):
+        """(y₁, x₂, mixture, a): x₂ = F⁻¹(σ(y₂·e^{−a} − b)) with one network evaluation."""
+        y1, y2 = y[:, : self.kept], y[:, self.kept:]
+        mixture, shift, log_scale = self.transform(y1)
+        return y1, mixture.inverse_logit(y2 * torch.exp(-log_scale) - shift), mixture, log_scale
+
+    def inverse(self, y):
+        y1, x2, mixture, log_scale = self.inverted_half(y)
+        log_slope = mixture.logit_with_slope(x2)[1]
+        return torch.cat([y1, x2], 1), -per_sample(log_slope + log_scale)
+
+    def invert(self, y):
+        y1, x2, _, _ = self.inverted_half(y)
+        return torch.cat([y1, x2], 1)
+
+
 def checkerboard(c, h, w, grid=1):
     """3-D checkerboard: M[c,i,j] = 1 iff (c + ⌊i/g⌋ + ⌊j/g⌋) is even; shape (1, C, H, W)."""
     ci = torch.arange(c).view(c, 1, 1)
@@ -238,7 +472,7 @@ def step_mask(c, h, w, step_index):
     return 1.0 - m if step_index % 2 == 1 else m
 
 
-class IMap(nn.Module):
+class IMap(FlowLayer):
     """iMap with channel mixing: y = S ⊙ x, S = σ(s_c + δ) where M = 1, σ(a_p + δ) where M = 0,
     a = channel mean of Ω(M ⊙ x) + β. log|det J| = Σ log S (block-triangular Jacobian)."""
 
@@ -266,7 +500,7 @@ class IMap(nn.Module):
         return y * torch.exp(-ls), -per_sample(ls)
 
 
-class ITrans(nn.Module):
+class ITrans(FlowLayer):
     """iTrans between P×P patch tokens: A = softmax(QKᵀ/√d), W = A + λI (paper, λ = 1 fixed) or
     W = I + σ(r)·A (gated), y = M ⊙ x + unpatchify(W · patchify((1 − M) ⊙ x)).
 
@@ -502,13 +736,15 @@ class Split(nn.Module):
 
 
 class Flow(nn.Module):
-    """Multi-scale Glow: per level squeeze, K × [ActNorm, InvConvLU, AffineCoupling, attention],
-    split (all levels but the last). priors = "glow": conditional Gaussian split priors and a
-    standard normal on the final latent; "marflow": MaRFlow priors with `marflow` options for
-    both, the split priors conditioned on the kept half."""
+    """Multi-scale Glow: per level squeeze, K × [ActNorm, InvConvLU, coupling, attention, flip],
+    split (all levels but the last). coupling = None: AffineCoupling (Glow's network, `hidden`
+    wide), no flip; MixLogCdfOptions: MixLogCdfCoupling, then a TupleFlip. priors = "glow":
+    conditional Gaussian split priors and a standard normal on the final latent; "marflow":
+    MaRFlow priors with `marflow` options for both, the split priors conditioned on the kept half.
+    Initialisation, evaluation and sampling run in eval mode (no dropout), training in train mode."""
 
     def __init__(self, attention=None, priors="glow", input_shape=(1, 32, 32), levels=3, steps=8,
-                 hidden=64, patch=2, seed=0, smaller_patch_ok=False, marflow=MarFlowOptions()):
+                 hidden=64, patch=2, seed=0, smaller_patch_ok=False, marflow=MarFlowOptions(), coupling=None):
         super().__init__()
         generator = torch.Generator().manual_seed(seed)  # rotations
         torch.manual_seed(seed)  # N(0, 0.05²) weights
@@ -520,7 +756,8 @@ class Flow(nn.Module):
             layers.append(Squeeze())
             c, h, w = 4 * c, h // 2, w // 2
             for k in range(steps):
-                layers += [ActNorm(c), InvConvLU(c, generator), AffineCoupling(c, hidden)]
+                layers += [ActNorm(c), InvConvLU(c, generator),
+                           AffineCoupling(c, hidden) if coupling is None else MixLogCdfCoupling(c, h, w, coupling)]
                 if attention == "imap":
                     layers.append(IMap(c, h, w, k))
                 elif attention in ("itrans", "itrans-gated"):
@@ -529,6 +766,8 @@ class Flow(nn.Module):
                     layers.append(ITrans(c, h, w, k, patch=p, gated=attention == "itrans-gated"))
                 elif attention is not None:
                     raise ValueError(attention)
+                if coupling is not None:
+                    layers.append(TupleFlip(c))
             if level < levels - 1:
                 kept = c // 2
                 layers.append(Split(c, split_prior(priors, (c - kept, h, w), kept, marflow)))
@@ -550,10 +789,14 @@ class Flow(nn.Module):
 
     @torch.no_grad()
     def initialize_from_data(self, x):
+        """ActNorm's data-dependent initialisation, a forward pass in eval mode (no dropout)."""
         for m in self.modules():
             if isinstance(m, ActNorm):
                 m.pending = True
+        training = self.training
+        self.eval()
         self.encode(x)
+        self.train(training)
 
     def encode(self, x):
         """Returns (latents [z₂ of each split..., final z], log|det J| [B], log prior [B])."""
@@ -584,7 +827,7 @@ class Flow(nn.Module):
                 z2 = factored.pop() if factored is not None else None
                 h = layer.inverse(h, z2, temperature, generator)
             else:
-                h, _ = layer.inverse(h)
+                h = layer.invert(h)
         return h
 
     def bits_per_dim(self, x):
@@ -613,7 +856,7 @@ def top_prior(priors, shape, marflow):
 
 def build(workload, seed=0):
     w = WORKLOADS[workload]
-    return Flow(w.attention, w.priors, seed=seed)
+    return Flow(w.attention, w.priors, steps=w.steps, seed=seed, coupling=w.coupling)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -793,11 +1036,13 @@ def time_sampling(model, seed, batches=10, batch=64, temperature=0.7, profile=No
 
 @torch.no_grad()
 def evaluate(model, test_images, seed, batch=500):
+    model.eval()
     rng = np.random.default_rng([seed, 3])
     values = []
     for start in range(0, len(test_images), batch):
         x = torch.from_numpy(dequantise(test_images[start:start + batch], rng))
         values.append(model.bits_per_dim(x).double())
+    model.train()
     bpd = torch.cat(values).numpy()
     n = len(bpd)
     mean = float(bpd.mean())
@@ -951,18 +1196,57 @@ def jacobian_check(model, shape, seed, samples=2):
     return worst
 
 
-def layer_jacobian_check(layer, shape, seed):
+def layer_jacobian_check(layer, shape, seed, pass_seed=None):
+    """(|brute-force log|det J| − the layer's log-det|, round-trip error, |forward + inverse
+    log-det|) on one float64 sample. With pass_seed, PyTorch's generator is reseeded before every
+    pass, so that a layer in train mode drops the same activations out in each of them."""
+    def pass_of(method, v):
+        if pass_seed is not None:
+            torch.manual_seed(pass_seed)
+        return method(v)
+
     g = torch.Generator().manual_seed(seed)
     x = torch.rand((1,) + tuple(shape), generator=g, dtype=torch.float64) - 0.5
-    jac = torch.autograd.functional.jacobian(lambda v: layer(v.view((1,) + tuple(shape)))[0].reshape(-1),
+    jac = torch.autograd.functional.jacobian(lambda v: pass_of(layer, v.view((1,) + tuple(shape)))[0].reshape(-1),
                                              x.reshape(-1))
     _, brute = torch.linalg.slogdet(jac)
-    y, ld = layer(x)
-    back, ld_inv = layer.inverse(y)
+    y, ld = pass_of(layer, x)
+    back, ld_inv = pass_of(layer.inverse, y)
     return abs(float(brute) - float(ld[0])), float((back - x).abs().max()), abs(float(ld[0] + ld_inv[0]))
 
 
 TINY_MARFLOW = MarFlowOptions(layers=2, hidden=4, kernel=3, dilation=1, embed=3)
+TINY_MIXLOGCDF = MixLogCdfOptions(hidden=8, components=3, blocks=1, heads=2, dropout=0.2)
+
+
+def mixlogcdf_checks(seed):
+    """MixLogCdfCoupling alone in float64 with a small Flow++ network: the identity with log-det 0
+    at initialisation (h = 0), and, after moving every parameter by N(0, 0.1²), its log-det against
+    the brute-force Jacobian and its bisection inverse, in eval mode and in a training pass with
+    dropout (the same masks in forward and inverse); and the tuple flip of an odd channel count."""
+    checks = {}
+    g = torch.Generator().manual_seed(seed)
+    layer = MixLogCdfCoupling(4, 4, 4, TINY_MIXLOGCDF).double().eval()
+    x = torch.randn(3, 4, 4, 4, generator=g, dtype=torch.float64) * 2
+    with torch.no_grad():
+        y, ld = layer(x)
+    checks["identity_at_init"] = {"max_change": float((y - x).abs().max()), "max_logdet": float(ld.abs().max())}
+    ok = checks["identity_at_init"]["max_change"] < 1e-12 and checks["identity_at_init"]["max_logdet"] < 1e-12
+    for c, h, w in ((4, 4, 4), (5, 4, 4), (6, 2, 2)):
+        layer = MixLogCdfCoupling(c, h, w, TINY_MIXLOGCDF).double()
+        perturb(layer, 0.1, seed + c)
+        for mode, pass_seed in (("eval", None), ("train", seed + 1)):
+            layer.train(mode == "train")
+            err_ld, err_rt, err_inv = layer_jacobian_check(layer, (c, h, w), seed + 2, pass_seed)
+            checks[f"{c}x{h}x{w}/{mode}"] = {"logdet_error": err_ld, "roundtrip": err_rt, "inverse_logdet": err_inv}
+            ok &= err_ld < 1e-8 and err_rt < 1e-8 and err_inv < 1e-6
+    flip = TupleFlip(5)
+    x = torch.randn(2, 5, 3, 3, generator=g)
+    y = flip(x)[0]
+    checks["tuple_flip_5_channels"] = {"x2_first": bool(torch.equal(y[:, :3], x[:, 2:]) and torch.equal(y[:, 3:], x[:, :2])),
+                                       "undone": bool(torch.equal(flip.inverse(y)[0], x))}
+    ok &= all(checks["tuple_flip_5_channels"].values())
+    return checks, ok
 
 
 def marflow_prior_checks(shape, c_condition, options, seed):
@@ -1003,9 +1287,9 @@ def selftest(workloads, seed=0):
     rng = np.random.default_rng([seed, 9])
     report = {}
     for name in workloads:
-        attention, priors, expected = WORKLOADS[name]
+        attention, priors, expected, _, coupling = WORKLOADS[name]
         entry = {}
-        model = build(name, seed)
+        model = build(name, seed).eval()  # no dropout: round trips need the same network both ways
         count = model.free_parameters()
         entry["parameters"] = count
         entry["parameters_ok"] = count == expected
@@ -1036,7 +1320,8 @@ def selftest(workloads, seed=0):
         # Brute-force Jacobian of a tiny 2-level model, input 2×4×4 (D = 32), float64. iTrans
         # uses P = 2 at level 1 (2×2 maps: one token) and P = 1 at level 2 (1×1 maps: one token).
         tiny = Flow(attention, priors, input_shape=(2, 4, 4), levels=2, steps=2, hidden=8, patch=2, seed=seed,
-                    smaller_patch_ok=True, marflow=TINY_MARFLOW).double()
+                    smaller_patch_ok=True, marflow=TINY_MARFLOW,
+                    coupling=None if coupling is None else TINY_MIXLOGCDF).double().eval()
         tiny.initialize_from_data(torch.rand(8, 2, 4, 4, dtype=torch.float64,
                                              generator=torch.Generator().manual_seed(seed + 3)) - 0.5)
         perturb(tiny, 0.1, seed + 4)
@@ -1063,6 +1348,10 @@ def selftest(workloads, seed=0):
                     layer_checks[key] = {"logdet_error": err_ld, "roundtrip": err_rt, "inverse_logdet": err_inv}
                     ok &= err_ld < 1e-4 and err_rt < 1e-8 and err_inv < 1e-8
             entry["attention_layer_checks"] = layer_checks
+
+        if coupling is not None:
+            entry["mixlogcdf_checks"], passed = mixlogcdf_checks(seed + 13)
+            ok &= passed
 
         if priors == "marflow":
             prior_checks = {}
