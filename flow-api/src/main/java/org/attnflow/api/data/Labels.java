@@ -2,6 +2,7 @@ package org.attnflow.api.data;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
@@ -15,11 +16,9 @@ public record Labels(int[] values, List<String> names) {
   /** Checks that there is a class, that names are distinct and that every label is a class. */
   public Labels {
     names = List.copyOf(names);
-    if (names.isEmpty()) {
-      throw new IllegalArgumentException("a labelled dataset needs at least one class");
-    }
-    if (new HashSet<>(names).size() != names.size() || names.stream().anyMatch(String::isBlank)) {
-      throw new IllegalArgumentException("class names must be distinct and not blank, found " + names);
+    Optional<String> problem = problemWith(names);
+    if (problem.isPresent()) {
+      throw new IllegalArgumentException(problem.get());
     }
     for (int i = 0; i < values.length; i++) {
       if (values[i] < 0 || values[i] >= names.size()) {
@@ -31,6 +30,17 @@ public record Labels(int[] values, List<String> names) {
   /** Labels of {@code classes} classes named by their numbers "0", "1", …. */
   public Labels(int[] values, int classes) {
     this(values, numbered(classes));
+  }
+
+  /** Why {@code names} cannot name a dataset's classes (none, repeated or blank), or empty when they can. */
+  public static Optional<String> problemWith(List<String> names) {
+    if (names.isEmpty()) {
+      return Optional.of("a labelled dataset needs at least one class");
+    }
+    if (new HashSet<>(names).size() != names.size() || names.stream().anyMatch(String::isBlank)) {
+      return Optional.of("class names must be distinct and not blank, found " + names);
+    }
+    return Optional.empty();
   }
 
   /** The names "0" to "classes − 1". */

@@ -5,10 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.DatasetSplits;
+import org.attnflow.api.data.Labels;
 import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.DatasetProvider;
@@ -61,9 +62,13 @@ public final class Cifar10DatasetProvider extends BasicPlugin<DatasetSplits> imp
     } catch (IOException e) {
       throw new DataFormatException(file, "cannot read the class names: " + e.getMessage(), e);
     }
-    if (names.size() != CLASS_NAMES.size() || new HashSet<>(names).size() != names.size()) {
+    if (names.size() != CLASS_NAMES.size()) {
       throw new DataFormatException(file, "expected " + CLASS_NAMES.size() + " distinct class names, one per line, found "
           + names.size() + " lines: " + names);
+    }
+    Optional<String> problem = Labels.problemWith(names);
+    if (problem.isPresent()) {
+      throw new DataFormatException(file, problem.get());
     }
     return names;
   }

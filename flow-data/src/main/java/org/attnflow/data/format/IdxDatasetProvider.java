@@ -1,8 +1,8 @@
 package org.attnflow.data.format;
 
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.data.DatasetSplits;
@@ -91,8 +91,9 @@ public final class IdxDatasetProvider extends BasicPlugin<DatasetSplits> impleme
     if (names.size() != classes) {
       throw settings.error("class-names", "expected " + classes + " names, one per class (the classes key), found " + names.size());
     }
-    if (new HashSet<>(names).size() != classes || names.stream().anyMatch(String::isBlank)) {
-      throw settings.error("class-names", "expected distinct, non-blank names, found " + names);
+    Optional<String> problem = Labels.problemWith(names);
+    if (problem.isPresent()) {
+      throw settings.error("class-names", problem.get());
     }
     return names;
   }
