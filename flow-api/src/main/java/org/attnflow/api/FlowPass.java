@@ -12,8 +12,9 @@ import java.util.Optional;
  * in the data → latent direction and popped in the latent → data direction), the prior
  * log-likelihood they contribute, the sampling temperature and noise, whether this pass is the
  * data-dependent initialisation, and whether it is a training step (the only kind of pass in
- * which networks drop activations out, with masks drawn from the pass's own dropout noise).
- * Temperature and noise are arguments of a pass, never layer state.
+ * which networks drop activations out, with masks drawn from the pass's own dropout noise), and,
+ * in a class-conditional model, the {@link Condition} every layer and prior may read. Temperature,
+ * noise and condition are arguments of a pass, never layer state.
  */
 public final class FlowPass {
   private final Deque<NDArray> latents = new ArrayDeque<>();
@@ -22,6 +23,7 @@ public final class FlowPass {
   private final boolean initializing;
   private final boolean logDets;
   private final Noise dropoutNoise;
+  private Condition condition;
   private NDArray priorLogProb;
 
   private FlowPass(double temperature, Noise noise, boolean initializing, boolean logDets) {
@@ -69,11 +71,46 @@ public final class FlowPass {
     return new FlowPass(temperature, noise, false, false);
   }
 
-  /** A pass that inverts this (encoding) pass: it gives back the latents this pass factored out. */
+  /**
+   * A pass that inverts this (encoding) pass: it gives back the latents this pass factored out,
+   * under the same condition.
+   */
   public FlowPass inverse() {
     FlowPass pass = new FlowPass(1.0, null, false, true);
     pass.latents.addAll(latents);
+    pass.condition = condition;
     return pass;
+  }
+
+  /**
+   * This pass, conditioned on {@code newCondition} (one class per sample); set it before the pass
+   * runs. Returns this pass, so that {@code FlowPass.encoding().conditionedOn(c)} reads as one.
+   */
+  public FlowPass conditionedOn(Condition newCondition) {
+    if (newCondition == null) {
+      throw new IllegalArgumentException("the condition is null: leave the pass unconditioned instead");
+    }
+    if (priorLogProb != null || !latents.isEmpty()) {
+      throw new IllegalStateException("a pass must be conditioned before it runs");
+    }
+    this.condition = newCondition;
+    return this;
+  }
+
+  /** The condition of this pass, empty in an unconditional one. */
+  public Optional<Condition> condition() {
+    return Optional.ofNullable(condition);
+  }
+
+  /**
+   * The condition of this pass, for a block that cannot run without one; {@code who} names the
+   * block in the error of a pass that has none.
+   */
+  public Condition requireCondition(String who) {
+    if (condition == null) {
+      throw new IllegalStateException(who + " is class-conditional, but this pass has no class");
+    }
+    return condition;
   }
 
   /** True when layers must initialise themselves from the data they see. */

@@ -15,9 +15,9 @@ public final class ConditionalGaussianPriorProvider extends BasicPlugin<Prior> i
 
   @Override
   public Prior create(BuildContext context) {
-    if (context.conditionShape() == null) {
+    if (context.keptShape() == null) {
       throw context.settings().error("type", "conditional-gaussian needs a condition: use it as the prior of a split");
     }
-    return new ConditionalGaussianPrior(context.requireInputShape(), context.conditionShape());
+    return new ConditionalGaussianPrior(context.requireInputShape(), context.keptShape());
   }
 }

@@ -13,21 +13,21 @@ import org.attnflow.api.math.DiagonalGaussian;
  */
 abstract class GaussianPrior extends Prior {
 
-  GaussianPrior(ImageShape latentShape, ImageShape conditionShape) {
-    super(latentShape, conditionShape);
+  GaussianPrior(ImageShape latentShape, ImageShape keptShape) {
+    super(latentShape, keptShape);
   }
 
   /** The Gaussian of a batch of {@code batch} latents given {@code condition}. */
   abstract DiagonalGaussian parameters(NDArray condition, long batch);
 
   @Override
-  public NDArray logProb(NDArray z, NDArray condition) {
-    return parameters(condition, z.getShape().get(0)).logDensity(z);
+  public NDArray logProb(NDArray z, NDArray kept, FlowPass pass) {
+    return parameters(kept, z.getShape().get(0)).logDensity(z);
   }
 
   @Override
-  public NDArray sample(NDManager manager, NDArray condition, long batch, FlowPass pass) {
+  public NDArray sample(NDManager manager, NDArray kept, long batch, FlowPass pass) {
     NDArray eps = pass.noise().normal(manager, latentShape().batched(batch));
-    return parameters(condition, batch).draw(eps, pass.temperature());
+    return parameters(kept, batch).draw(eps, pass.temperature());
   }
 }

@@ -52,7 +52,7 @@ public final class Split extends FlowLayer {
     NDList halves = FlowMath.splitChannels(x, kept);
     NDArray z1 = halves.get(0);
     NDArray z2 = halves.get(1);
-    pass.pushLatent(z2, prior.logProb(z2, z1));
+    pass.pushLatent(z2, prior.logProb(z2, z1, pass));
     return volumePreserving(z1, pass);
   }
 

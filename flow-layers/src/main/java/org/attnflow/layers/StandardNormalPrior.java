@@ -16,12 +16,12 @@ public final class StandardNormalPrior extends Prior {
   }
 
   @Override
-  public NDArray logProb(NDArray z, NDArray condition) {
+  public NDArray logProb(NDArray z, NDArray kept, FlowPass pass) {
     return FlowMath.standardNormalLogDensity(z);
   }
 
   @Override
-  public NDArray sample(NDManager manager, NDArray condition, long batch, FlowPass pass) {
+  public NDArray sample(NDManager manager, NDArray kept, long batch, FlowPass pass) {
     return FlowMath.scale(pass.noise().normal(manager, latentShape().batched(batch)), pass.temperature());
   }
 }

@@ -106,8 +106,8 @@ public final class MarFlowPrior extends Prior {
   }
 
   @Override
-  public NDArray logProb(NDArray z, NDArray condition) {
-    return Scoped.array(() -> meanAndLogStd(z, condition).logDensity(z));
+  public NDArray logProb(NDArray z, NDArray kept, FlowPass pass) {
+    return Scoped.array(() -> meanAndLogStd(z, kept).logDensity(z));
   }
 
   /**
@@ -188,13 +188,13 @@ public final class MarFlowPrior extends Prior {
   }
 
   @Override
-  public NDArray sample(NDManager manager, NDArray condition, long batch, FlowPass pass) {
+  public NDArray sample(NDManager manager, NDArray kept, long batch, FlowPass pass) {
     int channels = latentShape().channels();
     float temperature = (float) pass.temperature();
     // Drawn at every temperature, so that one noise seed gives the same ε at every temperature.
     NDArray eps = pass.noise().normal(manager, latentShape().batched(batch));
     NDList noise = channels == 1 ? new NDList(eps) : eps.split(channels, 1);
-    NDArray embedded = embed(condition, batch);
+    NDArray embedded = embed(kept, batch);
 
     List<NDList> weights = new ArrayList<>();
     NDArray conditionGates = null;
@@ -285,17 +285,17 @@ public final class MarFlowPrior extends Prior {
   }
 
   private NDArray embed(NDArray condition, long batch) {
-    if (conditionShape() == null) {
+    if (keptShape() == null) {
       if (condition != null) {
         throw new IllegalArgumentException(path() + ": this marflow prior is unconditional and was given a condition " + condition.getShape());
       }
       return null;
     }
     if (condition == null) {
-      throw new IllegalArgumentException(path() + ": this marflow prior needs a condition of " + conditionShape());
+      throw new IllegalArgumentException(path() + ": this marflow prior needs a condition of " + keptShape());
     }
-    if (!condition.getShape().equals(conditionShape().batched(batch))) {
-      throw new ShapeException(path() + ": the condition must be " + conditionShape().batched(batch) + ", found " + condition.getShape());
+    if (!condition.getShape().equals(keptShape().batched(batch))) {
+      throw new ShapeException(path() + ": the condition must be " + keptShape().batched(batch) + ", found " + condition.getShape());
     }
     return embeddingHidden == null
         ? Activation.relu(embedding.apply(condition))
@@ -310,6 +310,6 @@ public final class MarFlowPrior extends Prior {
 
   @Override
   public String toString() {
-    return "MarFlowPrior(" + latentShape() + (conditionShape() == null ? "" : " | " + conditionShape()) + ", " + options + ")";
+    return "MarFlowPrior(" + latentShape() + (keptShape() == null ? "" : " | " + keptShape()) + ", " + options + ")";
   }
 }

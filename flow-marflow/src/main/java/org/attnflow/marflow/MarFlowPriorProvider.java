@@ -48,6 +48,6 @@ public final class MarFlowPriorProvider extends BasicPlugin<Prior> implements Pr
   @Override
   public Prior create(BuildContext context) {
     ImageShape latent = context.requireInputShape();
-    return new MarFlowPrior(latent, context.conditionShape(), MarFlowOptions.from(context.settings(), latent), context.random());
+    return new MarFlowPrior(latent, context.keptShape(), MarFlowOptions.from(context.settings(), latent), context.random());
   }
 }

@@ -49,7 +49,7 @@ class MarFlowMemoryTest {
       int before = ((BaseNDManager) manager).getManagedArrays().size();
       NDArray result = sample
           ? prior.sample(manager, u, 2, FlowPass.sampling(1.0, new Noise(5)))
-          : prior.logProb(z, u);
+          : prior.logProb(z, u, FlowPass.encoding());
       int left = ((BaseNDManager) manager).getManagedArrays().size() - before - 1;
       assertTrue(Float.isFinite(result.sum().getFloat()));
       return left;

@@ -40,7 +40,7 @@ class MarFlowPluginTest {
   }
 
   private static Prior prior(String hocon, ImageShape latent, ImageShape condition) {
-    return REGISTRY.create(PluginKind.PRIOR, new BuildContext(settings(hocon, "prior"), "prior", latent, condition, 0, new Random(0), REGISTRY));
+    return REGISTRY.create(PluginKind.PRIOR, new BuildContext(settings(hocon, "prior"), "prior", latent, condition, 0, new Random(0), REGISTRY, 0));
   }
 
   @Test
@@ -141,7 +141,7 @@ class MarFlowPluginTest {
         MarFlowOptions o = p.options();
         assertEquals(List.of(3, 32, 3), List.of(o.layers(), o.hidden(), o.outputKernel()), p.path());
         assertTrue(o.inputConv(), p.path());
-        if (p.conditionShape() != null) {
+        if (p.keptShape() != null) {
           assertEquals(List.of(4, 32, 5), List.of(o.embed(), o.embedHidden(), o.embedKernel()), p.path() + " embedding");
         }
       }
@@ -190,8 +190,8 @@ class MarFlowPluginTest {
       List<MarFlowPrior> priors = new ArrayList<>();
       collect(model, priors);
       assertEquals(2, priors.size());
-      MarFlowPrior top = priors.stream().filter(p -> p.conditionShape() == null).findFirst().orElseThrow();
-      MarFlowPrior splitPrior = priors.stream().filter(p -> p.conditionShape() != null).findFirst().orElseThrow();
+      MarFlowPrior top = priors.stream().filter(p -> p.keptShape() == null).findFirst().orElseThrow();
+      MarFlowPrior splitPrior = priors.stream().filter(p -> p.keptShape() != null).findFirst().orElseThrow();
       assertEquals(1, top.options().kernel());
       assertEquals(2, splitPrior.options().dilation());
       assertEquals("model.prior", top.path());

@@ -88,7 +88,7 @@ class MarFlowPriorTest {
     NDArray z = latent(3, 2);
     NDArray u = condition(c, 3, 3);
     Priors.Reference ref = Priors.reference(prior, z, u);
-    float[] got = prior.logProb(z, u).toFloatArray();
+    float[] got = prior.logProb(z, u, FlowPass.encoding()).toFloatArray();
     for (int b = 0; b < got.length; b++) {
       assertEquals(ref.logProb()[b], got[b], 1e-4 * Math.max(1, Math.abs(ref.logProb()[b])), "sample " + b);
     }
@@ -131,7 +131,7 @@ class MarFlowPriorTest {
     MarFlowPrior prior = Priors.create(manager, LATENT, c.condition(), c.options(), 7);
     NDArray z = latent(2, 8);
     NDArray u = condition(c, 2, 9);
-    float[] fresh = prior.logProb(z, u).toFloatArray();
+    float[] fresh = prior.logProb(z, u, FlowPass.encoding()).toFloatArray();
     float[] zv = z.toFloatArray();
     for (int b = 0; b < 2; b++) {
       double expected = 0;
@@ -142,12 +142,12 @@ class MarFlowPriorTest {
       assertEquals(expected, fresh[b], 1e-3, "the zero-initialised output must give N(0, I)");
     }
     Priors.randomize(prior, 10, 0.3);
-    float[] changed = prior.logProb(z, u).toFloatArray();
+    float[] changed = prior.logProb(z, u, FlowPass.encoding()).toFloatArray();
     for (int b = 0; b < 2; b++) {
       assertTrue(Math.abs(changed[b] - fresh[b]) > 0.1, "randomised parameters left log p unchanged: " + changed[b] + " vs " + fresh[b]);
     }
     // The condition matters too.
-    float[] otherCondition = prior.logProb(z, condition(c, 2, 11)).toFloatArray();
+    float[] otherCondition = prior.logProb(z, condition(c, 2, 11), FlowPass.encoding()).toFloatArray();
     assertTrue(Math.abs(otherCondition[0] - changed[0]) > 1e-3, "the condition does not reach the prior");
   }
 
@@ -165,7 +165,7 @@ class MarFlowPriorTest {
     NDArray mean = prior.meanAndLogStd(z, u).mean();
     assertTrue(mean.sub(z).abs().max().getFloat() < 1e-5, "z_c ≠ μ_c(z_<c) at temperature 0");
     assertTrue(z.abs().max().getFloat() > 1e-3, "the chain of means is zero: the test would be vacuous");
-    assertFalse(prior.logProb(z, u).isNaN().any().getBoolean());
+    assertFalse(prior.logProb(z, u, FlowPass.encoding()).isNaN().any().getBoolean());
   }
 
   @ParameterizedTest
@@ -179,17 +179,17 @@ class MarFlowPriorTest {
     NDArray eps = new Noise(17).normal(manager, LATENT.batched(batch));
     NDArray recovered = z.sub(p.mean()).div(p.logStd().exp()).div((float) temperature);
     assertTrue(recovered.sub(eps).abs().max().getFloat() < 1e-4, "sampling does not follow z = μ + T·σ·ε");
-    assertTrue(Float.isFinite(prior.logProb(z, u).sum().getFloat()));
+    assertTrue(Float.isFinite(prior.logProb(z, u, FlowPass.encoding()).sum().getFloat()));
   }
 
   @Test
   void theConditionIsCheckedAtUse() {
     Case conditioned = cases().findFirst().orElseThrow();
     MarFlowPrior prior = Priors.create(manager, LATENT, conditioned.condition(), conditioned.options(), 18);
-    assertThrows(IllegalArgumentException.class, () -> prior.logProb(latent(2, 1), null));
+    assertThrows(IllegalArgumentException.class, () -> prior.logProb(latent(2, 1), null, FlowPass.encoding()));
     MarFlowPrior top = Priors.create(manager, LATENT, null, conditioned.options(), 18);
-    assertThrows(IllegalArgumentException.class, () -> top.logProb(latent(2, 1), condition(conditioned, 2, 1)));
-    assertThrows(RuntimeException.class, () -> prior.logProb(latent(2, 1), condition(conditioned, 3, 1)));
+    assertThrows(IllegalArgumentException.class, () -> top.logProb(latent(2, 1), condition(conditioned, 2, 1), FlowPass.encoding()));
+    assertThrows(RuntimeException.class, () -> prior.logProb(latent(2, 1), condition(conditioned, 3, 1), FlowPass.encoding()));
   }
 
   @Test
@@ -199,7 +199,7 @@ class MarFlowPriorTest {
     NDArray z = latent(2, 20);
     NDArray u = condition(c, 2, 21);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      gc.backward(prior.logProb(z, u).sum().neg());
+      gc.backward(prior.logProb(z, u, FlowPass.encoding()).sum().neg());
     }
     int checked = 0;
     for (Pair<String, Parameter> p : prior.getParameters()) {
@@ -217,7 +217,7 @@ class MarFlowPriorTest {
     MarFlowPrior prior = Priors.create(manager, LATENT, CONDITION, PUBLISHED, 30);
     Priors.randomize(prior, 31, 0.3);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      gc.backward(prior.logProb(latent(2, 32), new Noise(33).normal(manager, CONDITION.batched(2))).sum().neg());
+      gc.backward(prior.logProb(latent(2, 32), new Noise(33).normal(manager, CONDITION.batched(2)), FlowPass.encoding()).sum().neg());
     }
     int checked = 0;
     for (Pair<String, Parameter> p : prior.getParameters()) {
@@ -250,7 +250,7 @@ class MarFlowPriorTest {
       }
     }
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray loss = prior.logProb(zi, u).sum();
+      NDArray loss = prior.logProb(zi, u, FlowPass.encoding()).sum();
       if (collectGarbage) {
         for (int i = 0; i < 3; i++) {
           System.gc();
@@ -284,7 +284,7 @@ class MarFlowPriorTest {
     NDArray z = latent(2, 23);
     NDArray u = condition(c, 2, 24);
     copy.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-    assertArrayEquals(prior.logProb(z, u).toFloatArray(), copy.logProb(z, u).toFloatArray(), 0f);
+    assertArrayEquals(prior.logProb(z, u, FlowPass.encoding()).toFloatArray(), copy.logProb(z, u, FlowPass.encoding()).toFloatArray(), 0f);
   }
 
   @Test
@@ -330,7 +330,7 @@ class MarFlowPriorTest {
       NDArray z = prior.sample(sub, null, 2, FlowPass.sampling(1.0, new Noise(26)));
       assertEquals(sub, z.getManager());
       assertEquals(DataType.FLOAT32, z.getDataType());
-      assertEquals(new Shape(2), prior.logProb(z, null).getShape());
+      assertEquals(new Shape(2), prior.logProb(z, null, FlowPass.encoding()).getShape());
     }
   }
 }

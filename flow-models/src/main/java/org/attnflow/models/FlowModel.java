@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.attnflow.api.Condition;
 import org.attnflow.api.FlowBlock;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowOutput;
@@ -32,6 +33,7 @@ public final class FlowModel extends FlowBlock {
   private final List<FlowLayer> layers;
   private final Prior prior;
   private final List<Level> levels;
+  private final int classes;
 
   /**
    * One level of the model and its shapes.
@@ -42,8 +44,9 @@ public final class FlowModel extends FlowBlock {
    */
   public record Level(String name, ImageShape steps, ImageShape output) {}
 
-  FlowModel(ImageShape inputShape, List<FlowLayer> layers, Prior prior, List<Level> levels) {
+  FlowModel(ImageShape inputShape, List<FlowLayer> layers, Prior prior, List<Level> levels, int classes) {
     this.inputShape = inputShape;
+    this.classes = classes;
     this.layers = List.copyOf(layers);
     this.levels = List.copyOf(levels);
     for (int i = 0; i < layers.size(); i++) {
@@ -55,6 +58,16 @@ public final class FlowModel extends FlowBlock {
   /** The per-sample shape of the data. */
   public ImageShape inputShape() {
     return inputShape;
+  }
+
+  /** The number of classes of a class-conditional model ({@code model.classes}), 0 when unconditional. */
+  public int classes() {
+    return classes;
+  }
+
+  /** True when every pass through this model needs a {@link Condition}. */
+  public boolean isConditional() {
+    return classes > 0;
   }
 
   /** The number of scalars per sample, D. */
@@ -99,6 +112,7 @@ public final class FlowModel extends FlowBlock {
    * visitor stopped the pass.
    */
   public Optional<Encoding> encode(NDArray x, FlowPass pass, LayerVisitor visitor) {
+    checkCondition(pass, x.getShape().get(0));
     NDArray h = x;
     NDArray logDet = null;
     for (FlowLayer layer : layers) {
@@ -109,7 +123,7 @@ public final class FlowModel extends FlowBlock {
       h = out.value();
       logDet = logDet == null ? out.logDet() : logDet.add(out.logDet());
     }
-    NDArray logPrior = prior.logProb(h, null);
+    NDArray logPrior = prior.logProb(h, null, pass);
     if (pass.priorLogProb() != null) {
       logPrior = logPrior.add(pass.priorLogProb());
     }
@@ -118,6 +132,7 @@ public final class FlowModel extends FlowBlock {
 
   /** Decodes a final latent (latent → data); factored-out latents come from the pass or are sampled. */
   public NDArray decode(NDArray z, FlowPass pass) {
+    checkCondition(pass, z.getShape().get(0));
     NDArray h = z;
     for (int i = layers.size() - 1; i >= 0; i--) {
       h = layers.get(i).inverse(h, pass).value();
@@ -125,15 +140,44 @@ public final class FlowModel extends FlowBlock {
     return h;
   }
 
-  /** Encodes {@code x} and decodes it again with its own latents (for checking invertibility). */
+  /** Encodes {@code x} and decodes it again with its own latents, in an unconditional model. */
   public NDArray reconstruct(NDArray x) {
-    FlowPass pass = FlowPass.encoding();
+    return reconstruct(x, null);
+  }
+
+  /**
+   * Encodes {@code x} and decodes it again with its own latents (for checking invertibility),
+   * under {@code condition} in a class-conditional model (null in an unconditional one).
+   */
+  public NDArray reconstruct(NDArray x, Condition condition) {
+    FlowPass pass = condition == null ? FlowPass.encoding() : FlowPass.encoding().conditionedOn(condition);
     return decode(encode(x, pass).latent(), pass.inverse());
   }
 
-  /** Draws {@code n} samples at the pass's temperature. */
+  /** Draws {@code n} samples at the pass's temperature (of the pass's class in a conditional model). */
   public NDArray sample(NDManager manager, long n, FlowPass pass) {
+    checkCondition(pass, n);
     return decode(prior.sample(manager, null, n, pass), pass);
+  }
+
+  /**
+   * Fails unless {@code pass} carries a condition for {@code batch} samples of this model's
+   * classes exactly when the model is class-conditional.
+   */
+  private void checkCondition(FlowPass pass, long batch) {
+    Optional<Condition> condition = pass.condition();
+    if (classes == 0) {
+      if (condition.isPresent()) {
+        throw new IllegalArgumentException("the model is unconditional (model.classes = 0), but the pass has a class");
+      }
+      return;
+    }
+    Condition c = condition.orElseThrow(() -> new IllegalArgumentException(
+        "the model is class-conditional (model.classes = " + classes + "), but the pass has no class"));
+    if (c.classCount() != classes || c.batchSize() != batch) {
+      throw new IllegalArgumentException("the pass's condition covers " + c.batchSize() + " samples of " + c.classCount()
+          + " classes, but the batch has " + batch + " samples of the model's " + classes + " classes");
+    }
   }
 
   /** Per-sample bits/dim of a dequantised batch, shape [B] (differentiable), with no dropout. */

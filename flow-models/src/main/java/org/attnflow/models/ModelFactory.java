@@ -55,6 +55,7 @@ public final class ModelFactory {
     int levelCount = model.integerAtLeast("levels", 1);
     int steps = model.integerAtLeast("steps", 0);
     long seed = model.longValue("seed");
+    int classes = model.integerAtLeast("classes", 0);
     List<Settings> step = model.blocks("step");
     long layerCount = levelCount * (2 + (long) steps * step.size());
     if (layerCount > MAX_LAYERS) {
@@ -68,7 +69,7 @@ public final class ModelFactory {
     for (int l = 0; l < levelCount; l++) {
       String level = "model.levels[" + l + "]";
       String squeeze = level + ".squeeze";
-      shape = add(layers, model.block("squeeze"), squeeze, context, shape, 0, initRandom(seed, squeeze));
+      shape = add(layers, model.block("squeeze"), squeeze, context, shape, 0, classes, initRandom(seed, squeeze));
       ImageShape stepShape = shape;
       for (int k = 0; k < steps; k++) {
         Map<String, Integer> earlierOfType = new HashMap<>();
@@ -77,20 +78,20 @@ public final class ModelFactory {
           String path = level + ".steps[" + k + "]." + type;
           int earlier = earlierOfType.merge(type, 1, Integer::sum) - 1;
           Random random = initRandom(seed, earlier == 0 ? path : path + "#" + earlier);
-          shape = add(layers, layer, path, context, shape, k, random);
+          shape = add(layers, layer, path, context, shape, k, classes, random);
         }
       }
       if (l < levelCount - 1) {
         String split = level + ".split";
-        shape = add(layers, model.block("split"), split, context, shape, 0, initRandom(seed, split));
+        shape = add(layers, model.block("split"), split, context, shape, 0, classes, initRandom(seed, split));
       }
       levels.add(new FlowModel.Level(level, stepShape, shape));
     }
     Settings priorSettings = model.block("prior");
     Prior prior = build(priorSettings, "model.prior", context, () -> registry.create(PluginKind.PRIOR,
         new BuildContext(priorSettings, "model.prior", levels.get(levels.size() - 1).output(), null, 0,
-            initRandom(seed, "model.prior"), registry)));
-    return new FlowModel(inputShape, layers, prior, levels);
+            initRandom(seed, "model.prior"), registry, classes)));
+    return new FlowModel(inputShape, layers, prior, levels, classes);
   }
 
   private static ImageShape inputShape(Settings model) {
@@ -155,9 +156,9 @@ public final class ModelFactory {
   }
 
   private ImageShape add(List<FlowLayer> layers, Settings settings, String path, String context, ImageShape in,
-      int index, Random random) {
+      int index, int classes, Random random) {
     FlowLayer layer = build(settings, path, context, () -> registry.create(PluginKind.LAYER,
-        new BuildContext(settings, path, in, null, index, random, registry)));
+        new BuildContext(settings, path, in, null, index, random, registry, classes)));
     layers.add(layer);
     return layer.outputShape();
   }

@@ -25,7 +25,7 @@ public final class Layers {
       Settings settings = new Settings(
           ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription("test layer")).root(),
           "layer");
-      return registry.create(PluginKind.LAYER, new BuildContext(settings, settings.path(), shape, null, stepIndex, new Random(seed), registry));
+      return registry.create(PluginKind.LAYER, new BuildContext(settings, settings.path(), shape, null, stepIndex, new Random(seed), registry, 0));
     };
   }
 }

@@ -141,7 +141,7 @@ public final class Registry implements PluginBuilder {
   public <T> T create(PluginKind<T> kind, BuildContext context) {
     Settings complete = complete(kind, context.settings());
     T built = provider(kind, complete).create(new BuildContext(complete, context.path(), context.inputShape(),
-        context.conditionShape(), context.stepIndex(), context.random(), this));
+        context.keptShape(), context.stepIndex(), context.random(), this, context.classes()));
     if (built instanceof FlowBlock block) {
       block.setPath(context.path());
     }
