@@ -125,10 +125,21 @@ public final class FlowModel extends FlowBlock {
     return h;
   }
 
+  /** Encodes a batch into every latent: the final one and those of the splits. */
+  public Latents latents(NDArray x) {
+    FlowPass pass = FlowPass.encoding();
+    NDArray last = encode(x, pass).latent();
+    return new Latents(last, List.copyOf(pass.latents()));
+  }
+
+  /** Decodes a full set of latents (latent → data), sampling nothing. */
+  public NDArray decode(Latents latents) {
+    return decode(latents.last(), latents.decodingPass());
+  }
+
   /** Encodes {@code x} and decodes it again with its own latents (for checking invertibility). */
   public NDArray reconstruct(NDArray x) {
-    FlowPass pass = FlowPass.encoding();
-    return decode(encode(x, pass).latent(), pass.inverse());
+    return decode(latents(x));
   }
 
   /** Draws {@code n} samples at the pass's temperature. */
