@@ -18,6 +18,7 @@ import org.attnflow.cli.commands.DataCommand;
 import org.attnflow.cli.commands.EvaluateCommand;
 import org.attnflow.cli.commands.FeaturesCommand;
 import org.attnflow.cli.commands.FidCommand;
+import org.attnflow.cli.commands.InterpolateCommand;
 import org.attnflow.cli.commands.LayersCommand;
 import org.attnflow.cli.commands.ReconstructCommand;
 import org.attnflow.cli.commands.SampleCommand;
@@ -48,7 +49,7 @@ public final class Cli {
     this.out = out;
     this.err = err;
     for (Command c : List.of(new TrainCommand(), new EvaluateCommand(), new SampleCommand(),
-        new ReconstructCommand(), new FidCommand(err), new FeaturesCommand(), new AttentionCommand(), new BenchCommand(),
+        new ReconstructCommand(), new InterpolateCommand(), new FidCommand(err), new FeaturesCommand(), new AttentionCommand(), new BenchCommand(),
         new CheckCommand(), new DataCommand(), new LayersCommand(), new StudyCommand(), new ServeCommand())) {
       commands.put(c.name(), c);
     }

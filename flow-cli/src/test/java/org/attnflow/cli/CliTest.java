@@ -26,7 +26,7 @@ class CliTest {
   @Test
   void helpListsEveryCommand() {
     Harness.Result r = assertOk(run("--help"));
-    for (String command : List.of("train", "evaluate", "sample", "reconstruct", "check", "layers")) {
+    for (String command : List.of("train", "evaluate", "sample", "reconstruct", "interpolate", "check", "layers")) {
       assertTrue(r.out().contains("  " + command + " "), () -> "help misses " + command + ": " + r);
     }
   }

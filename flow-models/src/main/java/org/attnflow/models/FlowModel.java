@@ -140,6 +140,21 @@ public final class FlowModel extends FlowBlock {
     return h;
   }
 
+  /**
+   * Encodes a batch into every latent: the final one and those of the splits, under {@code
+   * condition} in a class-conditional model (null in an unconditional one).
+   */
+  public Latents latents(NDArray x, Condition condition) {
+    FlowPass pass = conditioned(FlowPass.encoding(), condition);
+    NDArray last = encode(x, pass).latent();
+    return new Latents(last, List.copyOf(pass.latents()));
+  }
+
+  /** Decodes a full set of latents (latent → data) under {@code condition} (null when unconditional), sampling nothing. */
+  public NDArray decode(Latents latents, Condition condition) {
+    return decode(latents.last(), latents.decodingPass(condition));
+  }
+
   /** Encodes {@code x} and decodes it again with its own latents, in an unconditional model. */
   public NDArray reconstruct(NDArray x) {
     return reconstruct(x, null);
@@ -150,8 +165,11 @@ public final class FlowModel extends FlowBlock {
    * under {@code condition} in a class-conditional model (null in an unconditional one).
    */
   public NDArray reconstruct(NDArray x, Condition condition) {
-    FlowPass pass = condition == null ? FlowPass.encoding() : FlowPass.encoding().conditionedOn(condition);
-    return decode(encode(x, pass).latent(), pass.inverse());
+    return decode(latents(x, condition), condition);
+  }
+
+  private static FlowPass conditioned(FlowPass pass, Condition condition) {
+    return condition == null ? pass : pass.conditionedOn(condition);
   }
 
   /** Draws {@code n} samples at the pass's temperature (of the pass's class in a conditional model). */

@@ -14,8 +14,6 @@ import org.apache.commons.cli.Options;
 import org.attnflow.api.AttentionLayer;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.FlowPass;
-import org.attnflow.api.data.Batch;
-import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
 import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.CommonOptions;
@@ -51,21 +49,15 @@ public final class AttentionCommand extends Command {
 
   @Override
   public int run(CommandLine line, PrintStream out) {
-    int index = CommonOptions.integerAtLeast(line, "image", 0, 0);
     RunDirectory dir = RunOptions.run(line);
     Path folder = line.hasOption("out") ? Path.of(line.getOptionValue("out")) : dir.root().resolve("attention");
     Path checkpoint = RunOptions.checkpoint(line, dir);
     Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
     DataPipeline data = session.get(DataPipeline.class);
-    if (index >= data.testSize()) {
-      throw new FlowException("--image " + index + " is past the test set of " + data.testSize() + " images");
-    }
-    try (NDManager manager = session.manager(); NDScope scope = new NDScope();
-        BatchStream test = data.test(index + 1, 0, 0)) {
+    int index = line.hasOption("image") ? TestImages.index(line, "image", data) : 0;
+    try (NDManager manager = session.manager(); NDScope scope = new NDScope()) {
       FlowModel model = session.load(checkpoint, manager);
-      Batch batch = test.next();
-      NDArray all = batch.toArray(manager);
-      NDArray x = all.get(index + ":" + (index + 1));
+      NDArray x = TestImages.at(data, manager, index);
       Png.grid(Images.quantise(x), folder.resolve(String.format(Locale.ROOT, "image%05d.png", index)));
       List<Path> written = new ArrayList<>();
       model.encode(x, FlowPass.encoding(), (layer, input, output) -> {

@@ -10,8 +10,6 @@ import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.attnflow.api.data.Batch;
-import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
 import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.CommonOptions;
@@ -48,18 +46,16 @@ public final class ReconstructCommand extends Command {
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);
     Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
-    try (NDManager manager = session.manager(); NDScope scope = new NDScope();
-        BatchStream test = session.get(DataPipeline.class).test(n, 0, n)) {
+    try (NDManager manager = session.manager(); NDScope scope = new NDScope()) {
       FlowModel model = session.load(checkpoint, manager);
-      Batch batch = test.next();
-      NDArray x = batch.toArray(manager);
+      TestImages.Sample sample = TestImages.sample(session.get(DataPipeline.class), n, manager);
+      NDArray x = sample.images();
       NDArray back = model.reconstruct(x);
       double error = back.sub(x).abs().max().getFloat();
-      out.printf(Locale.ROOT, "reconstructed %s: max |x − f⁻¹(f(x))| = %.3g%n",
-          DataPipeline.describeTestImages(batch.size(), session.get(DataPipeline.class).testSize()), error);
+      out.printf(Locale.ROOT, "reconstructed %s: max |x − f⁻¹(f(x))| = %.3g%n", sample.description(), error);
       if (line.hasOption("out")) {
         Path file = Path.of(line.getOptionValue("out"));
-        Png.rows(List.of(Images.quantise(x), Images.quantise(back)), Math.min(batch.size(), 16), file);
+        Png.rows(List.of(Images.quantise(x), Images.quantise(back)), (int) Math.min(x.getShape().get(0), 16), file);
         out.println("wrote originals and reconstructions to " + file);
       }
       return 0;
