@@ -40,9 +40,16 @@ public final class ClassConditionalPrior extends Prior {
     weight = parameter("class-weight", new Shape(classes, 2 * channels), Init.constant(0));
   }
 
-  /** {@code prior}, class-conditional when the model of {@code context} is (made so by wrapping it). */
+  /**
+   * {@code prior}, class-conditional when the model of {@code context} is (made so by wrapping it;
+   * the wrapped prior then keeps the context's path for its messages).
+   */
   public static Prior of(BuildContext context, Prior prior) {
-    return context.conditional() ? new ClassConditionalPrior(prior, context.classes()) : prior;
+    if (!context.conditional()) {
+      return prior;
+    }
+    prior.setPath(context.path());
+    return new ClassConditionalPrior(prior, context.classes());
   }
 
   /** The per-class mean m_y and log-scale s_y of each sample of {@code pass}, each (B, C, 1, 1). */
