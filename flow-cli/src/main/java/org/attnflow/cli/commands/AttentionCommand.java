@@ -62,7 +62,7 @@ public final class AttentionCommand extends Command {
     }
     try (NDManager manager = session.manager(); NDScope scope = new NDScope();
         BatchStream test = data.test(index + 1, 0, 0)) {
-      FlowModel model = session.load(checkpoint, manager);
+      FlowModel model = session.load(checkpoint, manager).model();
       Batch batch = test.next();
       NDArray all = batch.toArray(manager);
       NDArray x = all.get(index + ":" + (index + 1));

@@ -50,13 +50,14 @@ public final class ReconstructCommand extends Command {
     Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
     try (NDManager manager = session.manager(); NDScope scope = new NDScope();
         BatchStream test = session.get(DataPipeline.class).test(n, 0, n)) {
-      FlowModel model = session.load(checkpoint, manager);
+      Session.Loaded loaded = session.load(checkpoint, manager);
+      FlowModel model = loaded.model();
       Batch batch = test.next();
       NDArray x = batch.toArray(manager);
       NDArray back = model.reconstruct(x);
       double error = back.sub(x).abs().max().getFloat();
-      out.printf(Locale.ROOT, "reconstructed %s: max |x − f⁻¹(f(x))| = %.3g%n",
-          DataPipeline.describeTestImages(batch.size(), session.get(DataPipeline.class).testSize()), error);
+      out.printf(Locale.ROOT, "reconstructed %s: max |x − f⁻¹(f(x))| = %.3g (weights: %s)%n",
+          DataPipeline.describeTestImages(batch.size(), session.get(DataPipeline.class).testSize()), error, loaded.weights());
       if (line.hasOption("out")) {
         Path file = Path.of(line.getOptionValue("out"));
         Png.rows(List.of(Images.quantise(x), Images.quantise(back)), Math.min(batch.size(), 16), file);
