@@ -143,6 +143,20 @@ class EndToEndTest {
   }
 
   @Test
+  void aRunWithAMovingAverageUsesItAndSaysSoWhereARunWithoutSaysRaw() throws IOException {
+    assertTrue(assertOk(run("evaluate", runA.toString())).out().endsWith("; weights: raw\n"), "a run without train.ema-decay");
+    Path averaged = tmp.resolve("ema");
+    Harness.Result trained = assertOk(run("train", "-c", config.toString(), "--steps", "3", "--out", averaged.toString(),
+        "--set", "train.ema-decay = 0.9", "--set", "train.accumulate = 2", "--set", "train.schedule { type = cosine }"));
+    assertTrue(trained.out().contains("step 3: test ") && trained.out().contains("; weights: ema 0.9\n"), trained::toString);
+    assertTrue(assertOk(run("evaluate", averaged.toString())).out().endsWith("; weights: ema 0.9\n"));
+    Harness.Result sampled = assertOk(run("sample", averaged.toString(), "--n", "4", "--out", tmp.resolve("ema.png").toString()));
+    assertTrue(sampled.out().contains("; weights: ema 0.9"), sampled::toString);
+    Harness.Result reconstructed = assertOk(run("reconstruct", averaged.toString(), "--n", "4"));
+    assertTrue(reconstructed.out().contains("(weights: ema 0.9)"), reconstructed::toString);
+  }
+
+  @Test
   void evaluateAnExplicitCheckpointFile() {
     Path numbered = runA.resolve("checkpoint-0000003.ckpt");
     Harness.Result r = assertOk(run("evaluate", runA.toString(), "--checkpoint", numbered.toString()));

@@ -37,7 +37,7 @@ class FidTest {
   private static final Path POOL = Harness.repo("flow-cli", "src", "test", "resources", "fid", "pool-features.pt");
   private static final Path NOT_VECTORS = Harness.repo("flow-cli", "src", "test", "resources", "fid", "not-vectors.pt");
   private static final Pattern LINE = Pattern.compile(
-      "^FD_fixture-pool = (\\S+) \\(n = 64, T = 1\\.0, checkpoint (\\S+), reference (\\w+) \\((\\S+)\\), network fixture-pool sha256 (\\w{12})\\)\\n$");
+      "^FD_fixture-pool = (\\S+) \\(n = 64, T = 1\\.0, checkpoint (\\S+), weights: raw, reference (\\w+) \\((\\S+)\\), network fixture-pool sha256 (\\w{12})\\)\\n$");
 
   @TempDir static Path tmp;
   private Harness.TinyData data;

@@ -56,7 +56,7 @@ public final class AttentionCommand extends Command {
     DataPipeline data = session.get(DataPipeline.class);
     int index = line.hasOption("image") ? TestImages.index(line, "image", data) : 0;
     try (NDManager manager = session.manager(); NDScope scope = new NDScope()) {
-      FlowModel model = session.load(checkpoint, manager);
+      FlowModel model = session.load(checkpoint, manager).model();
       NDArray x = TestImages.at(data, manager, index);
       Png.grid(Images.quantise(x), folder.resolve(String.format(Locale.ROOT, "image%05d.png", index)));
       List<Path> written = new ArrayList<>();

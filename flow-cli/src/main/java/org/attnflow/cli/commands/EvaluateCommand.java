@@ -14,7 +14,6 @@ import org.attnflow.cli.common.RunOptions;
 import org.attnflow.cli.common.Session;
 import org.attnflow.models.Evaluation;
 import org.attnflow.models.Evaluator;
-import org.attnflow.models.FlowModel;
 import org.attnflow.models.config.TrainSettings;
 import org.attnflow.models.run.RunDirectory;
 
@@ -45,9 +44,9 @@ public final class EvaluateCommand extends Command {
     int batch = CommonOptions.integerAtLeast(line, "batch", train.evalBatchSize(), 1);
     long seed = CommonOptions.longInteger(line, "seed", train.seed());
     try (NDManager manager = session.manager()) {
-      FlowModel model = session.load(checkpoint, manager);
-      Evaluation e = Evaluator.evaluate(model, session.get(DataPipeline.class), manager, batch, limit, seed);
-      out.println(checkpoint + ": test " + e);
+      Session.Loaded loaded = session.load(checkpoint, manager);
+      Evaluation e = Evaluator.evaluate(loaded.model(), session.get(DataPipeline.class), manager, batch, limit, seed);
+      out.println(checkpoint + ": test " + e + "; weights: " + loaded.weights());
       return 0;
     }
   }

@@ -17,7 +17,6 @@ import org.attnflow.cli.common.Json;
 import org.attnflow.cli.common.ReferenceStatistics;
 import org.attnflow.cli.common.RunOptions;
 import org.attnflow.cli.common.Session;
-import org.attnflow.models.FlowModel;
 import org.attnflow.models.fid.FeatureNetwork;
 import org.attnflow.models.fid.FrechetDistance;
 import org.attnflow.models.fid.SampleScore;
@@ -69,22 +68,22 @@ public final class FidCommand extends Command {
         FeatureNetwork network = FeatureNetwork.load(features, manager.getDevice())) {
       ReferenceStatistics real = ReferenceStatistics.resolve(reference, network, session.run().data(),
           session.get(Registry.class), manager, batchSize);
-      FlowModel model = session.load(checkpoint, manager);
-      FrechetDistance.Result score = SampleScore.of(model, network, real.statistics(), n, temperature, batchSize, seed, manager);
+      Session.Loaded loaded = session.load(checkpoint, manager);
+      FrechetDistance.Result score = SampleScore.of(loaded.model(), network, real.statistics(), n, temperature, batchSize, seed, manager);
       for (String warning : score.warnings()) {
         err.println("attnflow fid: warning: " + warning);
       }
       out.println(line.hasOption("json")
-          ? Json.object(json(score, network, n, temperature, seed, checkpoint, real))
-          : String.format(Locale.ROOT, "%s = %.5g (n = %d, T = %s, checkpoint %s, reference %s, network %s sha256 %s)",
-              network.metric(), score.value(), n, temperature, checkpoint, real.label(), network.name(),
+          ? Json.object(json(score, network, n, temperature, seed, checkpoint, loaded.weights(), real))
+          : String.format(Locale.ROOT, "%s = %.5g (n = %d, T = %s, checkpoint %s, weights: %s, reference %s, network %s sha256 %s)",
+              network.metric(), score.value(), n, temperature, checkpoint, loaded.weights(), real.label(), network.name(),
               network.sha256().substring(0, 12)));
       return 0;
     }
   }
 
   private static Map<String, Object> json(FrechetDistance.Result score, FeatureNetwork network, int n, double temperature,
-      long seed, Path checkpoint, ReferenceStatistics real) {
+      long seed, Path checkpoint, String weights, ReferenceStatistics real) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("metric", network.metric());
     o.put("score", score.value());
@@ -95,6 +94,7 @@ public final class FidCommand extends Command {
     o.put("temperature", temperature);
     o.put("seed", seed);
     o.put("checkpoint", checkpoint.toString());
+    o.put("weights", weights);
     o.put("reference", real.reference());
     o.put("reference_statistics", real.file().toString());
     o.put("warnings", score.warnings().isEmpty() ? null : String.join(" | ", score.warnings()));

@@ -65,15 +65,16 @@ public final class InterpolateCommand extends Command {
     int from = TestImages.index(line, "from", data);
     int to = TestImages.index(line, "to", data);
     try (NDManager manager = session.manager(); NDScope scope = new NDScope()) {
-      FlowModel model = session.load(checkpoint, manager);
+      Session.Loaded loaded = session.load(checkpoint, manager);
+      FlowModel model = loaded.model();
       NDArray x = TestImages.at(data, manager, from, to);
       Latents latents = model.latents(x, null);
       NDArray path = model.decode(latents.path(0, 1, steps, how), null);
       out.printf(Locale.ROOT, "round trip of the end points: max |x − f⁻¹(f(x))| = %.3g (test image %d), %.3g (test image %d)%n",
           maxError(path.get(0), x.get(0)), from, maxError(path.get(steps - 1), x.get(1)), to);
       Png.rows(List.of(Images.quantise(path)), steps, file);
-      out.printf(Locale.ROOT, "wrote the %d decodings along the %s path from test image %d to %d (one row, both ends included) to %s%n",
-          steps, how.name().toLowerCase(Locale.ROOT), from, to, file);
+      out.printf(Locale.ROOT, "wrote the %d decodings along the %s path from test image %d to %d (one row, both ends included) to %s (weights: %s)%n",
+          steps, how.name().toLowerCase(Locale.ROOT), from, to, file, loaded.weights());
       return 0;
     }
   }

@@ -23,16 +23,22 @@ public final class ProgressReporter implements TrainingListener {
   private final RunDirectory dir;
   private final boolean terminal;
   private final long logEvery;
+  private final String weights;
   private long first;
   private long last;
   private long startNanos;
   private double smoothedBpd = Double.NaN;
 
-  public ProgressReporter(PrintStream out, RunDirectory dir, boolean terminal, long logEvery) {
+  /**
+   * Reports to {@code out} on the run in {@code dir}; {@code weights} names the weights that
+   * evaluations use ({@code "ema 0.999"} with train.ema-decay, else {@code "raw"}).
+   */
+  public ProgressReporter(PrintStream out, RunDirectory dir, boolean terminal, long logEvery, String weights) {
     this.out = out;
     this.dir = dir;
     this.terminal = terminal;
     this.logEvery = logEvery;
+    this.weights = weights;
   }
 
   @Override
@@ -77,8 +83,8 @@ public final class ProgressReporter implements TrainingListener {
       Png.grid(e.getValue(), dir.samples().resolve(String.format(Locale.ROOT, "step%07d-t%.2f.png", step, e.getKey())));
     }
     CurvePlot.write(dir.metrics(), dir.curve());
-    out.printf(Locale.ROOT, "step %d: test %s; samples at T = %s in %s%n", step, evaluation,
-        samples.keySet(), dir.samples());
+    out.printf(Locale.ROOT, "step %d: test %s; samples at T = %s in %s; weights: %s%n", step, evaluation,
+        samples.keySet(), dir.samples(), weights);
   }
 
   @Override

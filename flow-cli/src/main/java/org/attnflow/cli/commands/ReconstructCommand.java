@@ -47,12 +47,14 @@ public final class ReconstructCommand extends Command {
     Path checkpoint = RunOptions.checkpoint(line, dir);
     Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
     try (NDManager manager = session.manager(); NDScope scope = new NDScope()) {
-      FlowModel model = session.load(checkpoint, manager);
+      Session.Loaded loaded = session.load(checkpoint, manager);
+      FlowModel model = loaded.model();
       TestImages.Sample sample = TestImages.sample(session.get(DataPipeline.class), n, manager);
       NDArray x = sample.images();
       NDArray back = model.reconstruct(x);
       double error = back.sub(x).abs().max().getFloat();
-      out.printf(Locale.ROOT, "reconstructed %s: max |x − f⁻¹(f(x))| = %.3g%n", sample.description(), error);
+      out.printf(Locale.ROOT, "reconstructed %s: max |x − f⁻¹(f(x))| = %.3g (weights: %s)%n", sample.description(), error,
+          loaded.weights());
       if (line.hasOption("out")) {
         Path file = Path.of(line.getOptionValue("out"));
         Png.rows(List.of(Images.quantise(x), Images.quantise(back)), (int) Math.min(x.getShape().get(0), 16), file);

@@ -75,8 +75,10 @@ public final class SampleCommand extends Command {
     Path checkpoint = RunOptions.checkpoint(line, dir);
     Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
     List<Path> written = new ArrayList<>();
+    Session.Loaded loaded;
     try (NDManager manager = session.manager()) {
-      FlowModel model = session.load(checkpoint, manager);
+      loaded = session.load(checkpoint, manager);
+      FlowModel model = loaded.model();
       // the decoding pass keeps every layer's output; 2 passes leave room for the temporaries
       MemoryEstimate.of(model, new MemoryEstimate.Workload(batch, 2, "sampling batches of " + batch + " (--batch-size)"))
           .requireFits(session.run().model());
@@ -102,7 +104,8 @@ public final class SampleCommand extends Command {
       }
     }
     out.println("wrote " + n + " samples per temperature " + temperatures + " to "
-        + (written.size() == 1 ? file : written.size() + " files " + written.get(0) + " … " + written.get(written.size() - 1)));
+        + (written.size() == 1 ? file : written.size() + " files " + written.get(0) + " … " + written.get(written.size() - 1))
+        + "; weights: " + loaded.weights());
     return 0;
   }
 

@@ -17,6 +17,7 @@ import org.attnflow.cli.common.UsageException;
 import org.attnflow.models.Evaluation;
 import org.attnflow.models.config.ResolvedRun;
 import org.attnflow.models.config.RunConfig;
+import org.attnflow.models.run.Checkpoint;
 import org.attnflow.models.run.RunDirectory;
 import org.attnflow.models.training.Trainer;
 
@@ -69,7 +70,8 @@ public final class TrainCommand extends Command {
     }
     ResolvedRun run = session.run();
     Optional<Evaluation> result = session.get(Trainer.class).train(run, dir, resume,
-        new ProgressReporter(out, dir, System.console() != null, run.train().logEvery()));
+        new ProgressReporter(out, dir, System.console() != null, run.train().logEvery(),
+            Checkpoint.weights(run.train().emaDecay())));
     result.ifPresent(e -> out.println("final test " + e));
     out.println("run directory: " + dir.root() + " (metrics.csv, training-curve.png, samples/, checkpoints)");
     return 0;

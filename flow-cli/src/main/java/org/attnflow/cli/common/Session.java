@@ -63,16 +63,27 @@ public final class Session {
   }
 
   /**
-   * The model of the configuration with the parameters of {@code checkpoint}, which must have been
-   * written by that model.
+   * A model loaded from a checkpoint.
+   *
+   * @param model the model
+   * @param weights which weights it holds, for the command's output: {@code "ema 0.999"} (the
+   *     moving average of {@code train.ema-decay}) or {@code "raw"}
    */
-  public FlowModel load(Path checkpoint, NDManager manager) {
+  public record Loaded(FlowModel model, String weights) {}
+
+  /**
+   * The model of the configuration with the parameters of {@code checkpoint}, which must have been
+   * written by that model; its trainable parameters are the checkpoint's moving average when it
+   * holds one.
+   */
+  public Loaded load(Path checkpoint, NDManager manager) {
     ModelFactory factory = get(ModelFactory.class);
     FlowModel model = factory.create(run().model(), manager);
     Checkpoint.Contents saved = Checkpoint.read(checkpoint);
     saved.requireWrittenBy(run().model(), factory);
     saved.loadInto(model, manager);
-    return model;
+    saved.loadAverageInto(model, manager);
+    return new Loaded(model, saved.weights());
   }
 
   /**

@@ -38,7 +38,7 @@ public record RunMeasurement(long parameters, double sampleImagesPerSecond, Stri
         .orElseThrow(() -> new FlowException(dir.root() + " holds no valid checkpoint"));
     Session session = Session.ofRun(dir, List.of(), plugins);
     try (NDManager manager = session.manager()) {
-      FlowModel model = session.load(checkpoint, manager);
+      FlowModel model = session.load(checkpoint, manager).model();
       try (Frozen frozen = model.freeze()) {
         Sampler.sample(model, manager, BATCH, TEMPERATURE, 0);
         long begin = System.nanoTime();

@@ -10,8 +10,8 @@ import org.attnflow.models.ModelFactory;
 /**
  * A run's configuration resolved once, the value the command line, the trainer and the data
  * pipeline read: the whole configuration with every plugin block completed (the model's and the
- * dataset's, nested blocks included), the model block, the training settings, the data block and
- * the device. A run saves {@link #config()}, so it rebuilds the same model and reads the same data
+ * dataset's, nested blocks included) and the train block's schedule completed, the model block, the
+ * training settings, the data block and the device. A run saves {@link #config()}, so it rebuilds the same model and reads the same data
  * even if a default changes later.
  *
  * @param config the configuration with its plugin blocks completed
@@ -30,6 +30,8 @@ public record ResolvedRun(RunConfig config, Settings model, TrainSettings train,
       Settings data = complete.block("data");
       complete = complete.with("data", data.with("dataset", registry.complete(PluginKind.DATASET, data.block("dataset"))));
     }
+    Settings train = complete.block("train");
+    complete = complete.with("train", train.with("schedule", LearningRateSchedule.completed(train.block("schedule"))));
     Settings root = Settings.root(complete.config());
     Settings data = root.has("data") ? root.block("data") : new Settings(ConfigFactory.empty().root(), "data");
     return new ResolvedRun(complete, root.block("model"), TrainSettings.of(root.block("train")), data, Devices.resolve(root));

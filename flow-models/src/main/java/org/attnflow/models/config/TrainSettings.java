@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.attnflow.api.config.Settings;
 
@@ -13,12 +14,14 @@ import org.attnflow.api.config.Settings;
  * @param steps number of optimisation steps
  * @param batchSize images per training batch
  * @param rule adam or adamax
- * @param learningRate peak learning rate
- * @param warmupSteps steps of linear warm-up
+ * @param schedule the learning rate of every step: warm-up, peak and decay
  * @param beta1 first-moment decay
  * @param beta2 second-moment decay
  * @param epsilon Adam's epsilon
  * @param clipGradNorm global gradient-norm limit (0 = none)
+ * @param weightDecay decoupled weight decay per unit of learning rate (0 = none)
+ * @param emaDecay the decay of the exponential moving average of the weights; empty when none is kept
+ * @param accumulate micro-batches per optimisation step, each of {@code batchSize / accumulate} images
  * @param seed seed of data order, augmentation, noise and dropout
  * @param logEvery steps between metrics rows
  * @param evalEvery steps between evaluations (0 = none)
@@ -35,12 +38,14 @@ public record TrainSettings(
     long steps,
     int batchSize,
     OptimizerRule rule,
-    double learningRate,
-    long warmupSteps,
+    LearningRateSchedule schedule,
     double beta1,
     double beta2,
     double epsilon,
     double clipGradNorm,
+    double weightDecay,
+    OptionalDouble emaDecay,
+    int accumulate,
     long seed,
     long logEvery,
     long evalEvery,
@@ -101,12 +106,14 @@ public record TrainSettings(
         t.integerAtLeast("steps", 0),
         t.integerAtLeast("batch-size", 1),
         OptimizerRule.valueOf(t.choice("optimizer", "adam", "adamax").toUpperCase()),
-        positive(t, "learning-rate"),
-        t.integerAtLeast("warmup-steps", 0),
+        LearningRateSchedule.of(t),
         decay(t, "beta1"),
         decay(t, "beta2"),
         positive(t, "epsilon"),
         atLeastZero(t, "clip-grad-norm"),
+        atLeastZero(t, "weight-decay"),
+        emaDecay(t, "ema-decay"),
+        accumulate(t, "accumulate"),
         t.longValue("seed"),
         t.integerAtLeast("log-every", 1),
         t.integerAtLeast("eval-every", 0),
@@ -128,9 +135,29 @@ public record TrainSettings(
     return step == 0 ? evalAtStart : step % evalEvery == 0 || step == steps;
   }
 
-  /** The learning rate at step {@code step} (0-based), with linear warm-up. */
-  public double learningRateAt(long step) {
-    return warmupSteps == 0 ? learningRate : learningRate * Math.min(1.0, (step + 1) / (double) warmupSteps);
+  /** The images of one micro-batch: {@code batchSize / accumulate}. */
+  public int microBatchSize() {
+    return batchSize / accumulate;
+  }
+
+  private static OptionalDouble emaDecay(Settings t, String key) {
+    if (!t.has(key)) {
+      return OptionalDouble.empty();
+    }
+    double v = t.number(key);
+    if (!(v > 0 && v < 1)) {
+      throw t.error(key, "expected a decay rate in (0, 1), such as 0.999, or null for no average, found " + v);
+    }
+    return OptionalDouble.of(v);
+  }
+
+  private static int accumulate(Settings t, String key) {
+    int k = t.integerAtLeast(key, 1);
+    int batch = t.integerAtLeast("batch-size", 1);
+    if (batch % k != 0) {
+      throw t.error(key, "expected a divisor of train.batch-size = " + batch + " (micro-batches of equal size), found " + k);
+    }
+    return k;
   }
 
   private static double decay(Settings t, String key) {

@@ -21,8 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.zip.CRC32;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.config.Settings;
@@ -31,7 +33,9 @@ import org.attnflow.models.ModelFactory;
 
 /**
  * A training checkpoint: the step, the best test bits/dim so far, the resolved configuration, the
- * model's parameters (with ActNorm's initialisation state) and the optimiser's moments. The data
+ * model's parameters (with ActNorm's initialisation state), the optimiser's moments and, with
+ * {@code train.ema-decay}, the moving average of the trainable parameters (format version 2;
+ * version 1 files, which have no average, are still read). The data
  * order, augmentation and noise are pure functions of the seed and the step, so the step is the
  * whole random state. Written atomically with a CRC-32, so a torn or corrupt file is detected.
  *
@@ -41,10 +45,25 @@ import org.attnflow.models.ModelFactory;
  */
 public record Checkpoint(long step, double bestBpd, String config) {
   private static final int MAGIC = 0x41464c57; // "AFLW"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
+  /** The first version, which ends after the optimiser's state. */
+  private static final int WITHOUT_AVERAGE = 1;
 
-  /** Atomically writes this checkpoint with the model's parameters and the optimiser's state. */
+  /**
+   * A moving average of the trainable parameters, in the order of {@link FlowModel#trainableParameters()}.
+   *
+   * @param decay its decay per step ({@code train.ema-decay})
+   * @param weights one array per trainable parameter
+   */
+  public record Average(double decay, NDList weights) {}
+
+  /** Atomically writes this checkpoint with the model's parameters and the optimiser's state, without an average. */
   public void write(Path file, FlowModel model, NDList optimizerState) {
+    write(file, model, optimizerState, Optional.empty());
+  }
+
+  /** Atomically writes this checkpoint with the model's parameters, the optimiser's state and {@code average} when present. */
+  public void write(Path file, FlowModel model, NDList optimizerState, Optional<Average> average) {
     try {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(body);
@@ -57,6 +76,8 @@ public record Checkpoint(long step, double bestBpd, String config) {
       model.saveParameters(new DataOutputStream(params));
       writeBytes(out, params.toByteArray());
       writeBytes(out, optimizerState.encode());
+      out.writeDouble(average.map(Average::decay).orElse(Double.NaN));
+      writeBytes(out, average.map(a -> a.weights().encode()).orElse(new byte[0]));
       out.flush();
       byte[] bytes = body.toByteArray();
       CRC32 crc = new CRC32();
@@ -73,6 +94,11 @@ public record Checkpoint(long step, double bestBpd, String config) {
     }
   }
 
+  /** Names the weights of a model, for output: {@code "ema 0.999"} for a moving average of that decay, else {@code "raw"}. */
+  public static String weights(OptionalDouble averageDecay) {
+    return averageDecay.isPresent() ? "ema " + averageDecay.getAsDouble() : "raw";
+  }
+
   /** Reads the header of a checkpoint (step, best, config) and checks its integrity. */
   public static Checkpoint readHeader(Path file) {
     return read(file).header();
@@ -81,8 +107,16 @@ public record Checkpoint(long step, double bestBpd, String config) {
   /** Reads {@code file} once and checks its integrity; what is done with it reads no more of the disk. */
   public static Contents read(Path file) {
     try (DataInputStream in = open(file)) {
+      int version = in.readInt();
       Checkpoint header = new Checkpoint(in.readLong(), in.readDouble(), new String(readBytes(in, file), StandardCharsets.UTF_8));
-      return new Contents(file, header, readBytes(in, file), readBytes(in, file));
+      byte[] parameters = readBytes(in, file);
+      byte[] state = readBytes(in, file);
+      if (version == WITHOUT_AVERAGE) {
+        return new Contents(file, header, parameters, state, OptionalDouble.empty(), new byte[0]);
+      }
+      double decay = in.readDouble();
+      byte[] average = readBytes(in, file);
+      return new Contents(file, header, parameters, state, Double.isNaN(decay) ? OptionalDouble.empty() : OptionalDouble.of(decay), average);
     } catch (IOException e) {
       throw corrupt(file, e);
     }
@@ -95,8 +129,10 @@ public record Checkpoint(long step, double bestBpd, String config) {
    * @param header its step, best bits/dim and configuration
    * @param parameters the model's parameters as the model saved them
    * @param state the optimiser's state, encoded
+   * @param averageDecay the decay of the moving average of the weights; empty when the file holds none
+   * @param average that average, encoded (empty when none)
    */
-  public record Contents(Path file, Checkpoint header, byte[] parameters, byte[] state) {
+  public record Contents(Path file, Checkpoint header, byte[] parameters, byte[] state, OptionalDouble averageDecay, byte[] average) {
 
     /**
      * Fails unless the checkpoint was written by the model that {@code model} describes: the same
@@ -148,6 +184,38 @@ public record Checkpoint(long step, double bestBpd, String config) {
       }
     }
 
+    /**
+     * Puts the moving average into the trainable parameters of {@code model}, whose parameters
+     * were loaded with {@link #loadInto}; does nothing when the file holds no average.
+     */
+    public void loadAverageInto(FlowModel model, NDManager manager) {
+      average(manager).ifPresent(weights -> {
+        List<Parameter> trainable = model.trainableParameters();
+        if (weights.size() != trainable.size()) {
+          throw new FlowException("checkpoint " + file + " holds an average of " + weights.size() + " parameters, the model trains "
+              + trainable.size());
+        }
+        for (int i = 0; i < trainable.size(); i++) {
+          Shape expected = trainable.get(i).getArray().getShape();
+          if (!weights.get(i).getShape().equals(expected)) {
+            throw new FlowException("checkpoint " + file + " holds an average of shape " + weights.get(i).getShape()
+                + " for parameter " + i + ", the model needs " + expected);
+          }
+          trainable.get(i).getArray().set(weights.get(i).toFloatArray());
+        }
+      });
+    }
+
+    /** The moving average of the trainable parameters, decoded into {@code manager}; empty when the file holds none. */
+    public Optional<NDList> average(NDManager manager) {
+      return averageDecay.isPresent() ? Optional.of(NDList.decode(manager, average)) : Optional.empty();
+    }
+
+    /** Which weights a reader of this checkpoint uses, for its output: see {@link Checkpoint#weights(OptionalDouble)}. */
+    public String weights() {
+      return Checkpoint.weights(averageDecay);
+    }
+
     /** The optimiser's state, decoded into {@code manager}. */
     public NDList optimizerState(NDManager manager) {
       return NDList.decode(manager, state);
@@ -167,6 +235,7 @@ public record Checkpoint(long step, double bestBpd, String config) {
     }
   }
 
+  /** The file's bytes after its checksum and magic were checked, positioned at its version (1 or 2). */
   private static DataInputStream open(Path file) throws IOException {
     byte[] all;
     try {
@@ -183,14 +252,14 @@ public record Checkpoint(long step, double bestBpd, String config) {
     if (stored != crc.getValue()) {
       throw new FlowException("checkpoint " + file + " is corrupt: its checksum does not match (truncated or overwritten)");
     }
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8));
-    int magic = in.readInt();
-    int version = in.readInt();
-    if (magic != MAGIC || version != VERSION) {
-      throw new FlowException("file " + file + " is not an AttnFlow checkpoint of version " + VERSION
+    DataInputStream head = new DataInputStream(new ByteArrayInputStream(all, 0, 8));
+    int magic = head.readInt();
+    int version = head.readInt();
+    if (magic != MAGIC || version != VERSION && version != WITHOUT_AVERAGE) {
+      throw new FlowException("file " + file + " is not an AttnFlow checkpoint of version " + WITHOUT_AVERAGE + " or " + VERSION
           + " (magic " + Integer.toHexString(magic) + ", version " + version + ")");
     }
-    return in;
+    return new DataInputStream(new ByteArrayInputStream(all, 4, all.length - 12));
   }
 
   private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {

@@ -2,6 +2,7 @@ package org.attnflow.models.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
@@ -27,6 +28,7 @@ import org.attnflow.api.NumericalException;
 import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
+import org.attnflow.api.math.FlowMath;
 import org.attnflow.models.Evaluation;
 import org.attnflow.models.Evaluator;
 import org.attnflow.models.FlowModel;
@@ -45,10 +47,12 @@ import org.attnflow.models.run.RunLock;
 
 /**
  * Trains a flow by maximum likelihood: minimises the mean bits/dim of training batches with Adam
- * or Adamax, linear warm-up and gradient-norm clipping, after the data-dependent initialisation
- * on the first batch. It logs metrics, evaluates and samples (and, with {@code train.fid}, scores
- * the samples) before the first step and then periodically, and keeps the latest, best and
- * numbered checkpoints.
+ * or Adamax, a learning-rate schedule (linear warm-up, then constant, cosine or step decay),
+ * gradient-norm clipping, optional decoupled weight decay and optional gradient accumulation over
+ * micro-batches, after the data-dependent initialisation on the first (whole) batch. It logs
+ * metrics, evaluates and samples (and, with {@code train.fid}, scores the samples) before the
+ * first step and then periodically, with the moving average of the weights when
+ * {@code train.ema-decay} keeps one, and keeps the latest, best and numbered checkpoints.
  *
  * <p>Nothing is lost: the run directory has one writer ({@link RunLock}); the latest checkpoint is
  * written before every evaluation, sampling and scoring, so a failure there keeps the training; a run
@@ -61,8 +65,9 @@ import org.attnflow.models.run.RunLock;
  */
 public final class Trainer {
   /**
-   * The purpose of the dropout stream in {@link Noise#streamSeed}: step s's training pass draws
-   * its masks from (seed, DROPOUT_STREAM, s), apart from the data's streams (purposes 1 to 4).
+   * The purpose of the dropout stream in {@link Noise#streamSeed}: micro-batch k of step s draws
+   * its masks from (seed, DROPOUT_STREAM, s·K + k) with K = {@code train.accumulate} (s when K = 1),
+   * apart from the data's streams (purposes 1 to 4).
    */
   static final long DROPOUT_STREAM = 5;
   private final ModelFactory factory;
@@ -89,7 +94,8 @@ public final class Trainer {
         NDManager manager = NDManager.newBaseManager(run.device());
         StopSignal stop = StopSignal.install()) {
       FlowModel model = factory.create(run.model(), manager);
-      Optimizer optimizer = new Optimizer(t.rule(), t.beta1(), t.beta2(), t.epsilon(), model.trainableParameters(), manager);
+      Optimizer optimizer = new Optimizer(t.rule(), t.beta1(), t.beta2(), t.epsilon(), t.weightDecay(), t.emaDecay(),
+          model.trainableParameters(), manager);
       long start = 0;
       double best = Double.NaN;
       if (resume) {
@@ -101,6 +107,7 @@ public final class Trainer {
           saved.loadInto(model, manager);
           try (NDManager state = manager.newSubManager()) {
             optimizer.load(saved.optimizerState(state));
+            saved.average(state).ifPresent(optimizer::loadAverage);
           }
           start = saved.header().step();
           best = saved.header().bestBpd();
@@ -188,7 +195,7 @@ public final class Trainer {
           double imagesPerSecond = t.batchSize() / seconds;
           listener.stepped(step, result.bpd(), imagesPerSecond);
           if (step % t.logEvery() == 0 || step == t.steps()) {
-            metrics.train(step, result.bpd(), t.learningRateAt(step - 1), result.gradientNorm(), imagesPerSecond, elapsed());
+            metrics.train(step, result.bpd(), t.schedule().at(step - 1), result.gradientNorm(), imagesPerSecond, elapsed());
           }
           if (t.evaluatesAt(step)) {
             last = Optional.of(evaluate(step, metrics));
@@ -206,14 +213,27 @@ public final class Trainer {
       return last;
     }
 
-    /** One optimisation step on the state of {@code step} completed steps. */
+    /**
+     * One optimisation step on the state of {@code step} completed steps: the gradient of the
+     * batch {@code x}'s mean bits/dim, accumulated over {@code train.accumulate} micro-batches
+     * (each one's mean scaled by 1/K, so the sum is the whole batch's mean), each freed after its
+     * backward pass. Micro-batch k of step s draws its dropout masks from stream s·K + k.
+     */
     private StepResult step(NDArray x, long step) {
-      NDArray loss;
+      int k = t.accumulate();
+      NDList micro = k == 1 ? new NDList(x) : x.split(k);
+      double bpd = 0;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        loss = model.bitsPerDim(x, FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, step)))).mean();
-        gc.backward(loss);
+        for (int i = 0; i < k; i++) {
+          try (NDScope scope = new NDScope()) {
+            FlowPass pass = FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, step * k + i)));
+            NDArray loss = model.bitsPerDim(micro.get(i), pass).mean();
+            gc.backward(k == 1 ? loss : FlowMath.scale(loss, 1.0 / k));
+            bpd += loss.getFloat();
+          }
+        }
       }
-      double bpd = loss.getFloat();
+      bpd /= k;
       if (!sane(bpd)) {
         throw diverged(step + 1, "the training batch's bits/dim is " + format(bpd), x);
       }
@@ -225,7 +245,7 @@ public final class Trainer {
       }
       KillPoint.arrive("step");
       double scale = t.clipGradNorm() > 0 && norm > t.clipGradNorm() ? t.clipGradNorm() / norm : 1.0;
-      optimizer.step(gradient, t.learningRateAt(step), scale, step + 1);
+      optimizer.step(gradient, t.schedule().at(step), scale, step + 1);
       optimizer.zeroGradients();
       return new StepResult(bpd, norm);
     }
@@ -287,7 +307,7 @@ public final class Trainer {
       Evaluation e;
       Map<Double, Images> grids = new LinkedHashMap<>();
       Optional<SampleScorer.Score> score = Optional.empty();
-      try (Frozen frozen = model.freeze()) {
+      try (Optimizer.AverageInUse average = optimizer.withAverage(); Frozen frozen = model.freeze()) {
         KillPoint.arrive("evaluation");
         e = Evaluator.evaluate(model, data, manager, t.evalBatchSize(), t.evalLimit(), t.seed());
         if (!sane(e.bpd())) {
@@ -333,9 +353,12 @@ public final class Trainer {
       }
     }
 
+    /** Writes the state of {@code step} completed steps to {@code file}; the per-parameter copies it makes are freed after. */
     private void write(long step, Path file) {
-      new Checkpoint(step, best, config.config().root().render(com.typesafe.config.ConfigRenderOptions.concise()))
-          .write(file, model, optimizer.state());
+      try (NDScope scope = new NDScope()) {
+        new Checkpoint(step, best, config.config().root().render(com.typesafe.config.ConfigRenderOptions.concise()))
+            .write(file, model, optimizer.state(), optimizer.average().map(w -> new Checkpoint.Average(t.emaDecay().getAsDouble(), w)));
+      }
       if (step != provenStep) {
         unproven.add(file);
       }

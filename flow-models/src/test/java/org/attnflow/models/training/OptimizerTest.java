@@ -12,35 +12,51 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.attnflow.api.FlowException;
 import org.attnflow.models.config.OptimizerRule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The flat-vector optimiser against Adam and Adamax written out per scalar in double precision. */
+/**
+ * The flat-vector optimiser against Adam and Adamax, with and without decoupled weight decay and
+ * a moving average, written out per scalar in double precision.
+ */
 class OptimizerTest {
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.99;
   private static final double EPS = 1e-8;
   private static final Shape[] SHAPES = {new Shape(2, 3), new Shape(1), new Shape(4, 1, 2, 2)};
 
+  static Stream<Arguments> recipes() {
+    return Stream.of(Arguments.of(OptimizerRule.ADAM, 0.0, OptionalDouble.empty()),
+        Arguments.of(OptimizerRule.ADAMAX, 0.0, OptionalDouble.empty()),
+        Arguments.of(OptimizerRule.ADAM, 0.5, OptionalDouble.of(0.8)),
+        Arguments.of(OptimizerRule.ADAMAX, 0.5, OptionalDouble.of(0.8)),
+        Arguments.of(OptimizerRule.ADAM, 0.0, OptionalDouble.of(0.8)));
+  }
+
   @ParameterizedTest
-  @EnumSource(OptimizerRule.class)
-  void threeStepsMatchTheRuleScalarByScalar(OptimizerRule rule) {
+  @MethodSource("recipes")
+  void threeStepsMatchTheRuleScalarByScalar(OptimizerRule rule, double weightDecay, OptionalDouble averageDecay) {
     try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
       Random random = new Random(7);
       List<Parameter> params = parameters(manager, random);
       double[][] value = new double[SHAPES.length][];
       double[][] m = new double[SHAPES.length][];
       double[][] v = new double[SHAPES.length][];
+      double[][] average = new double[SHAPES.length][];
       for (int i = 0; i < SHAPES.length; i++) {
         value[i] = toDouble(params.get(i).getArray().toFloatArray());
         m[i] = new double[value[i].length];
         v[i] = new double[value[i].length];
+        average[i] = value[i].clone();
       }
-      Optimizer optimizer = new Optimizer(rule, BETA1, BETA2, EPS, params, manager);
+      Optimizer optimizer = new Optimizer(rule, BETA1, BETA2, EPS, weightDecay, averageDecay, params, manager);
       double[] lrs = {1e-2, 5e-3, 2e-2};
       double[] scales = {1.0, 0.25, 1.0};
       for (int t = 1; t <= 3; t++) {
@@ -61,7 +77,9 @@ class OptimizerTest {
               v[i][k] = Math.max(BETA2 * v[i][k], Math.abs(g));
               denominator = v[i][k] + EPS;
             }
-            value[i][k] -= lrs[t - 1] / (1 - Math.pow(BETA1, t)) * m[i][k] / denominator;
+            value[i][k] -= lrs[t - 1] / (1 - Math.pow(BETA1, t)) * m[i][k] / denominator + lrs[t - 1] * weightDecay * value[i][k];
+            double d = averageDecay.orElse(0);
+            average[i][k] = d * average[i][k] + (1 - d) * value[i][k];
           }
           assertClose(value[i], params.get(i).getArray().toFloatArray(), rule + ": parameter " + i + " after step " + t);
         }
@@ -73,7 +91,41 @@ class OptimizerTest {
         assertClose(m[i], state.get(i).toFloatArray(), "first moment " + i);
         assertClose(v[i], state.get(SHAPES.length + i).toFloatArray(), "second moment " + i);
       }
+      assertEquals(averageDecay.isPresent(), optimizer.average().isPresent());
+      if (averageDecay.isPresent()) {
+        List<float[]> trained = values(params);
+        try (Optimizer.AverageInUse inUse = optimizer.withAverage()) {
+          for (int i = 0; i < SHAPES.length; i++) {
+            assertClose(average[i], optimizer.average().get().get(i).toFloatArray(), "saved average " + i);
+            assertClose(average[i], params.get(i).getArray().toFloatArray(), "average in use " + i);
+          }
+        }
+        List<float[]> back = values(params);
+        for (int i = 0; i < SHAPES.length; i++) {
+          assertArrayEquals(trained.get(i), back.get(i), 0f, "the trained values come back exactly: parameter " + i);
+        }
+      }
     }
+  }
+
+  @Test
+  void anAverageRoundTripsThroughLoad() {
+    try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+      List<Parameter> params = parameters(manager, new Random(5));
+      Optimizer trained = new Optimizer(OptimizerRule.ADAM, BETA1, BETA2, EPS, 0, OptionalDouble.of(0.9), params, manager);
+      backwardOfWeightedSquares(params, manager, 1);
+      trained.step(trained.gradient(), 0.1, 1.0, 1);
+      NDList saved = trained.average().orElseThrow();
+      Optimizer fresh = new Optimizer(OptimizerRule.ADAM, BETA1, BETA2, EPS, 0, OptionalDouble.of(0.9), params, manager);
+      fresh.loadAverage(saved);
+      for (int i = 0; i < saved.size(); i++) {
+        assertArrayEquals(saved.get(i).toFloatArray(), fresh.average().orElseThrow().get(i).toFloatArray(), "average " + i);
+      }
+    }
+  }
+
+  private static List<float[]> values(List<Parameter> params) {
+    return params.stream().map(p -> p.getArray().toFloatArray()).toList();
   }
 
   @Test
