@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
@@ -58,6 +59,12 @@ import org.attnflow.models.run.RunLock;
  * the first layer that went bad and keeps only checkpoints whose state was seen to be sane. A
  * training that fails says why in the run directory ({@link RunDirectory#recordFailure}) until
  * the run is trained again.
+ *
+ * <p>With several workers ({@link GradientAverager}), every worker reads the same global batches
+ * (they are functions of the seed and the step), runs the data-dependent initialisation on the
+ * whole first one, and trains on its contiguous shard of each; the averaged step is the same on
+ * every worker. Rank 0 alone holds the lock and writes the run directory (configuration, metrics,
+ * evaluations, samples, checkpoints); the other ranks only read the checkpoint they resume from.
  */
 public final class Trainer {
   /**
@@ -83,9 +90,23 @@ public final class Trainer {
    * checkpoints its resolved configuration, every plugin block completed.
    */
   public Optional<Evaluation> train(ResolvedRun run, RunDirectory dir, boolean resume, TrainingListener listener) {
+    return train(run, dir, resume, listener, GradientAverager.SINGLE);
+  }
+
+  /**
+   * Trains as one worker of a data-parallel run: as {@link #train(ResolvedRun, RunDirectory, boolean,
+   * TrainingListener)} on this worker's shard of each batch, with the steps averaged by {@code workers}.
+   */
+  public Optional<Evaluation> train(ResolvedRun run, RunDirectory dir, boolean resume, TrainingListener listener,
+      GradientAverager workers) {
     RunConfig config = run.config();
     TrainSettings t = run.train();
-    try (RunLock lock = dir.lock(listener::warned);
+    if (t.batchSize() % workers.workers() != 0) {
+      throw new FlowException("train.batch-size = " + t.batchSize() + " does not split evenly over " + workers.workers()
+          + " workers: make it a multiple of " + workers.workers());
+    }
+    boolean writer = workers.rank() == 0;
+    try (RunLock lock = writer ? dir.lock(listener::warned) : null;
         NDManager manager = NDManager.newBaseManager(run.device());
         StopSignal stop = StopSignal.install()) {
       FlowModel model = factory.create(run.model(), manager);
@@ -93,7 +114,10 @@ public final class Trainer {
       long start = 0;
       double best = Double.NaN;
       if (resume) {
-        dir.requireExisting().removeTornWrites();
+        dir.requireExisting();
+        if (writer) {
+          dir.removeTornWrites();
+        }
         Optional<Path> newest = dir.newestCheckpoint(listener::warned);
         if (newest.isPresent()) {
           Checkpoint.Contents saved = Checkpoint.read(newest.get());
@@ -111,25 +135,29 @@ public final class Trainer {
         } else {
           listener.warned(dir.root() + " holds no valid checkpoint: training again from step 0 with its configuration");
         }
-        if (!config.config().root().equals(RunConfig.load(dir.config(), List.of()).config().root())) {
+        if (writer && !config.config().root().equals(RunConfig.load(dir.config(), List.of()).config().root())) {
           AtomicFiles.writeString(dir.config(), config.render());
         }
-      } else {
+      } else if (writer) {
         dir.createFresh();
         AtomicFiles.writeString(dir.config(), config.render());
       }
-      dir.clearFailure();
+      if (writer) {
+        dir.clearFailure();
+      }
       try {
-        return new Run(config, dir, t, model, optimizer, manager, listener, best).loop(start, stop);
+        return new Run(config, dir, t, model, optimizer, manager, listener, best, workers).loop(start, stop);
       } catch (RuntimeException e) {
-        dir.recordFailure(e);
+        if (writer) {
+          dir.recordFailure(e);
+        }
         throw e;
       }
     }
   }
 
-  /** The loss of one step and the gradient norm before clipping. */
-  private record StepResult(double bpd, double gradientNorm) {}
+  /** The loss of one step, the gradient norm before clipping, and whether the workers agreed to stop after it. */
+  private record StepResult(double bpd, double gradientNorm, boolean stop) {}
 
   /** One training run's mutable state. */
   private final class Run {
@@ -140,6 +168,9 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final NDManager manager;
     private final TrainingListener listener;
+    private final GradientAverager workers;
+    /** Whether this worker writes the run directory (rank 0). */
+    private final boolean writer;
     private final long started = System.nanoTime();
     /** Checkpoints of the current state, written before anything showed that state to be sane. */
     private final List<Path> unproven = new ArrayList<>();
@@ -148,7 +179,7 @@ public final class Trainer {
     private double best;
 
     Run(RunConfig config, RunDirectory dir, TrainSettings t, FlowModel model, Optimizer optimizer,
-        NDManager manager, TrainingListener listener, double best) {
+        NDManager manager, TrainingListener listener, double best, GradientAverager workers) {
       this.config = config;
       this.dir = dir;
       this.t = t;
@@ -157,12 +188,14 @@ public final class Trainer {
       this.manager = manager;
       this.listener = listener;
       this.best = best;
+      this.workers = workers;
+      this.writer = workers.rank() == 0;
     }
 
     Optional<Evaluation> loop(long start, StopSignal stop) {
       listener.started(start, t.steps(), model);
       Optional<Evaluation> last = Optional.empty();
-      try (MetricsLog metrics = new MetricsLog(dir.metrics(), start);
+      try (MetricsLog metrics = writer ? new MetricsLog(dir.metrics(), start) : null;
           BatchStream batches = data.train(t.batchSize(), t.seed(), start)) {
         long step = start;
         Batch first = null;
@@ -172,21 +205,26 @@ public final class Trainer {
             model.initializeFromData(first.toArray(manager));
           }
         }
-        if (t.evaluatesAt(step) && !metrics.hasTest(step)) {
+        if (writer && t.evaluatesAt(step) && !metrics.hasTest(step)) {
           last = Optional.of(evaluate(step, metrics));
         }
-        while (step < t.steps() && !stop.requested()) {
+        boolean stopping = false;
+        while (step < t.steps() && !stopping) {
           long begin = System.nanoTime();
           StepResult result;
           try (NDScope scope = new NDScope()) {
             NDArray x = (first != null ? first : batches.next()).toArray(manager);
             first = null;
-            result = step(x, step);
+            result = step(shard(x), step, stop.requested());
           }
+          stopping = result.stop();
           step++;
           double seconds = (System.nanoTime() - begin) / 1e9;
           double imagesPerSecond = t.batchSize() / seconds;
           listener.stepped(step, result.bpd(), imagesPerSecond);
+          if (!writer) {
+            continue;
+          }
           if (step % t.logEvery() == 0 || step == t.steps()) {
             metrics.train(step, result.bpd(), t.learningRateAt(step - 1), result.gradientNorm(), imagesPerSecond, elapsed());
           }
@@ -197,7 +235,7 @@ public final class Trainer {
             write(step, dir.numbered(step));
           }
         }
-        if (stop.requested() || !t.evaluatesAt(step)) {
+        if (writer && (stopping || !t.evaluatesAt(step))) {
           write(step, dir.latest());
         }
       } finally {
@@ -206,19 +244,35 @@ public final class Trainer {
       return last;
     }
 
-    /** One optimisation step on the state of {@code step} completed steps. */
-    private StepResult step(NDArray x, long step) {
+    /** This worker's contiguous slice of the global batch {@code x}. */
+    private NDArray shard(NDArray x) {
+      if (workers.workers() == 1) {
+        return x;
+      }
+      long size = x.getShape().get(0) / workers.workers();
+      return x.get(new NDIndex("{}:{}", workers.rank() * size, (workers.rank() + 1) * size));
+    }
+
+    /**
+     * One optimisation step on the state of {@code step} completed steps, on this worker's shard
+     * {@code x}; {@code stopRequested} says whether this worker was asked to stop.
+     */
+    private StepResult step(NDArray x, long step, boolean stopRequested) {
       NDArray loss;
+      // Each worker draws its own dropout masks: stream step·workers + rank (step alone for one worker).
+      long stream = step * workers.workers() + workers.rank();
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        loss = model.bitsPerDim(x, FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, step)))).mean();
+        loss = model.bitsPerDim(x, FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, stream)))).mean();
         gc.backward(loss);
       }
-      double bpd = loss.getFloat();
+      GradientAverager.Share agreed = workers.average(
+          new GradientAverager.Share(step, optimizer.gradient(), loss.getFloat(), stopRequested));
+      double bpd = agreed.bpd();
       if (!sane(bpd)) {
         throw diverged(step + 1, "the training batch's bits/dim is " + format(bpd), x);
       }
       proven(step);
-      NDArray gradient = optimizer.gradient();
+      NDArray gradient = agreed.gradient();
       double norm = Math.sqrt(gradient.square().sum().getFloat());
       if (!Double.isFinite(norm)) {
         throw diverged(step + 1, "the gradient is not finite" + nonFiniteGradient(), x);
@@ -227,7 +281,7 @@ public final class Trainer {
       double scale = t.clipGradNorm() > 0 && norm > t.clipGradNorm() ? t.clipGradNorm() / norm : 1.0;
       optimizer.step(gradient, t.learningRateAt(step), scale, step + 1);
       optimizer.zeroGradients();
-      return new StepResult(bpd, norm);
+      return new StepResult(bpd, norm, agreed.stop());
     }
 
     /** Whether a bits/dim figure is finite and within the divergence bound. */
