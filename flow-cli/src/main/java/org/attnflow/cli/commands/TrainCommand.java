@@ -81,29 +81,30 @@ public final class TrainCommand extends Command {
       dir = new RunDirectory(line.hasOption("out") ? Path.of(line.getOptionValue("out")) : defaultDir(file));
       session = Session.ofConfig(RunConfig.load(file, overrides), CommonOptions.pluginDir(line));
     }
-    ResolvedRun run = session.run();
     int workers = CommonOptions.integerAtLeast(line, "workers", 1, 1);
     if (workers > 1) {
       if (line.hasOption("rank") || line.hasOption("world") || line.hasOption("tracker")) {
         throw new UsageException("--workers starts the workers of this machine: drop --rank, --world and --tracker");
       }
+      session.run();
       WorkerLauncher.run(workerArgs(line, dir), workers, out);
       return 0;
     }
-    Optional<Evaluation> result;
-    try (GradientAverager averager = join(line)) {
-      TrainingListener listener = averager.rank() == 0
-          ? new ProgressReporter(out, dir, System.console() != null, run.train().logEvery())
-          : new TrainingListener() {
-            @Override
-            public void warned(String message) {
-              out.println("warning: " + message);
-            }
-          };
-      result = session.get(Trainer.class).train(run, dir, resume, listener, averager);
-      if (averager.rank() != 0) {
-        return 0;
-      }
+    // Joining first lets rank 0 start the tracker before the engine loads, so the others wait less.
+    GradientAverager averager = join(line);
+    ResolvedRun run = session.run();
+    TrainingListener listener = averager.rank() == 0
+        ? new ProgressReporter(out, dir, System.console() != null, run.train().logEvery())
+        : new TrainingListener() {
+          @Override
+          public void warned(String message) {
+            out.println("warning: " + message);
+          }
+        };
+    Optional<Evaluation> result = session.get(Trainer.class).train(run, dir, resume, listener, averager);
+    averager.close();
+    if (averager.rank() != 0) {
+      return 0;
     }
     result.ifPresent(e -> out.println("final test " + e));
     out.println("run directory: " + dir.root() + " (metrics.csv, training-curve.png, samples/, checkpoints)");
