@@ -46,7 +46,7 @@ public interface GradientAverager extends AutoCloseable {
    */
   Share average(Share local);
 
-  /** Leaves the job. */
+  /** Leaves the job after a run that ended well (a failed worker only exits: the goodbye would wait for the others). */
   @Override
   void close();
 
