@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,11 +45,11 @@ class DataParallelTest {
   @BeforeAll
   void trainOneAndTwoWorkers() throws IOException {
     config = tmp.resolve("tiny.conf");
-    Files.writeString(config, tinyConfig());
+    Files.writeString(config, TinyRuns.config(STEPS));
     one = tmp.resolve("one");
     two = tmp.resolve("two");
-    ok(train("-c", config.toString(), "--out", one.toString()));
-    ok(train("-c", config.toString(), "--out", two.toString(), "--workers", "2"));
+    ok(TinyRuns.train("-c", config.toString(), "--out", one.toString()));
+    ok(TinyRuns.train("-c", config.toString(), "--out", two.toString(), "--workers", "2"));
   }
 
   @Test
@@ -94,8 +91,8 @@ class DataParallelTest {
   @Test
   void aResumedTwoWorkerRunContinuesItsTrajectory() throws IOException {
     Path resumed = tmp.resolve("resumed");
-    ok(train("-c", config.toString(), "--out", resumed.toString(), "--workers", "2", "--steps", "10"));
-    ok(train("--resume", resumed.toString(), "--workers", "2", "--steps", Integer.toString(STEPS)));
+    ok(TinyRuns.train("-c", config.toString(), "--out", resumed.toString(), "--workers", "2", "--steps", "10"));
+    ok(TinyRuns.train("--resume", resumed.toString(), "--workers", "2", "--steps", Integer.toString(STEPS)));
     assertArrayEquals(parameters(two), parameters(resumed), "a 10 + 10 two-worker run must end where a 20-step one does");
     assertEquals(rows(two).stream().map(r -> String.join(",", r[0], r[1], r[2])).toList(),
         rows(resumed).stream().map(r -> String.join(",", r[0], r[1], r[2])).toList());
@@ -104,8 +101,8 @@ class DataParallelTest {
   @Test
   void aKilledWorkerStopsTheOtherAndTheLastCheckpointStaysWhole() throws Exception {
     Path killed = tmp.resolve("killed");
-    CompletableFuture<Result> run = CompletableFuture.supplyAsync(() ->
-        train("-c", config.toString(), "--out", killed.toString(), "--workers", "2", "--steps", "100000"));
+    CompletableFuture<TinyRuns.Result> run = CompletableFuture.supplyAsync(() ->
+        TinyRuns.train("-c", config.toString(), "--out", killed.toString(), "--workers", "2", "--steps", "100000"));
     Path numbered = new RunDirectory(killed).numbered(10);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!Files.exists(numbered) && System.nanoTime() < deadline) {
@@ -119,7 +116,7 @@ class DataParallelTest {
     ProcessHandle rank1 = workers.get(1);
     long killedAt = System.nanoTime();
     rank1.destroyForcibly();
-    Result r = run.get(60, TimeUnit.SECONDS);
+    TinyRuns.Result r = run.get(60, TimeUnit.SECONDS);
     double seconds = (System.nanoTime() - killedAt) / 1e9;
     assertEquals(Cli.FAILED, r.status(), r::toString);
     assertTrue(r.err().contains("worker 1 of 2 failed"), r::toString);
@@ -130,42 +127,7 @@ class DataParallelTest {
     assertTrue(Files.readString(new RunDirectory(killed).root().resolve("failure.txt")).contains("lost the others"));
   }
 
-  /** A two-level Glow on the repository's Fashion-MNIST subset at 28×28, 20 steps of batch 8. */
-  private static String tinyConfig() {
-    Path data = Path.of("..", "data", "fashion-mnist-mini").toAbsolutePath().normalize();
-    return "device = cpu\n"
-        + "model { input = [1, 28, 28], levels = 2, steps = 1\n"
-        + "  step = [ { type = actnorm }, { type = invconv }, { type = affine-coupling, hidden = 8 } ] }\n"
-        + "data { pad = 0, dataset { type = idx, train = \"" + data.resolve("train-images-idx3-ubyte.gz")
-        + "\", test = \"" + data.resolve("t10k-images-idx3-ubyte.gz") + "\" } }\n"
-        + "train { steps = " + STEPS + ", batch-size = 8, eval-batch-size = 100, eval-limit = 100, eval-every = 10\n"
-        + "  log-every = 1, checkpoint-every = 10, warmup-steps = 2, samples = 4, sample-temperatures = [0.7] }\n";
-  }
-
-  /** What one command line produced. */
-  private record Result(int status, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + status + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
-    }
-  }
-
-  /** Runs {@code attnflow train args…} in this JVM (the workers it starts are JVMs of their own). */
-  private static Result train(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] line = new String[args.length + 1];
-    line[0] = "train";
-    System.arraycopy(args, 0, line, 1, args.length);
-    int status;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      status = new Cli(o, e).run(line);
-    }
-    return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private static void ok(Result r) {
+  private static void ok(TinyRuns.Result r) {
     assertEquals(0, r.status(), r::toString);
   }
 
