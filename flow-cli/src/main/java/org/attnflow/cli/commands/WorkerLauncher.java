@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.attnflow.api.FlowException;
 import org.attnflow.cli.study.ChildJvm;
@@ -21,7 +22,9 @@ import org.attnflow.models.training.Collective;
  * --world N --tracker 127.0.0.1:PORT} with its share of the engine threads (and its own GPU when
  * {@code nvidia-smi} lists several), rank 0 hosting the tracker. Their output comes here, the
  * other ranks' lines marked with their rank. When a worker fails, the others stop on their own
- * (the all-reduce fails); any still running after {@link #GRACE_SECONDS} are killed.
+ * (the all-reduce fails); any still running after {@link #GRACE_SECONDS} are killed. Ctrl-C
+ * reaches the workers too (they stop together after the current step and write the latest
+ * checkpoint); this JVM waits up to {@link #GRACE_SECONDS} for them before it exits.
  */
 final class WorkerLauncher {
   /** How long the other workers get to stop by themselves after one failed. */
@@ -42,8 +45,10 @@ final class WorkerLauncher {
     int port = freePort();
     int threads = Math.max(1, engineThreads() / workers);
     int gpus = visibleGpus();
-    List<Process> processes = new ArrayList<>();
+    List<Process> processes = new CopyOnWriteArrayList<>();
     List<Thread> copiers = new ArrayList<>();
+    Thread waitOnExit = new Thread(() -> awaitExit(processes), "workers-on-exit");
+    Runtime.getRuntime().addShutdownHook(waitOnExit);
     out.println("starting " + workers + " workers with " + threads + " engine threads each, tracker 127.0.0.1:" + port);
     try {
       for (int rank = 0; rank < workers; rank++) {
@@ -70,6 +75,23 @@ final class WorkerLauncher {
       throw new FlowException("interrupted while waiting for the workers", e);
     } finally {
       processes.forEach(Process::destroyForcibly);
+      try {
+        Runtime.getRuntime().removeShutdownHook(waitOnExit);
+      } catch (IllegalStateException exiting) {
+        // The JVM is exiting: the hook runs.
+      }
+    }
+  }
+
+  /** Gives workers that are still running (this JVM is exiting, after Ctrl-C) {@link #GRACE_SECONDS} to finish their step. */
+  private static void awaitExit(List<Process> processes) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
+    for (Process p : processes) {
+      try {
+        p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
     }
   }
 
