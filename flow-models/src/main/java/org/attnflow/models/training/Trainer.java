@@ -208,7 +208,8 @@ public final class Trainer {
         if (writer && t.evaluatesAt(step) && !metrics.hasTest(step)) {
           last = Optional.of(evaluate(step, metrics));
         }
-        boolean stopping = false;
+        // One worker stops at once when asked; several decide together, in each step's average.
+        boolean stopping = workers.workers() == 1 && stop.requested();
         while (step < t.steps() && !stopping) {
           long begin = System.nanoTime();
           StepResult result;
