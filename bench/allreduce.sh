@@ -4,6 +4,7 @@
 #   bench/allreduce.sh [WORKERS] [ROUNDS] [FLOATS...]     (default: 2 20 300000 44000000)
 # Needs the built module: mvn -B package -DskipTests.
 set -euo pipefail
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true   # the engine is not started here, but never online if it were
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 workers=${1:-2}
 rounds=${2:-20}
