@@ -46,8 +46,8 @@ final class WorkerLauncher {
     int threads = Math.max(1, engineThreads() / workers);
     int gpus = visibleGpus();
     List<Process> processes = new CopyOnWriteArrayList<>();
-    List<Thread> copiers = new ArrayList<>();
-    Thread waitOnExit = new Thread(() -> awaitExit(processes), "workers-on-exit");
+    List<Thread> copiers = new CopyOnWriteArrayList<>();
+    Thread waitOnExit = new Thread(() -> awaitExit(processes, copiers), "workers-on-exit");
     Runtime.getRuntime().addShutdownHook(waitOnExit);
     out.println("starting " + workers + " workers with " + threads + " engine threads each, tracker 127.0.0.1:" + port);
     try {
@@ -83,15 +83,21 @@ final class WorkerLauncher {
     }
   }
 
-  /** Gives workers that are still running (this JVM is exiting, after Ctrl-C) {@link #GRACE_SECONDS} to finish their step. */
-  private static void awaitExit(List<Process> processes) {
+  /**
+   * Gives workers that are still running (this JVM is exiting, after Ctrl-C) {@link #GRACE_SECONDS}
+   * to finish their step and checkpoint, and passes on their last lines.
+   */
+  private static void awaitExit(List<Process> processes, List<Thread> copiers) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
-    for (Process p : processes) {
-      try {
+    try {
+      for (Process p : processes) {
         p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        return;
       }
+      for (Thread copier : copiers) {
+        copier.join(TimeUnit.SECONDS.toMillis(2));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
