@@ -11,5 +11,7 @@ module org.attnflow.cli {
   requires com.sun.jna;
   requires com.google.gson;
 
+  uses org.attnflow.models.training.Collective;
+
   opens org.attnflow.cli.common to com.google.guice;
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
@@ -62,6 +63,12 @@ import org.attnflow.models.run.RunLock;
  * the first layer that went bad and keeps only checkpoints whose state was seen to be sane. A
  * training that fails says why in the run directory ({@link RunDirectory#recordFailure}) until
  * the run is trained again.
+ *
+ * <p>With several workers ({@link GradientAverager}), every worker reads the same global batches
+ * (they are functions of the seed and the step), runs the data-dependent initialisation on the
+ * whole first one, and trains on its contiguous shard of each; the averaged step is the same on
+ * every worker. Rank 0 alone holds the lock and writes the run directory (configuration, metrics,
+ * evaluations, samples, checkpoints); the other ranks only read the checkpoint they resume from.
  */
 public final class Trainer {
   /**
@@ -88,9 +95,24 @@ public final class Trainer {
    * checkpoints its resolved configuration, every plugin block completed.
    */
   public Optional<Evaluation> train(ResolvedRun run, RunDirectory dir, boolean resume, TrainingListener listener) {
+    return train(run, dir, resume, listener, GradientAverager.SINGLE);
+  }
+
+  /**
+   * Trains as one worker of a data-parallel run: as {@link #train(ResolvedRun, RunDirectory, boolean,
+   * TrainingListener)} on this worker's shard of each batch, with the steps averaged by {@code workers}.
+   */
+  public Optional<Evaluation> train(ResolvedRun run, RunDirectory dir, boolean resume, TrainingListener listener,
+      GradientAverager workers) {
     RunConfig config = run.config();
     TrainSettings t = run.train();
-    try (RunLock lock = dir.lock(listener::warned);
+    int perStep = workers.workers() * t.accumulate();
+    if (t.batchSize() % perStep != 0) {
+      throw new FlowException("train.batch-size = " + t.batchSize() + " does not split evenly over " + workers.workers()
+          + " workers of " + t.accumulate() + " micro-batches (train.accumulate): make it a multiple of " + perStep);
+    }
+    boolean writer = workers.rank() == 0;
+    try (RunLock lock = writer ? dir.lock(listener::warned) : null;
         NDManager manager = NDManager.newBaseManager(run.device());
         StopSignal stop = StopSignal.install()) {
       FlowModel model = factory.create(run.model(), manager);
@@ -99,7 +121,10 @@ public final class Trainer {
       long start = 0;
       double best = Double.NaN;
       if (resume) {
-        dir.requireExisting().removeTornWrites();
+        dir.requireExisting();
+        if (writer) {
+          dir.removeTornWrites();
+        }
         Optional<Path> newest = dir.newestCheckpoint(listener::warned);
         if (newest.isPresent()) {
           Checkpoint.Contents saved = Checkpoint.read(newest.get());
@@ -118,25 +143,29 @@ public final class Trainer {
         } else {
           listener.warned(dir.root() + " holds no valid checkpoint: training again from step 0 with its configuration");
         }
-        if (!config.config().root().equals(RunConfig.load(dir.config(), List.of()).config().root())) {
+        if (writer && !config.config().root().equals(RunConfig.load(dir.config(), List.of()).config().root())) {
           AtomicFiles.writeString(dir.config(), config.render());
         }
-      } else {
+      } else if (writer) {
         dir.createFresh();
         AtomicFiles.writeString(dir.config(), config.render());
       }
-      dir.clearFailure();
+      if (writer) {
+        dir.clearFailure();
+      }
       try {
-        return new Run(config, dir, t, model, optimizer, manager, listener, best).loop(start, stop);
+        return new Run(config, dir, t, model, optimizer, manager, listener, best, workers).loop(start, stop);
       } catch (RuntimeException e) {
-        dir.recordFailure(e);
+        if (writer) {
+          dir.recordFailure(e);
+        }
         throw e;
       }
     }
   }
 
-  /** The loss of one step and the gradient norm before clipping. */
-  private record StepResult(double bpd, double gradientNorm) {}
+  /** The loss of one step, the gradient norm before clipping, and whether the workers agreed to stop after it. */
+  private record StepResult(double bpd, double gradientNorm, boolean stop) {}
 
   /** One training run's mutable state. */
   private final class Run {
@@ -147,6 +176,9 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final NDManager manager;
     private final TrainingListener listener;
+    private final GradientAverager workers;
+    /** Whether this worker writes the run directory (rank 0). */
+    private final boolean writer;
     private final long started = System.nanoTime();
     /** Checkpoints of the current state, written before anything showed that state to be sane. */
     private final List<Path> unproven = new ArrayList<>();
@@ -155,7 +187,7 @@ public final class Trainer {
     private double best;
 
     Run(RunConfig config, RunDirectory dir, TrainSettings t, FlowModel model, Optimizer optimizer,
-        NDManager manager, TrainingListener listener, double best) {
+        NDManager manager, TrainingListener listener, double best, GradientAverager workers) {
       this.config = config;
       this.dir = dir;
       this.t = t;
@@ -164,12 +196,14 @@ public final class Trainer {
       this.manager = manager;
       this.listener = listener;
       this.best = best;
+      this.workers = workers;
+      this.writer = workers.rank() == 0;
     }
 
     Optional<Evaluation> loop(long start, StopSignal stop) {
       listener.started(start, t.steps(), model);
       Optional<Evaluation> last = Optional.empty();
-      try (MetricsLog metrics = new MetricsLog(dir.metrics(), start);
+      try (MetricsLog metrics = writer ? new MetricsLog(dir.metrics(), start) : null;
           BatchStream batches = data.train(t.batchSize(), t.seed(), start)) {
         long step = start;
         Batch first = null;
@@ -179,21 +213,27 @@ public final class Trainer {
             model.initializeFromData(first.toArray(manager));
           }
         }
-        if (t.evaluatesAt(step) && !metrics.hasTest(step)) {
+        if (writer && t.evaluatesAt(step) && !metrics.hasTest(step)) {
           last = Optional.of(evaluate(step, metrics));
         }
-        while (step < t.steps() && !stop.requested()) {
+        // One worker stops at once when asked; several decide together, in each step's average.
+        boolean stopping = workers.workers() == 1 && stop.requested();
+        while (step < t.steps() && !stopping) {
           long begin = System.nanoTime();
           StepResult result;
           try (NDScope scope = new NDScope()) {
             NDArray x = (first != null ? first : batches.next()).toArray(manager);
             first = null;
-            result = step(x, step);
+            result = step(shard(x), step, stop.requested());
           }
+          stopping = result.stop();
           step++;
           double seconds = (System.nanoTime() - begin) / 1e9;
           double imagesPerSecond = t.batchSize() / seconds;
           listener.stepped(step, result.bpd(), imagesPerSecond);
+          if (!writer) {
+            continue;
+          }
           if (step % t.logEvery() == 0 || step == t.steps()) {
             metrics.train(step, result.bpd(), t.schedule().at(step - 1), result.gradientNorm(), imagesPerSecond, elapsed());
           }
@@ -204,7 +244,7 @@ public final class Trainer {
             write(step, dir.numbered(step));
           }
         }
-        if (stop.requested() || !t.evaluatesAt(step)) {
+        if (writer && (stopping || !t.evaluatesAt(step))) {
           write(step, dir.latest());
         }
       } finally {
@@ -213,32 +253,46 @@ public final class Trainer {
       return last;
     }
 
+    /** This worker's contiguous slice of the global batch {@code x}. */
+    private NDArray shard(NDArray x) {
+      if (workers.workers() == 1) {
+        return x;
+      }
+      long size = x.getShape().get(0) / workers.workers();
+      return x.get(new NDIndex("{}:{}", workers.rank() * size, (workers.rank() + 1) * size));
+    }
+
     /**
-     * One optimisation step on the state of {@code step} completed steps: the gradient of the
-     * batch {@code x}'s mean bits/dim, accumulated over {@code train.accumulate} micro-batches
-     * (each one's mean scaled by 1/K, so the sum is the whole batch's mean), each freed after its
-     * backward pass. Micro-batch k of step s draws its dropout masks from stream s·K + k.
+     * One optimisation step on the state of {@code step} completed steps, on this worker's shard
+     * {@code x}; {@code stopRequested} says whether this worker was asked to stop. The gradient of
+     * the shard's mean bits/dim is accumulated over {@code train.accumulate} micro-batches (each
+     * one's mean scaled by 1/K, so the sum is the shard's mean), each freed after its backward
+     * pass, then averaged over the workers. Micro-batch k of worker r at step s draws its dropout
+     * masks from stream (s·workers + r)·K + k: s·K + k for one worker, s for one micro-batch.
      */
-    private StepResult step(NDArray x, long step) {
+    private StepResult step(NDArray x, long step, boolean stopRequested) {
       int k = t.accumulate();
       NDList micro = k == 1 ? new NDList(x) : x.split(k);
-      double bpd = 0;
+      long firstStream = (step * workers.workers() + workers.rank()) * k;
+      double loss = 0;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         for (int i = 0; i < k; i++) {
           try (NDScope scope = new NDScope()) {
-            FlowPass pass = FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, step * k + i)));
-            NDArray loss = model.bitsPerDim(micro.get(i), pass).mean();
-            gc.backward(k == 1 ? loss : FlowMath.scale(loss, 1.0 / k));
-            bpd += loss.getFloat();
+            FlowPass pass = FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, firstStream + i)));
+            NDArray mean = model.bitsPerDim(micro.get(i), pass).mean();
+            gc.backward(k == 1 ? mean : FlowMath.scale(mean, 1.0 / k));
+            loss += mean.getFloat();
           }
         }
       }
-      bpd /= k;
+      GradientAverager.Share agreed = workers.average(
+          new GradientAverager.Share(step, optimizer.gradient(), loss / k, stopRequested));
+      double bpd = agreed.bpd();
       if (!sane(bpd)) {
         throw diverged(step + 1, "the training batch's bits/dim is " + format(bpd), x);
       }
       proven(step);
-      NDArray gradient = optimizer.gradient();
+      NDArray gradient = agreed.gradient();
       double norm = Math.sqrt(gradient.square().sum().getFloat());
       if (!Double.isFinite(norm)) {
         throw diverged(step + 1, "the gradient is not finite" + nonFiniteGradient(), x);
@@ -247,7 +301,7 @@ public final class Trainer {
       double scale = t.clipGradNorm() > 0 && norm > t.clipGradNorm() ? t.clipGradNorm() / norm : 1.0;
       optimizer.step(gradient, t.schedule().at(step), scale, step + 1);
       optimizer.zeroGradients();
-      return new StepResult(bpd, norm);
+      return new StepResult(bpd, norm, agreed.stop());
     }
 
     /** Whether a bits/dim figure is finite and within the divergence bound. */
