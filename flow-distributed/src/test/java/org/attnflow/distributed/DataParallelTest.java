@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.attnflow.cli.Cli;
-import org.attnflow.cli.study.ChildJvm;
 import org.attnflow.cli.common.Session;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.ModelFactory;
@@ -30,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Data-parallel training end to end, in worker JVMs over loopback: two workers on shards of the
  * global batch follow the one-worker trajectory (same data order, bits/dim within 1e-5 relative at
- * every step, parameters after 20 steps as close as float32 rounding lets one worker be to itself);
+ * every step, parameters after 20 steps within 1e-5 relative: the tiny run's Adam has ε = 10⁻³,
+ * since with 10⁻⁸ it divides the near-zero gradients of a freshly initialised ActNorm by their
+ * own magnitude and so turns float32 rounding into 10⁻⁴ differences, as two engine threads do
+ * against one in a single process);
  * a resumed two-worker run continues its trajectory bit for bit; a
  * killed worker stops the other with an error and leaves the last checkpoint whole.
  */
@@ -62,19 +64,9 @@ class DataParallelTest {
       double bpd = Double.parseDouble(a.get(i)[2]);
       assertEquals(bpd, Double.parseDouble(b.get(i)[2]), 1e-5 * bpd, "row " + i + ": bits/dim");
     }
-    // The float32 floor: the same one-worker run with two engine threads, which only changes the
-    // order of the sums inside the engine. Adam divides by the gradient's running magnitude, so
-    // rounding differences grow over the steps; the two workers' sums must stay at that floor.
-    Path otherOrder = tmp.resolve("one-two-threads");
-    Process p = ChildJvm.start(List.of("train", "-c", config.toString(), "--out", otherOrder.toString()), 2,
-        new ProcessBuilder().redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD));
-    assertEquals(0, p.waitFor(), "the one-worker run with two threads failed");
-    double floor = relativeDifference(parameters(one), parameters(otherOrder));
     double twoWorkers = relativeDifference(parameters(one), parameters(two));
-    System.out.println("parameters after " + STEPS + " steps: two workers against one " + twoWorkers
-        + ", one worker with two threads against one " + floor + " (relative 2-norm)");
-    assertTrue(twoWorkers < Math.max(1e-5, 3 * floor) && twoWorkers < 1e-3, "after " + STEPS + " steps, two workers differ from"
-        + " one by " + twoWorkers + " (relative 2-norm of the parameters); one worker with another summation order by " + floor);
+    assertTrue(twoWorkers < 1e-5, "after " + STEPS + " steps, two workers differ from one by " + twoWorkers
+        + " (relative 2-norm of the parameters)");
   }
 
   /** ‖a − b‖ / ‖a‖. */
@@ -86,6 +78,15 @@ class DataParallelTest {
       norm += (double) a[i] * a[i];
     }
     return Math.sqrt(difference / norm);
+  }
+
+  @Test
+  void twoWorkersOfTwoMicroBatchesFollowTheOneWorkerTrajectory() {
+    Path accumulated = tmp.resolve("two-accumulated");
+    ok(TinyRuns.train("-c", config.toString(), "--out", accumulated.toString(), "--workers", "2",
+        "--set", "train.accumulate = 2"));
+    double difference = relativeDifference(parameters(one), parameters(accumulated));
+    assertTrue(difference < 1e-5, "two workers of two micro-batches each differ from one worker by " + difference);
   }
 
   @Test

@@ -30,7 +30,7 @@ final class TinyRuns {
         + "data { pad = 0, dataset { type = idx, train = \"" + data.resolve("train-images-idx3-ubyte.gz")
         + "\", test = \"" + data.resolve("t10k-images-idx3-ubyte.gz") + "\" } }\n"
         + "train { steps = " + steps + ", batch-size = 8, eval-batch-size = 100, eval-limit = 100, eval-every = 10\n"
-        + "  log-every = 1, checkpoint-every = 10, warmup-steps = 2, samples = 4, sample-temperatures = [0.7] }\n";
+        + "  log-every = 1, checkpoint-every = 10, warmup-steps = 2, epsilon = 1e-3, samples = 4, sample-temperatures = [0.7] }\n";
   }
 
   /** A path of the repository (the tests run in flow-distributed/). */
