@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * or sampling batches) run under the engine's operator profiler, which records every native
  * operation with its input shapes and time. The trace is kept in a given file (Chrome trace
  * format: chrome://tracing, Perfetto or bench/profile_summary.py) or in a temporary one that is
- * deleted once counted.
+ * deleted once counted. The profiler's own memory is left out of the benchmark's peak ({@link
+ * Memory#leaveOutFromPeak}).
  */
 public final class EngineCount {
   private final Path trace;
@@ -27,6 +28,7 @@ public final class EngineCount {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Memory.notePeak();
     JniUtils.startProfile(false, true, false);
   }
 
@@ -49,6 +51,7 @@ public final class EngineCount {
   /** Stops the profiler and gives the figures per unit of work. */
   public Figures stop() {
     JniUtils.stopProfile(trace.toString());
+    Memory.leaveOutFromPeak();
     try {
       EngineCalls calls = EngineCalls.read(trace);
       if (!keep) {

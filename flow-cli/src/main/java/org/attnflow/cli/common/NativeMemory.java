@@ -42,4 +42,16 @@ public final class NativeMemory {
       return false; // not glibc (musl has no mallopt): keep the allocator's defaults
     }
   }
+
+  /**
+   * Hands the free memory of every arena back to the system ({@code malloc_trim(0)}), which the
+   * settings above otherwise keep for reuse; does nothing without glibc.
+   */
+  public static void trim() {
+    try {
+      Function.getFunction("c", "malloc_trim").invokeInt(new Object[] {0});
+    } catch (UnsatisfiedLinkError e) {
+      // not glibc: nothing to trim
+    }
+  }
 }
