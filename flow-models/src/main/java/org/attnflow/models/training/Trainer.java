@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.attnflow.api.Condition;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowPass;
@@ -27,6 +28,7 @@ import org.attnflow.api.NumericalException;
 import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
+import org.attnflow.models.Conditioning;
 import org.attnflow.models.Evaluation;
 import org.attnflow.models.Evaluator;
 import org.attnflow.models.FlowModel;
@@ -48,7 +50,9 @@ import org.attnflow.models.run.RunLock;
  * or Adamax, linear warm-up and gradient-norm clipping, after the data-dependent initialisation
  * on the first batch. It logs metrics, evaluates and samples (and, with {@code train.fid}, scores
  * the samples) before the first step and then periodically, and keeps the latest, best and
- * numbered checkpoints.
+ * numbered checkpoints. A class-conditional model's passes over a batch (initialisation,
+ * training, evaluation) are conditioned on the batch's labels, and the run records the class names
+ * ({@link RunDirectory#classNamesFile}).
  *
  * <p>Nothing is lost: the run directory has one writer ({@link RunLock}); the latest checkpoint is
  * written before every evaluation, sampling and scoring, so a failure there keeps the training; a run
@@ -85,6 +89,7 @@ public final class Trainer {
   public Optional<Evaluation> train(ResolvedRun run, RunDirectory dir, boolean resume, TrainingListener listener) {
     RunConfig config = run.config();
     TrainSettings t = run.train();
+    Optional<List<String>> classNames = Conditioning.requireLabels(run.model(), data);
     try (RunLock lock = dir.lock(listener::warned);
         NDManager manager = NDManager.newBaseManager(run.device());
         StopSignal stop = StopSignal.install()) {
@@ -118,6 +123,7 @@ public final class Trainer {
         dir.createFresh();
         AtomicFiles.writeString(dir.config(), config.render());
       }
+      classNames.ifPresent(dir::writeClassNames);
       dir.clearFailure();
       try {
         return new Run(config, dir, t, model, optimizer, manager, listener, best).loop(start, stop);
@@ -169,7 +175,7 @@ public final class Trainer {
         if (start == 0) {
           first = batches.next();
           try (NDScope scope = new NDScope()) {
-            model.initializeFromData(first.toArray(manager));
+            model.encode(first.toArray(manager), Conditioning.pass(FlowPass.initializing(), model, first, manager));
           }
         }
         if (t.evaluatesAt(step) && !metrics.hasTest(step)) {
@@ -179,9 +185,8 @@ public final class Trainer {
           long begin = System.nanoTime();
           StepResult result;
           try (NDScope scope = new NDScope()) {
-            NDArray x = (first != null ? first : batches.next()).toArray(manager);
+            result = step(first != null ? first : batches.next(), step);
             first = null;
-            result = step(x, step);
           }
           step++;
           double seconds = (System.nanoTime() - begin) / 1e9;
@@ -206,22 +211,25 @@ public final class Trainer {
       return last;
     }
 
-    /** One optimisation step on the state of {@code step} completed steps. */
-    private StepResult step(NDArray x, long step) {
+    /** One optimisation step on {@code batch}, from the state of {@code step} completed steps. */
+    private StepResult step(Batch batch, long step) {
+      NDArray x = batch.toArray(manager);
+      Condition condition = Conditioning.of(model, batch, manager);
+      FlowPass pass = FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, step)));
       NDArray loss;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        loss = model.bitsPerDim(x, FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, step)))).mean();
+        loss = model.bitsPerDim(x, condition == null ? pass : pass.conditionedOn(condition)).mean();
         gc.backward(loss);
       }
       double bpd = loss.getFloat();
       if (!sane(bpd)) {
-        throw diverged(step + 1, "the training batch's bits/dim is " + format(bpd), x);
+        throw diverged(step + 1, "the training batch's bits/dim is " + format(bpd), x, condition);
       }
       proven(step);
       NDArray gradient = optimizer.gradient();
       double norm = Math.sqrt(gradient.square().sum().getFloat());
       if (!Double.isFinite(norm)) {
-        throw diverged(step + 1, "the gradient is not finite" + nonFiniteGradient(), x);
+        throw diverged(step + 1, "the gradient is not finite" + nonFiniteGradient(), x, condition);
       }
       KillPoint.arrive("step");
       double scale = t.clipGradNorm() > 0 && norm > t.clipGradNorm() ? t.clipGradNorm() / norm : 1.0;
@@ -243,10 +251,10 @@ public final class Trainer {
 
     /**
      * Sets aside the checkpoints of the state that went bad (renamed to {@code *.diverged}) and
-     * describes the divergence: the first layer that went bad on the batch {@code x} and the newest
-     * good checkpoint kept.
+     * describes the divergence: the first layer that went bad on the batch {@code x} (under
+     * {@code condition}, null for an unconditional model) and the newest good checkpoint kept.
      */
-    private NumericalException diverged(long step, String what, NDArray x) {
+    private NumericalException diverged(long step, String what, NDArray x, Condition condition) {
       for (Path file : unproven) {
         try {
           Files.move(file, file.resolveSibling(file.getFileName() + ".diverged"), StandardCopyOption.REPLACE_EXISTING);
@@ -254,7 +262,7 @@ public final class Trainer {
           throw new FlowException("cannot set aside the diverged checkpoint " + file + ": " + e.getMessage(), e);
         }
       }
-      String where = model.firstDivergedLayer(x, t.divergenceBpd())
+      String where = model.firstDivergedLayer(x, condition, t.divergenceBpd())
           .map(layer -> "; the first layer that went bad is " + layer)
           .orElse("; no single layer went past the bound on this batch");
       Optional<Path> kept = dir.newestCheckpoint(warning -> {});
@@ -292,7 +300,8 @@ public final class Trainer {
         e = Evaluator.evaluate(model, data, manager, t.evalBatchSize(), t.evalLimit(), t.seed());
         if (!sane(e.bpd())) {
           try (BatchStream test = data.test(t.evalBatchSize(), t.seed(), t.evalLimit())) {
-            throw diverged(step, "the test bits/dim is " + format(e.bpd()), test.next().toArray(manager));
+            Batch batch = test.next();
+            throw diverged(step, "the test bits/dim is " + format(e.bpd()), batch.toArray(manager), Conditioning.of(model, batch, manager));
           }
         }
         proven(step);
