@@ -46,17 +46,27 @@ public final class Conditioning {
    * its array lives in {@code manager}.
    */
   public static Condition of(FlowModel model, Batch batch, NDManager manager) {
-    if (!model.isConditional()) {
-      return null;
-    }
-    int[] labels = batch.classes().orElseThrow(() -> new IllegalStateException(
+    return model.isConditional() ? of(model, labels(model, batch), manager) : null;
+  }
+
+  /** The condition "image i has class labels[i]" for {@code model}, or null for an unconditional model. */
+  public static Condition of(FlowModel model, int[] labels, NDManager manager) {
+    return model.isConditional() ? Condition.ofClasses(manager, labels, model.classes()) : null;
+  }
+
+  /** The labels of {@code batch}, which a class-conditional {@code model} needs. */
+  public static int[] labels(FlowModel model, Batch batch) {
+    return batch.classes().orElseThrow(() -> new IllegalStateException(
         "the model is class-conditional (model.classes = " + model.classes() + "), but the batch has no labels"));
-    return Condition.ofClasses(manager, labels, model.classes());
   }
 
   /** {@code pass}, conditioned on the labels of {@code batch} when the model is class-conditional. */
   public static FlowPass pass(FlowPass pass, FlowModel model, Batch batch, NDManager manager) {
-    Condition condition = of(model, batch, manager);
+    return on(pass, of(model, batch, manager));
+  }
+
+  /** {@code pass} conditioned on {@code condition}, or left unconditioned when it is null (an unconditional model). */
+  public static FlowPass on(FlowPass pass, Condition condition) {
     return condition == null ? pass : pass.conditionedOn(condition);
   }
 }

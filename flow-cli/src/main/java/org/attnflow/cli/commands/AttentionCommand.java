@@ -12,6 +12,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.attnflow.api.AttentionLayer;
+import org.attnflow.api.Condition;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.data.Batch;
@@ -23,6 +24,7 @@ import org.attnflow.cli.common.RunOptions;
 import org.attnflow.cli.common.Session;
 import org.attnflow.cli.render.HeatMap;
 import org.attnflow.cli.render.Png;
+import org.attnflow.models.Conditioning;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.run.RunDirectory;
@@ -68,7 +70,9 @@ public final class AttentionCommand extends Command {
       NDArray x = all.get(index + ":" + (index + 1));
       Png.grid(Images.quantise(x), folder.resolve(String.format(Locale.ROOT, "image%05d.png", index)));
       List<Path> written = new ArrayList<>();
-      model.encode(x, FlowPass.encoding(), (layer, input, output) -> {
+      Condition condition = model.isConditional() ? Conditioning.of(model, new int[] {Conditioning.labels(model, batch)[index]}, manager) : null;
+      FlowPass pass = Conditioning.on(FlowPass.encoding(), condition);
+      model.encode(x, pass, (layer, input, output) -> {
         if (layer instanceof AttentionLayer attention) {
           Path file = folder.resolve(String.format(Locale.ROOT, "image%05d-%02d-%s.png", index, written.size(),
               layer.path().replace("model.", "").replaceAll("[^A-Za-z0-9]+", "_")));

@@ -18,6 +18,7 @@ import org.attnflow.cli.common.CommonOptions;
 import org.attnflow.cli.common.RunOptions;
 import org.attnflow.cli.common.Session;
 import org.attnflow.cli.render.Png;
+import org.attnflow.models.Conditioning;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.run.AtomicFiles;
@@ -53,7 +54,7 @@ public final class ReconstructCommand extends Command {
       FlowModel model = session.load(checkpoint, manager);
       Batch batch = test.next();
       NDArray x = batch.toArray(manager);
-      NDArray back = model.reconstruct(x);
+      NDArray back = model.reconstruct(x, Conditioning.of(model, batch, manager));
       double error = back.sub(x).abs().max().getFloat();
       out.printf(Locale.ROOT, "reconstructed %s: max |x − f⁻¹(f(x))| = %.3g%n",
           DataPipeline.describeTestImages(batch.size(), session.get(DataPipeline.class).testSize()), error);

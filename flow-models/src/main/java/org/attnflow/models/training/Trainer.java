@@ -215,10 +215,10 @@ public final class Trainer {
     private StepResult step(Batch batch, long step) {
       NDArray x = batch.toArray(manager);
       Condition condition = Conditioning.of(model, batch, manager);
-      FlowPass pass = FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, step)));
+      FlowPass pass = Conditioning.on(FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, step))), condition);
       NDArray loss;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        loss = model.bitsPerDim(x, condition == null ? pass : pass.conditionedOn(condition)).mean();
+        loss = model.bitsPerDim(x, pass).mean();
         gc.backward(loss);
       }
       double bpd = loss.getFloat();
