@@ -10,6 +10,7 @@ import org.attnflow.api.ImageShape;
 import org.attnflow.api.Init;
 import org.attnflow.api.MaskStrategy;
 import org.attnflow.api.math.FlowMath;
+import org.attnflow.layers.ClassEmbedding;
 
 /**
  * iMap, map-based invertible attention (docs/maths.md, "iMap"): y = S ⊙ x with
@@ -17,15 +18,20 @@ import org.attnflow.api.math.FlowMath;
  * M ⊙ x. Since a depends only on the masked entries the Jacobian is block-triangular and
  * log|det J| = Σ_{M=1} log σ(s_c + δ) + Σ_{M=0} log σ(a_p + δ), per sample. The inverse first
  * recovers the masked entries, then a, then the rest. The attention map is σ(a + δ), (B, 1, H, W).
+ * In a class-conditional model the scores also see the class embedding, so a depends on M ⊙ x
+ * and the class, and the log-det keeps its form.
  */
 public final class IMap extends MaskedAttentionLayer {
   private final Parameter channelLogit;
   private final PositionScores scores;
   private final float offset;
 
-  /** The layer with mask M, scores a and sigmoid offset δ; s starts at 0. */
-  IMap(ImageShape shape, MaskStrategy mask, PositionScores scores, double offset) {
-    super(shape, mask);
+  /**
+   * The layer with mask M, scores a (of M ⊙ x with {@code classEmbedding} appended when it is not
+   * null) and sigmoid offset δ; s starts at 0.
+   */
+  IMap(ImageShape shape, MaskStrategy mask, PositionScores scores, double offset, ClassEmbedding classEmbedding) {
+    super(shape, mask, classEmbedding);
     channelLogit = parameter("s", new Shape(1, shape.channels(), 1, 1), Init.constant(0));
     this.scores = child("scores", scores);
     this.offset = (float) offset;
@@ -33,28 +39,28 @@ public final class IMap extends MaskedAttentionLayer {
 
   @Override
   protected FlowOutput transform(NDArray x, FlowPass pass) {
-    NDArray logScale = logScale(x.mul(mask()));
+    NDArray logScale = logScale(x.mul(mask()), pass);
     return new FlowOutput(x.mul(logScale.exp()), FlowMath.perSample(logScale));
   }
 
   @Override
   protected FlowOutput invert(NDArray y, FlowPass pass) {
     NDArray masked = y.mul(derived("masked inverse scale", () -> mask().mul(maskedLogScale().neg().exp())));
-    NDArray logScale = logScale(masked);
+    NDArray logScale = logScale(masked, pass);
     return FlowOutput.of(y.mul(logScale.neg().exp()), pass, () -> FlowMath.perSample(logScale).neg());
   }
 
   @Override
-  NDArray attentionOfMasked(NDArray masked) {
-    return Activation.sigmoid(scores.apply(masked).add(offset));
+  NDArray attentionOfMasked(NDArray masked, FlowPass pass) {
+    return Activation.sigmoid(scores.apply(networkInput(masked, pass)).add(offset));
   }
 
   /**
    * log S: log σ(s_c + δ) where M = 1 and log σ(a_p + δ) where M = 0, shape (B, C, H, W), as
    * (1 − M)·log σ(a + δ) + M·log σ(s + δ), which selects exactly since M is 0 or 1.
    */
-  private NDArray logScale(NDArray masked) {
-    NDArray unmasked = FlowMath.logSigmoid(scores.apply(masked).add(offset));
+  private NDArray logScale(NDArray masked, FlowPass pass) {
+    NDArray unmasked = FlowMath.logSigmoid(scores.apply(networkInput(masked, pass)).add(offset));
     NDArray complement = derived("complement", () -> mask().neg().add(1));
     return unmasked.mul(complement).add(derived("masked log-scale", () -> mask().mul(maskedLogScale())));
   }

@@ -8,6 +8,7 @@ import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.LayerProvider;
 import org.attnflow.api.spi.PluginKind;
+import org.attnflow.layers.ClassEmbedding;
 
 /** Provides {@code imap}: map-based invertible attention (iMap). */
 public final class IMapProvider extends BasicPlugin<FlowLayer> implements LayerProvider {
@@ -23,7 +24,7 @@ public final class IMapProvider extends BasicPlugin<FlowLayer> implements LayerP
         mixing = channel
         # δ in σ(· + δ), fixed
         offset = 2.0
-        """);
+        """ + ClassEmbedding.DEFAULTS);
   }
 
   @Override
@@ -36,9 +37,11 @@ public final class IMapProvider extends BasicPlugin<FlowLayer> implements LayerP
     ImageShape shape = context.requireInputShape();
     Settings settings = context.settings();
     long seed = context.random().nextLong();
+    ClassEmbedding classEmbedding = ClassEmbedding.configured(context);
+    int classChannels = ClassEmbedding.channelsOf(classEmbedding);
     PositionScores scores = settings.choice("mixing", "channel", "spatial").equals("channel")
-        ? new ChannelMixingScores(shape.channels(), seed)
-        : new SpatialMixingScores(shape, seed);
-    return new IMap(shape, LayerMasks.atStep(context, LayerMasks.configured(context)), scores, settings.number("offset"));
+        ? new ChannelMixingScores(shape.channels(), classChannels, seed)
+        : new SpatialMixingScores(shape, classChannels, seed);
+    return new IMap(shape, LayerMasks.atStep(context, LayerMasks.configured(context)), scores, settings.number("offset"), classEmbedding);
   }
 }

@@ -12,6 +12,7 @@ import org.attnflow.api.Init;
 import org.attnflow.api.MaskStrategy;
 import org.attnflow.api.math.BatchedLu;
 import org.attnflow.api.math.FlowMath;
+import org.attnflow.layers.ClassEmbedding;
 import org.attnflow.layers.Conv;
 
 /**
@@ -23,7 +24,9 @@ import org.attnflow.layers.Conv;
  * with u unmasked features, so log|det J| = u·log det W per sample: by block elimination in
  * general, Σ_i log W_ii with the causal mask (W is then lower-triangular). The inverse recomputes W
  * from M ⊙ y and solves W·V = patchify((1 − M) ⊙ y) with {@link BatchedLu#solve}, causal or not.
- * The attention map is A, (B, N, N).
+ * The attention map is A, (B, N, N). In a class-conditional model Q and K also see the class
+ * embedding (1×1 convolutions of M ⊙ x with its E channels appended), so W depends on M ⊙ x and
+ * the class only, and the log-det keeps its form.
  */
 public final class ITrans extends MaskedAttentionLayer {
   /** Standard deviation of the initial query and key weights. */
@@ -44,14 +47,17 @@ public final class ITrans extends MaskedAttentionLayer {
   /**
    * The layer with mask M (the same pattern in every patch, P dividing H and W: checked by the
    * provider) and patch side P. {@code initial} is λ for a fixed or learned λ (above 1 when
-   * learned) and r for the gate; Q and K weights are drawn from {@code random}.
+   * learned) and r for the gate; Q and K weights are drawn from {@code random}, and they also see
+   * {@code classEmbedding} when it is not null.
    */
-  ITrans(ImageShape shape, MaskStrategy mask, int patch, boolean causal, IdentityTerm identityTerm, double initial, Random random) {
-    super(shape, mask);
+  ITrans(ImageShape shape, MaskStrategy mask, int patch, boolean causal, IdentityTerm identityTerm, double initial,
+      ClassEmbedding classEmbedding, Random random) {
+    super(shape, mask, classEmbedding);
     patches = new Patches(shape, patch);
     int c = shape.channels();
-    queries = child("queries", Conv.hidden(c, c, 1, random.nextLong(), WEIGHT_STD));
-    keys = child("keys", Conv.hidden(c, c, 1, random.nextLong(), WEIGHT_STD));
+    int in = c + ClassEmbedding.channelsOf(classEmbedding);
+    queries = child("queries", Conv.hidden(in, c, 1, random.nextLong(), WEIGHT_STD));
+    keys = child("keys", Conv.hidden(in, c, 1, random.nextLong(), WEIGHT_STD));
     int n = patches.count();
     causalBias = causal ? state("causal", new Shape(n, n), Init.values(size -> aboveDiagonal(n))) : null;
     this.identityTerm = identityTerm;
@@ -73,7 +79,7 @@ public final class ITrans extends MaskedAttentionLayer {
   @Override
   protected FlowOutput transform(NDArray x, FlowPass pass) {
     NDArray kept = x.mul(mask());
-    NDArray w = weights(attentionOfMasked(kept));
+    NDArray w = weights(attentionOfMasked(kept, pass));
     // W mixes tokens, not features: the masked features of the values are 0 and stay 0 in W·V,
     // so the (1 − M) ⊙ before unpatchify holds by itself.
     NDArray mixed = w.matMul(patches.tokens(x.sub(kept)));
@@ -83,15 +89,16 @@ public final class ITrans extends MaskedAttentionLayer {
   @Override
   protected FlowOutput invert(NDArray y, FlowPass pass) {
     NDArray kept = y.mul(mask());
-    NDArray w = weights(attentionOfMasked(kept));
+    NDArray w = weights(attentionOfMasked(kept, pass));
     NDArray values = BatchedLu.solve(w, patches.tokens(y.sub(kept)));
     return FlowOutput.of(kept.add(patches.image(values)), pass, () -> logDet(w).neg());
   }
 
   @Override
-  NDArray attentionOfMasked(NDArray masked) {
-    NDArray q = patches.tokens(queries.apply(masked));
-    NDArray k = patches.tokens(keys.apply(masked));
+  NDArray attentionOfMasked(NDArray masked, FlowPass pass) {
+    NDArray input = networkInput(masked, pass);
+    NDArray q = patches.tokens(queries.apply(input));
+    NDArray k = patches.tokens(keys.apply(input));
     NDArray logits = FlowMath.scale(q.matMul(k.transpose(0, 2, 1)), logitScale);
     if (causalBias != null) {
       logits = logits.add(causalBias.getArray());

@@ -10,6 +10,7 @@ import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.LayerProvider;
 import org.attnflow.api.spi.PluginKind;
+import org.attnflow.layers.ClassEmbedding;
 
 /**
  * Provides {@code itrans}: transformer-based invertible attention between patch tokens (iTrans).
@@ -38,7 +39,7 @@ public final class ITransProvider extends BasicPlugin<FlowLayer> implements Laye
         gate = false
         # initial r of the gate (σ(−4) ≈ 0.018: the layer starts near the identity)
         gate-init = -4.0
-        """);
+        """ + ClassEmbedding.DEFAULTS);
   }
 
   @Override
@@ -63,7 +64,9 @@ public final class ITransProvider extends BasicPlugin<FlowLayer> implements Laye
     }
     IdentityTerm term = identityTerm(settings);
     double initial = term == IdentityTerm.GATE ? settings.number("gate-init") : settings.number("lambda");
-    return new ITrans(shape, LayerMasks.atStep(context, mask), patch, settings.bool("causal"), term, initial, context.random());
+    ClassEmbedding classEmbedding = ClassEmbedding.configured(context);
+    return new ITrans(shape, LayerMasks.atStep(context, mask), patch, settings.bool("causal"), term, initial, classEmbedding,
+        context.random());
   }
 
   private static IdentityTerm identityTerm(Settings settings) {

@@ -2,6 +2,7 @@ package org.attnflow.attention;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.types.DataType;
 import java.util.List;
 import java.util.stream.Stream;
 import org.attnflow.api.ImageShape;
@@ -56,6 +57,27 @@ class AttentionContractTest {
   @MethodSource("configurations")
   void meetsTheContract(Case c) {
     LayerContract.of(Layers.factory(REGISTRY, c.config(), c.shape(), c.step(), 42)).verifyAll();
+  }
+
+  /** The attention layers in a model of three classes: their scores also see the class. */
+  static Stream<Case> conditionalConfigurations() {
+    return Stream.of(
+        new Case("type = imap", SMALL, 0),
+        new Case("type = imap, mixing = spatial, class-channels = 3", SMALL, 1),
+        new Case("type = itrans", SMALL, 0),
+        new Case("type = itrans, causal = true", WIDE, 1),
+        new Case("type = itrans, gate = true, gate-init = 0.5", SMALL, 0));
+  }
+
+  @ParameterizedTest
+  @MethodSource("conditionalConfigurations")
+  void meetsTheContractForEachOfThreeClasses(Case c) {
+    LayerContract.of(Layers.factory(REGISTRY, c.config(), c.shape(), c.step(), 42, 3))
+        .classes(3)
+        .dataType(DataType.FLOAT64)
+        .roundTripTolerance(1e-10)
+        .logDetTolerance(1e-9)
+        .verifyAll();
   }
 
   @Test

@@ -11,9 +11,12 @@ import org.attnflow.api.ImageShape;
 /** Additive (volume-preserving) coupling: y₂ = x₂ + NN(x₁), log|det J| = 0. */
 public final class AdditiveCoupling extends CouplingLayer {
 
-  /** Creates the layer with the network that {@code network} builds, {@code hidden} wide. */
-  public AdditiveCoupling(ImageShape shape, ConditioningNetwork.Factory network, int hidden, Random random) {
-    super(shape, network, hidden, 1, random);
+  /**
+   * Creates the layer with the network that {@code network} builds, {@code hidden} wide, which also
+   * sees {@code classEmbedding} (null in an unconditional layer).
+   */
+  public AdditiveCoupling(ImageShape shape, ConditioningNetwork.Factory network, int hidden, ClassEmbedding classEmbedding, Random random) {
+    super(shape, network, hidden, 1, classEmbedding, random);
   }
 
   @Override

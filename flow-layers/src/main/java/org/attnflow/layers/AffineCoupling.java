@@ -16,9 +16,12 @@ import org.attnflow.api.math.FlowMath;
 public final class AffineCoupling extends CouplingLayer {
   private static final double SCALE_OFFSET = 2.0;
 
-  /** Creates the layer with the network that {@code network} builds, {@code hidden} wide. */
-  public AffineCoupling(ImageShape shape, ConditioningNetwork.Factory network, int hidden, Random random) {
-    super(shape, network, hidden, 2, random);
+  /**
+   * Creates the layer with the network that {@code network} builds, {@code hidden} wide, which also
+   * sees {@code classEmbedding} (null in an unconditional layer).
+   */
+  public AffineCoupling(ImageShape shape, ConditioningNetwork.Factory network, int hidden, ClassEmbedding classEmbedding, Random random) {
+    super(shape, network, hidden, 2, classEmbedding, random);
   }
 
   @Override

@@ -14,7 +14,7 @@ public final class AffineCouplingProvider extends CouplingProvider {
   }
 
   @Override
-  FlowLayer create(ImageShape shape, ConditioningNetwork.Factory network, int hidden, BuildContext context) {
-    return new AffineCoupling(shape, network, hidden, context.random());
+  FlowLayer create(ImageShape shape, ConditioningNetwork.Factory network, int hidden, ClassEmbedding classEmbedding, BuildContext context) {
+    return new AffineCoupling(shape, network, hidden, classEmbedding, context.random());
   }
 }

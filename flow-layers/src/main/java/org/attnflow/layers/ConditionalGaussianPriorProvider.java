@@ -18,6 +18,6 @@ public final class ConditionalGaussianPriorProvider extends BasicPlugin<Prior> i
     if (context.keptShape() == null) {
       throw context.settings().error("type", "conditional-gaussian needs a condition: use it as the prior of a split");
     }
-    return new ConditionalGaussianPrior(context.requireInputShape(), context.keptShape());
+    return ClassConditionalPrior.of(context, new ConditionalGaussianPrior(context.requireInputShape(), context.keptShape()));
   }
 }

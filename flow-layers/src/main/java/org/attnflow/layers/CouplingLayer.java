@@ -16,24 +16,31 @@ import org.attnflow.api.math.FlowMath;
  * A coupling layer: the first channel half x₁ passes unchanged and conditions, through a network,
  * an element-wise invertible transform of the second half x₂. The network is evaluated once per
  * forward or inverse and its output h gives both the transformed values and the log-det, so they
- * belong to one map even when the network drops activations out in a training pass.
+ * belong to one map even when the network drops activations out in a training pass. In a
+ * class-conditional model the network also sees the class, as the channels of a {@link
+ * ClassEmbedding} appended to x₁: the transform of x₂ is still element-wise given x₁ and the class,
+ * so the log-det keeps its form.
  */
 abstract class CouplingLayer extends FlowLayer {
   private final long kept;
   private final ConditioningNetwork network;
+  private final ClassEmbedding classEmbedding;
 
   /**
-   * Creates the layer; {@code network} builds the network, {@code hidden} wide, that maps x₁ to
-   * {@code outputsPerChannel} values per channel of x₂, drawing its parameters from {@code random}.
+   * Creates the layer; {@code network} builds the network, {@code hidden} wide, that maps x₁ (and
+   * the class embedding, when {@code classEmbedding} is not null) to {@code outputsPerChannel}
+   * values per channel of x₂, drawing its parameters from {@code random}.
    */
-  CouplingLayer(ImageShape shape, ConditioningNetwork.Factory network, int hidden, int outputsPerChannel, Random random) {
+  CouplingLayer(ImageShape shape, ConditioningNetwork.Factory network, int hidden, int outputsPerChannel,
+      ClassEmbedding classEmbedding, Random random) {
     super(shape);
     int c = shape.channels();
     if (c < 2) {
       throw new ShapeException("a coupling layer needs at least 2 channels, found " + shape);
     }
     kept = c / 2;
-    ImageShape conditioning = new ImageShape(c / 2, shape.height(), shape.width());
+    this.classEmbedding = classEmbedding == null ? null : child("class-embedding", classEmbedding);
+    ImageShape conditioning = new ImageShape(c / 2 + ClassEmbedding.channelsOf(classEmbedding), shape.height(), shape.width());
     this.network = child("net", network.create(conditioning, hidden, (c - c / 2) * outputsPerChannel, random));
   }
 
@@ -47,7 +54,7 @@ abstract class CouplingLayer extends FlowLayer {
   protected FlowOutput transform(NDArray x, FlowPass pass) {
     NDList halves = FlowMath.splitChannels(x, kept);
     NDArray x1 = halves.get(0);
-    FlowOutput out = coupleForward(halves.get(1), network.apply(x1, pass));
+    FlowOutput out = coupleForward(halves.get(1), network.apply(networkInput(x1, pass), pass));
     return new FlowOutput(NDArrays.concat(new NDList(x1, out.value()), 1), out.logDet());
   }
 
@@ -55,7 +62,12 @@ abstract class CouplingLayer extends FlowLayer {
   protected FlowOutput invert(NDArray y, FlowPass pass) {
     NDList halves = FlowMath.splitChannels(y, kept);
     NDArray y1 = halves.get(0);
-    FlowOutput out = coupleInverse(halves.get(1), network.apply(y1, pass), pass);
+    FlowOutput out = coupleInverse(halves.get(1), network.apply(networkInput(y1, pass), pass), pass);
     return new FlowOutput(NDArrays.concat(new NDList(y1, out.value()), 1), out.logDet());
+  }
+
+  /** What the network sees: the unchanged half, with the class embedding appended in a conditional layer. */
+  private NDArray networkInput(NDArray kept, FlowPass pass) {
+    return classEmbedding == null ? kept : classEmbedding.appendTo(kept, pass);
   }
 }

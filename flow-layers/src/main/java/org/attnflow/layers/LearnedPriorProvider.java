@@ -15,6 +15,6 @@ public final class LearnedPriorProvider extends BasicPlugin<Prior> implements Pr
 
   @Override
   public Prior create(BuildContext context) {
-    return new LearnedPrior(context.requireInputShape());
+    return ClassConditionalPrior.of(context, new LearnedPrior(context.requireInputShape()));
   }
 }

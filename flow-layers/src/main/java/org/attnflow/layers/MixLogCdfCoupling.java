@@ -30,9 +30,13 @@ public final class MixLogCdfCoupling extends CouplingLayer {
   private final int components;
   private final Parameter scaleBound;
 
-  /** Creates the layer with a network of the given kind and hidden width and a mixture of {@code components} logistics. */
-  public MixLogCdfCoupling(ImageShape shape, ConditioningNetwork.Factory network, int hidden, int components, Random random) {
-    super(shape, network, hidden, 3 * components + 2, random);
+  /**
+   * Creates the layer with a network of the given kind and hidden width (which also sees {@code
+   * classEmbedding}, null in an unconditional layer) and a mixture of {@code components} logistics.
+   */
+  public MixLogCdfCoupling(ImageShape shape, ConditioningNetwork.Factory network, int hidden, int components, ClassEmbedding classEmbedding,
+      Random random) {
+    super(shape, network, hidden, 3 * components + 2, classEmbedding, random);
     this.components = components;
     int changed = shape.channels() - shape.channels() / 2;
     scaleBound = parameter("scale", new Shape(1, changed, 1, 1), Init.constant(1));

@@ -16,7 +16,7 @@ public final class MixLogCdfCouplingProvider extends CouplingProvider {
   }
 
   @Override
-  FlowLayer create(ImageShape shape, ConditioningNetwork.Factory network, int hidden, BuildContext context) {
-    return new MixLogCdfCoupling(shape, network, hidden, context.settings().integerAtLeast("components", 1), context.random());
+  FlowLayer create(ImageShape shape, ConditioningNetwork.Factory network, int hidden, ClassEmbedding classEmbedding, BuildContext context) {
+    return new MixLogCdfCoupling(shape, network, hidden, context.settings().integerAtLeast("components", 1), classEmbedding, context.random());
   }
 }

@@ -15,6 +15,6 @@ public final class StandardNormalPriorProvider extends BasicPlugin<Prior> implem
 
   @Override
   public Prior create(BuildContext context) {
-    return new StandardNormalPrior(context.requireInputShape());
+    return ClassConditionalPrior.of(context, new StandardNormalPrior(context.requireInputShape()));
   }
 }

@@ -1,17 +1,22 @@
 package org.attnflow.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.attnflow.api.FlowLayer;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.PluginKind;
 import org.attnflow.testkit.LayerContract;
 import org.attnflow.testkit.Layers;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -48,6 +53,54 @@ class LayerContractTest {
       contract.perturbation(0.1);
     }
     contract.verifyAll();
+  }
+
+  /** Every layer of this module that takes the class in a class-conditional model. */
+  static Stream<String> conditionalConfigurations() {
+    return Stream.of(
+        "type = affine-coupling, hidden = 8",
+        "type = additive-coupling, hidden = 8, class-channels = 3",
+        "type = mixlogcdf, hidden = 8, components = 4",
+        "type = affine-coupling, hidden = 8, network { type = flowpp, blocks = 1, heads = 2 }",
+        "type = split",
+        "type = split, prior { type = learned }",
+        "type = split, prior { type = standard-normal }");
+  }
+
+  @ParameterizedTest
+  @MethodSource("conditionalConfigurations")
+  void meetsTheContractForEachOfThreeClasses(String config) {
+    LayerContract.of(Layers.factory(REGISTRY, config, SHAPE, 0, 42, 3))
+        .classes(3)
+        // the class embedding's N(0, 1) inputs widen mixlogcdf's mixtures; at 0.1 they stay invertible (see above)
+        .perturbation(config.startsWith("type = mixlogcdf") ? 0.1 : 0.2)
+        .dataType(DataType.FLOAT64)
+        .roundTripTolerance(1e-7)
+        .logDetTolerance(1e-9)
+        .verifyAll();
+  }
+
+  @Test
+  void aLayerThatIgnoresTheClassFailsTheConditionalContract() {
+    LayerContract contract = LayerContract.of(Layers.factory(REGISTRY, "type = actnorm", SHAPE, 0, 42, 3)).classes(3);
+    AssertionFailedError e = assertThrows(AssertionFailedError.class, contract::verifyAll);
+    assertTrue(e.getMessage().contains("another class gives the same output"), e.getMessage());
+  }
+
+  @Test
+  void theClassEmbeddingAddsItsTableAndTheNetworksInputsOnlyWhenConditioned() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      long unconditional = parameters(manager, "type = affine-coupling, hidden = 8", 0);
+      // K·E for the table, and E more inputs of the network's first 3×3 convolution (8 wide)
+      assertEquals(unconditional + 3 * 5 + 5 * 8 * 9, parameters(manager, "type = affine-coupling, hidden = 8, class-channels = 5", 3));
+      assertEquals(unconditional, parameters(manager, "type = affine-coupling, hidden = 8, conditioned = false", 3));
+    }
+  }
+
+  private static long parameters(NDManager manager, String config, int classes) {
+    FlowLayer layer = Layers.factory(REGISTRY, config, SHAPE, 0, 42, classes).get();
+    layer.initialize(manager, DataType.FLOAT32, SHAPE.batched(1));
+    return layer.freeParameterCount();
   }
 
   @Test

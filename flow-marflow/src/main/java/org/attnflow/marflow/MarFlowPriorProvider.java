@@ -5,6 +5,7 @@ import org.attnflow.api.Prior;
 import org.attnflow.api.spi.BasicPlugin;
 import org.attnflow.api.spi.BuildContext;
 import org.attnflow.api.spi.PriorProvider;
+import org.attnflow.layers.ClassConditionalPrior;
 
 /**
  * Provides {@code marflow}: the multi-scale autoregressive prior of mAR-SCF, a channel-by-channel
@@ -48,6 +49,7 @@ public final class MarFlowPriorProvider extends BasicPlugin<Prior> implements Pr
   @Override
   public Prior create(BuildContext context) {
     ImageShape latent = context.requireInputShape();
-    return new MarFlowPrior(latent, context.keptShape(), MarFlowOptions.from(context.settings(), latent), context.random());
+    return ClassConditionalPrior.of(context,
+        new MarFlowPrior(latent, context.keptShape(), MarFlowOptions.from(context.settings(), latent), context.random()));
   }
 }

@@ -120,6 +120,12 @@ class MarFlowPluginTest {
   }
 
   @Test
+  void inAClassConditionalModelTheMarflowPriorTakesAPerClassMeanAndScale() {
+    LayerContract.of(Layers.factory(REGISTRY, "type = split, prior { type = marflow, hidden = 4, layers = 1, embed = 2 }",
+        new ImageShape(4, 4, 4), 0, 3, 3)).classes(3).verifyAll();
+  }
+
+  @Test
   void aSplitWithThePublishedMarflowPriorMeetsTheLayerContract() {
     LayerContract.of(Layers.factory(REGISTRY, "type = split, prior { type = marflow, hidden = 6, layers = 2, kernel = 5, embed = 4,"
         + " embed-hidden = 8, embed-kernel = 5, input-conv = true, output-kernel = 3, per-size { 4x4 { dilation = 2 } } }",

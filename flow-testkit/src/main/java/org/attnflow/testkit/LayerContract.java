@@ -25,6 +25,7 @@ import java.util.Random;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.DoubleStream;
+import org.attnflow.api.Condition;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
@@ -48,6 +49,12 @@ import org.attnflow.api.math.FlowMath;
  * <p>Layers and inputs are float32 unless {@link #dataType} asks for float64, which lets a
  * layer whose numerics need it (an iterative inverse, tails of a CDF) be checked with
  * tolerances far below float32's resolution.
+ *
+ * <p>A class-conditional layer (built with {@link Layers#factory(org.attnflow.api.registry.Registry,
+ * String, ImageShape, int, long, int) classes} &gt; 0) is checked with {@link #classes}: every
+ * check then runs in passes conditioned on each of K conditions (condition j gives sample i the
+ * class (i + j) mod K, so every class is seen and the samples of a batch differ), and a different
+ * condition must change the output.
  */
 public final class LayerContract {
   /** What {@link #encodeAndDecode} returns, in order. */
@@ -59,6 +66,9 @@ public final class LayerContract {
   private double roundTripTolerance = 1e-4;
   private double logDetTolerance = 2e-3;
   private DataType dataType = DataType.FLOAT32;
+  private int classes = 0;
+  /** The condition j that passes are conditioned on while {@link #classes} is positive. */
+  private int conditionIndex = 0;
 
   private LayerContract(Supplier<? extends FlowLayer> factory) {
     this.factory = factory;
@@ -102,20 +112,91 @@ public final class LayerContract {
     return this;
   }
 
-  /** Runs every check. */
+  /**
+   * Checks a class-conditional layer of a model of {@code classCount} classes (at least 2): every
+   * check runs under each of {@code classCount} conditions, and {@link #verifyConditionMatters}
+   * is added. 0 (the default) checks an unconditional layer, in unconditioned passes.
+   */
+  public LayerContract classes(int classCount) {
+    if (classCount == 1 || classCount < 0) {
+      throw new IllegalArgumentException("a conditional layer is checked with at least 2 classes (0: unconditional), not " + classCount);
+    }
+    this.classes = classCount;
+    return this;
+  }
+
+  /** Runs every check, under each condition for a conditional layer. */
   public void verifyAll() {
     try (NDManager manager = NDManager.newBaseManager()) {
       FlowLayer layer = prepare(manager, seed);
       NDArray x = input(manager, layer.inputShape());
-      verifyFinite(layer, x);
-      verifyRoundTrip(layer, x);
-      verifyInverseLogDet(layer, x);
-      verifySamplingInverse(layer, x);
-      verifyLogDetAgainstJacobian(layer, x);
-      verifySaveLoad(layer, x, manager);
-      verifyGradientsSurviveGarbageCollection(layer, x);
-      verifyFrozen(layer, x);
+      for (conditionIndex = 0; conditionIndex < Math.max(1, classes); conditionIndex++) {
+        verifyFinite(layer, x);
+        verifyRoundTrip(layer, x);
+        verifyInverseLogDet(layer, x);
+        verifySamplingInverse(layer, x);
+        verifyLogDetAgainstJacobian(layer, x);
+        verifySaveLoad(layer, x, manager);
+        verifyGradientsSurviveGarbageCollection(layer, x);
+        verifyFrozen(layer, x);
+      }
+      conditionIndex = 0;
+      if (classes > 0) {
+        verifyConditionMatters(layer, x);
+      }
     }
+  }
+
+  /**
+   * Asserts that a class-conditional layer's forward output, log-det or prior log-likelihood of
+   * the latents it factors out changes when the condition does (conditions 0 and 1).
+   */
+  public void verifyConditionMatters(FlowLayer layer, NDArray x) {
+    if (classes == 0) {
+      throw new IllegalStateException("set classes(K) to check a class-conditional layer");
+    }
+    int before = conditionIndex;
+    double[][] outputs = new double[2][];
+    for (conditionIndex = 0; conditionIndex < 2; conditionIndex++) {
+      FlowPass pass = encoding(x);
+      FlowOutput out = layer.forward(x, pass);
+      DoubleStream.Builder all = DoubleStream.builder();
+      DoubleStream.of(Values.of(out.value())).forEach(all);
+      DoubleStream.of(Values.of(out.logDet())).forEach(all);
+      if (pass.priorLogProb() != null) {
+        DoubleStream.of(Values.of(pass.priorLogProb())).forEach(all);
+      }
+      outputs[conditionIndex] = all.build().toArray();
+    }
+    conditionIndex = before;
+    double change = 0;
+    for (int i = 0; i < outputs[0].length; i++) {
+      change = Math.max(change, Math.abs(outputs[0][i] - outputs[1][i]));
+    }
+    assertTrue(change > 1e-6, layer.path() + ": another class gives the same output, log-det and prior log-likelihood");
+  }
+
+  /** {@code kind}, conditioned in a conditional check on the current condition for the batch of {@code x}. */
+  private FlowPass conditioned(FlowPass kind, NDArray x) {
+    if (classes == 0) {
+      return kind;
+    }
+    int batchSize = (int) x.getShape().get(0);
+    int[] labels = new int[batchSize];
+    for (int i = 0; i < batchSize; i++) {
+      labels[i] = (i + conditionIndex) % classes;
+    }
+    return kind.conditionedOn(Condition.ofClasses(x.getManager(), labels, classes));
+  }
+
+  /** An encoding pass for the batch {@code x}, conditioned in a conditional check. */
+  private FlowPass encoding(NDArray x) {
+    return conditioned(FlowPass.encoding(), x);
+  }
+
+  /** A sampling pass at temperature 1 from noise {@code noiseSeed} for the batch {@code y}, conditioned in a conditional check. */
+  private FlowPass sampling(NDArray y, long noiseSeed) {
+    return conditioned(FlowPass.sampling(1.0, new Noise(noiseSeed)), y);
   }
 
   /**
@@ -125,7 +206,7 @@ public final class LayerContract {
     FlowLayer layer = factory.get();
     layer.initialize(manager, dataType, layer.inputShape().batched(batch));
     NDArray warmup = FlowMath.scale(new Noise(layerSeed + 17).normal(manager, layer.inputShape().batched(4)).toType(dataType, false), 0.5);
-    layer.forward(warmup, FlowPass.initializing());
+    layer.forward(warmup, conditioned(FlowPass.initializing(), warmup));
     randomize(layer, layerSeed, perturbation);
     return layer;
   }
@@ -165,20 +246,20 @@ public final class LayerContract {
 
   /** Asserts that the forward and inverse outputs and log-dets are finite. */
   public void verifyFinite(FlowLayer layer, NDArray x) {
-    FlowPass pass = FlowPass.encoding();
+    FlowPass pass = encoding(x);
     FlowOutput f = layer.forward(x, pass);
     assertAllFinite(layer, "forward output", f.value());
     assertAllFinite(layer, "forward log-det", f.logDet());
     if (pass.priorLogProb() != null) {
       assertAllFinite(layer, "prior log-likelihood of the factored-out latents", pass.priorLogProb());
     }
-    FlowOutput b = layer.inverse(f.value(), FlowPass.sampling(1.0, new Noise(seed + 2)));
+    FlowOutput b = layer.inverse(f.value(), sampling(f.value(), seed + 2));
     assertAllFinite(layer, "inverse output", b.value());
   }
 
   /** Asserts that inverse(forward(x)) = x within the tolerance; returns the largest error. */
   public double verifyRoundTrip(FlowLayer layer, NDArray x) {
-    FlowPass encode = FlowPass.encoding();
+    FlowPass encode = encoding(x);
     FlowOutput f = layer.forward(x, encode);
     FlowOutput back = layer.inverse(f.value(), encode.inverse());
     double err = Values.of(back.value().sub(x).abs().max())[0];
@@ -191,19 +272,19 @@ public final class LayerContract {
    * an encoding pass; layers that factor out latents (and so sample them afresh) are exempt.
    */
   public void verifySamplingInverse(FlowLayer layer, NDArray x) {
-    FlowPass encode = FlowPass.encoding();
+    FlowPass encode = encoding(x);
     FlowOutput f = layer.forward(x, encode);
     if (!encode.latents().isEmpty()) {
       return;
     }
     double[] exact = Values.of(layer.inverse(f.value(), encode.inverse()).value());
-    double[] sampled = Values.of(layer.inverse(f.value(), FlowPass.sampling(1.0, new Noise(seed + 3))).value());
+    double[] sampled = Values.of(layer.inverse(f.value(), sampling(f.value(), seed + 3)).value());
     assertArrayEquals(exact, sampled, 0, layer.path() + ": a sampling pass inverts to other values than an encoding pass");
   }
 
   /** Asserts that the inverse's log-det is the negated forward log-det at the matching point. */
   public void verifyInverseLogDet(FlowLayer layer, NDArray x) {
-    FlowPass encode = FlowPass.encoding();
+    FlowPass encode = encoding(x);
     FlowOutput f = layer.forward(x, encode);
     FlowOutput b = layer.inverse(f.value(), encode.inverse());
     double[] fwd = Values.of(f.logDet());
@@ -220,10 +301,10 @@ public final class LayerContract {
    */
   public double[] verifyLogDetAgainstJacobian(FlowLayer layer, NDArray x) {
     double[] brute = Jacobians.logAbsDet(xi -> {
-      FlowPass pass = FlowPass.encoding();
+      FlowPass pass = encoding(xi);
       return Jacobians.flatten(layer.forward(xi, pass).value(), pass);
     }, x);
-    double[] claimed = Values.of(layer.forward(x, FlowPass.encoding()).logDet());
+    double[] claimed = Values.of(layer.forward(x, encoding(x)).logDet());
     for (int i = 0; i < brute.length; i++) {
       double tol = logDetTolerance * Math.max(1, Math.abs(brute[i]));
       assertEquals(brute[i], claimed[i], tol, layer.path() + ": log-det of sample " + i + " differs from the Jacobian's");
@@ -248,8 +329,8 @@ public final class LayerContract {
       assertEquals(p.getValue().requiresGradient(), p.getValue().getArray().hasGradient(),
           layer.path() + ": after loading, " + p.getKey() + " must require a gradient exactly when it is trainable");
     }
-    FlowPass passA = FlowPass.encoding();
-    FlowPass passB = FlowPass.encoding();
+    FlowPass passA = encoding(x);
+    FlowPass passB = encoding(x);
     FlowOutput a = layer.forward(x, passA);
     FlowOutput b = copy.forward(x, passB);
     if (passA.priorLogProb() != null) {
@@ -289,8 +370,8 @@ public final class LayerContract {
     }
   }
 
-  private static double[][] encodeAndDecode(FlowLayer layer, NDArray x) {
-    FlowPass encode = FlowPass.encoding();
+  private double[][] encodeAndDecode(FlowLayer layer, NDArray x) {
+    FlowPass encode = encoding(x);
     FlowOutput f = layer.forward(x, encode);
     FlowOutput b = layer.inverse(f.value(), encode.inverse());
     return new double[][] {Values.of(f.value()), Values.of(f.logDet()), Values.of(b.value()), Values.of(b.logDet())};
@@ -303,7 +384,7 @@ public final class LayerContract {
    * use {@link org.attnflow.api.math.FlowMath#scale} instead.
    */
   public void verifyGradientsSurviveGarbageCollection(FlowLayer layer, NDArray x) {
-    verifyGradientsSurviveGarbageCollection(layer, x, FlowPass::encoding);
+    verifyGradientsSurviveGarbageCollection(layer, x, () -> encoding(x));
   }
 
   /**

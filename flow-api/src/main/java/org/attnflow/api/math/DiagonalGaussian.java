@@ -16,8 +16,11 @@ public record DiagonalGaussian(NDArray mean, NDArray logStd) {
     return FlowMath.gaussianLogDensity(z, mean, logStd);
   }
 
-  /** A draw at temperature T from standard normal noise {@code eps}: μ + T·σ·ε (μ itself at T = 0). */
+  /**
+   * A draw at temperature T from standard normal noise {@code eps}: μ + T·σ·ε, of {@code eps}'s
+   * shape (μ broadcast to it at T = 0).
+   */
   public NDArray draw(NDArray eps, double temperature) {
-    return temperature == 0 ? mean : mean.add(FlowMath.scale(eps.mul(logStd.exp()), temperature));
+    return temperature == 0 ? mean.broadcast(eps.getShape()) : mean.add(FlowMath.scale(eps.mul(logStd.exp()), temperature));
   }
 }

@@ -17,7 +17,7 @@ public final class LeakyReluProvider extends BasicPlugin<FlowLayer> implements L
 
   /** Declares the type, a one-line description and the keys with their documented defaults. */
   public LeakyReluProvider() {
-    super(TYPE, "invertible leaky ReLU: y = x for x >= 0, y = a_c*x for x < 0, learned slope a_c > 0 per channel.", """
+    super(TYPE, "invertible leaky ReLU: y = x for x >= 0, y = a_c*x for x < 0, learned slope a_c > 0 per channel (and class).", """
         # initial negative slope a of every channel (a > 0; 1 is the identity)
         slope = 0.5
         # bound b on |log a|: log a = b*tanh(theta/b) keeps a in [e^-b, e^b] while it is learned
@@ -37,6 +37,7 @@ public final class LeakyReluProvider extends BasicPlugin<FlowLayer> implements L
       throw s.error("slope", "expected a number in (e^-" + bound + ", e^" + bound + ") = ("
           + (float) Math.exp(-bound) + ", " + (float) Math.exp(bound) + "), found " + slope);
     }
-    return new InvertibleLeakyRelu(context.requireInputShape(), slope, bound);
+    // context.classes() is model.classes: a slope per class in a class-conditional model
+    return new InvertibleLeakyRelu(context.requireInputShape(), slope, bound, context.classes());
   }
 }

@@ -64,6 +64,20 @@ class LeakyReluTest {
     }
   }
 
+  /**
+   * In a model of three classes (model.classes = 3) the layer learns a slope per class and
+   * channel: the contract runs under each of three conditions, and another class must change the
+   * output.
+   */
+  @Test
+  void aClassConditionalLayerMeetsTheContractForEachClass() {
+    LayerContract.of(Layers.factory(REGISTRY, "type = leaky-relu", SHAPE, 0, 42, 3)).classes(3).verifyAll();
+    try (NDManager manager = NDManager.newBaseManager()) {
+      FlowLayer layer = LayerContract.of(Layers.factory(REGISTRY, "type = leaky-relu", SHAPE, 0, 42, 3)).classes(3).prepare(manager, 0);
+      assertEquals(3 * SHAPE.channels(), layer.freeParameterCount());
+    }
+  }
+
   @Test
   void isNotTheIdentityAtTheTestedParameters() {
     LayerContract contract = LayerContract.of(factory("type = leaky-relu"));
