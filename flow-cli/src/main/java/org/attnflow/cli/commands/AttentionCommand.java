@@ -70,13 +70,13 @@ public final class AttentionCommand extends Command {
       NDArray x = all.get(index + ":" + (index + 1));
       Png.grid(Images.quantise(x), folder.resolve(String.format(Locale.ROOT, "image%05d.png", index)));
       List<Path> written = new ArrayList<>();
-      Condition condition = model.isConditional() ? Conditioning.of(model, new int[] {Conditioning.labels(model, batch)[index]}, manager) : null;
-      FlowPass pass = Conditioning.on(FlowPass.encoding(), condition);
-      model.encode(x, pass, (layer, input, output) -> {
+      Condition condition = model.isConditional()
+          ? Conditioning.of(model, new int[] {Conditioning.labels(model, batch)[index]}, manager) : null;
+      model.encode(x, Conditioning.on(FlowPass.encoding(), condition), (layer, input, output) -> {
         if (layer instanceof AttentionLayer attention) {
           Path file = folder.resolve(String.format(Locale.ROOT, "image%05d-%02d-%s.png", index, written.size(),
               layer.path().replace("model.", "").replaceAll("[^A-Za-z0-9]+", "_")));
-          Png.write(render(attention.attentionMap(input)), file);
+          Png.write(render(attention.attentionMap(input, Conditioning.on(FlowPass.encoding(), condition))), file);
           written.add(file);
           out.println(layer.path() + " → " + file);
         }
