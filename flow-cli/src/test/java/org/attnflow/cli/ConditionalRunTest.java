@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A class-conditional run through the command line: the tiny data with labels of three named
  * classes, a model with {@code model.classes = 3} and an iMap layer, trained once for the class;
  * the class names it records, evaluate per class, {@code sample --class}, the other commands that
- * run the model, and one-line errors for a wrong class, an unconditional run and data that cannot
- * condition the model.
+ * run the model (reconstruct, attention, check, bench, fid), and one-line errors for a wrong class,
+ * an unconditional run and data that cannot condition the model.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConditionalRunTest {
@@ -124,6 +124,15 @@ class ConditionalRunTest {
     assertOk(run("attention", conditional.toString(), "--image", "2", "--out", tmp.resolve("attention").toString()));
     String check = assertOk(run("check", labelled.toString(), "--set", "model.classes = 3")).out();
     assertTrue(check.contains("classes        3 (class-conditional"), check);
+  }
+
+  @Test
+  void benchAndFidRunAConditionalModel() {
+    String bench = assertOk(run("bench", labelled.toString(), "--set", "model.classes = 3", "--steps", "63", "--eval")).out();
+    assertTrue(bench.contains("\"test_bpd\": "), bench);
+    Path pool = Harness.repo("flow-cli", "src", "test", "resources", "fid", "pool-features.pt");
+    String fid = assertOk(run("fid", conditional.toString(), "--features", pool.toString(), "--n", "32", "--batch-size", "16")).out();
+    assertTrue(fid.startsWith("FD_fixture-pool = "), fid);
   }
 
   @Test
