@@ -83,6 +83,19 @@ final class Harness {
     }
   }
 
+  /** Writes an IDX label file (gzip) of {@code count} labels drawn from 0..classes − 1. */
+  static void writeIdxLabels(Path file, int count, int classes, long seed) throws IOException {
+    Random random = new Random(seed);
+    try (OutputStream raw = Files.newOutputStream(file);
+        DataOutputStream out = new DataOutputStream(new GZIPOutputStream(raw))) {
+      out.writeInt(0x00000801);
+      out.writeInt(count);
+      for (int i = 0; i < count; i++) {
+        out.write(random.nextInt(classes));
+      }
+    }
+  }
+
   /** The tiny data set: 64 training and 32 test images of 1×8×8 in {@code dir}. */
   static TinyData tinyData(Path dir) throws IOException {
     Files.createDirectories(dir);

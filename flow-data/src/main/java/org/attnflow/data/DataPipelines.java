@@ -27,7 +27,7 @@ public final class DataPipelines {
     DatasetSplits splits = open(data, registry);
     PaddedImages train = PaddedImages.of(splits.train(), options.pad(), options.trainLimit());
     PaddedImages test = PaddedImages.of(splits.test(), options.pad(), 0);
-    return new InMemoryDataPipeline(train, test, new Augmentation(train.shape(), options.flip(), options.shift()),
+    return new InMemoryDataPipeline(splits.train().source(), train, test, new Augmentation(train.shape(), options.flip(), options.shift()),
         options.prefetch());
   }
 

@@ -1,6 +1,7 @@
 package org.attnflow.data;
 
 import static org.attnflow.data.TestFiles.idx;
+import static org.attnflow.data.TestFiles.labels;
 import static org.attnflow.data.TestFiles.numbered;
 import static org.attnflow.data.TestFiles.pixel;
 import static org.attnflow.data.TestFiles.quote;
@@ -226,6 +227,54 @@ class DataPipelineTest {
     assertEquals(first, sortedImages(pipeline, 200, 0), "the same subset every time");
     assertEquals(first, sortedImages(pipeline, 200, 9), "whatever the run's seed");
     assertTrue(first.containsAll(sortedImages(pipeline, 100, 0)), "a smaller subset lies inside a larger one");
+  }
+
+  @Test
+  void batchesCarryTheLabelsOfTheirImagesAndThePipelineTheClassNames() {
+    Path trainLabels = TestFiles.write(dir.resolve("train-labels.idx"), labels(10, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0));
+    Path testLabels = TestFiles.write(dir.resolve("test-labels.idx"), labels(7, 2, 2, 1, 1, 0, 0, 2));
+    int[] testLabelOf = {2, 2, 1, 1, 0, 0, 2};
+    DataPipeline pipeline = pipeline("pad = 0, flip = true, shift = 1, dataset { train-labels = " + quote(trainLabels)
+        + ", test-labels = " + quote(testLabels) + ", classes = 3, class-names = [cat, dog, owl] }");
+
+    assertEquals(List.of("cat", "dog", "owl"), pipeline.classNames().orElseThrow());
+    List<Batch> run = new ArrayList<>();
+    List<Batch> resumed = new ArrayList<>();
+    try (BatchStream stream = pipeline.train(4, 42, 0); BatchStream later = pipeline.train(4, 42, 3)) {
+      for (int b = 0; b < 6; b++) {
+        run.add(stream.next());
+      }
+      for (int b = 3; b < 6; b++) {
+        resumed.add(later.next());
+      }
+    }
+    for (int b = 0; b < 6; b++) {
+      int[] classes = run.get(b).classes().orElseThrow();
+      for (int i = 0; i < 4; i++) {
+        assertEquals(imageAt(run.get(b), i, 0) % 3, classes[i], "batch " + b + " slot " + i);
+      }
+    }
+    for (int b = 3; b < 6; b++) {
+      assertArrayEquals(run.get(b).labels(), resumed.get(b - 3).labels(), "resumed batch " + b);
+    }
+    try (BatchStream stream = pipeline.test(2, 0, 5)) {
+      for (Batch batch = stream.next(); batch != null; batch = stream.next()) {
+        for (int i = 0; i < batch.size(); i++) {
+          assertEquals(testLabelOf[imageAt(batch, i, 0)], batch.classes().orElseThrow()[i]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void unlabelledDataHasNoClassNamesAndItsBatchesNoLabels() {
+    DataPipeline pipeline = pipeline("pad = 0");
+
+    assertTrue(pipeline.classNames().isEmpty());
+    try (BatchStream stream = pipeline.train(4, 0, 0); BatchStream test = pipeline.test(4, 0, 0)) {
+      assertTrue(stream.next().classes().isEmpty());
+      assertTrue(test.next().classes().isEmpty());
+    }
   }
 
   @Test

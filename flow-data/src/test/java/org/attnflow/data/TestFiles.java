@@ -27,6 +27,15 @@ public final class TestFiles {
         .putInt(0x00000803).putInt(count).putInt(rows).putInt(columns).put(pixels).array();
   }
 
+  /** An IDX label file: magic 0x00000801, count, then the labels. */
+  public static byte[] labels(int count, int... values) {
+    ByteBuffer b = ByteBuffer.allocate(8 + values.length).putInt(0x00000801).putInt(count);
+    for (int v : values) {
+      b.put((byte) v);
+    }
+    return b.array();
+  }
+
   /** {@code count} images of {@code size} pixels where pixel p of image i is {@code (i · 20 + p) mod 256}. */
   public static byte[] numbered(int count, int size) {
     byte[] pixels = new byte[count * size];

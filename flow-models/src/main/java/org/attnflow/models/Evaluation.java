@@ -1,17 +1,39 @@
 package org.attnflow.models;
 
+import java.util.List;
 import java.util.Locale;
 import org.attnflow.api.data.DataPipeline;
 
 /**
- * Test bits/dim with a 95% confidence interval of its mean over images.
+ * Test bits/dim with a 95% confidence interval of its mean over images, and for a class-conditional
+ * model the class-conditional bits/dim of each class.
  *
  * @param bpd the mean bits/dim
  * @param ci95 half-width of the 95% interval, 1.96·s/√n
  * @param images the number of test images evaluated
  * @param testSize the number of images in the test set (more than {@code images} for a uniform sample)
+ * @param perClass the mean of each class's test images in label order, empty for an unconditional model
  */
-public record Evaluation(double bpd, double ci95, int images, int testSize) {
+public record Evaluation(double bpd, double ci95, int images, int testSize, List<ClassBpd> perClass) {
+
+  /**
+   * The test bits/dim of one class: the mean over its images of −log₂ p(x | class) per dimension.
+   *
+   * @param name the class name
+   * @param images the number of its test images evaluated
+   * @param bpd their mean bits/dim, NaN when there is none
+   */
+  public record ClassBpd(String name, int images, double bpd) {}
+
+  /** Copies the per-class list. */
+  public Evaluation {
+    perClass = List.copyOf(perClass);
+  }
+
+  /** The evaluation of an unconditional model. */
+  public Evaluation(double bpd, double ci95, int images, int testSize) {
+    this(bpd, ci95, images, testSize, List.of());
+  }
 
   @Override
   public String toString() {

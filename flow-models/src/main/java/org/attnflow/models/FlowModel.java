@@ -218,12 +218,14 @@ public final class FlowModel extends FlowBlock {
    * log-det is not finite, or for some sample its log-det, or the Gaussian energy ½‖z‖² of its
    * output, exceeds {@code maxBpd} bits per data dimension (either alone would put the sample's
    * bits/dim past that bound); then the prior, whose log-density is judged the same way. Empty
-   * when nothing went bad.
+   * when nothing went bad. A class-conditional model runs under {@code condition} (null in an
+   * unconditional one).
    */
-  public Optional<String> firstDivergedLayer(NDArray x, double maxBpd) {
+  public Optional<String> firstDivergedLayer(NDArray x, Condition condition, double maxBpd) {
     double bound = maxBpd * dimensions() * Math.log(2);
     AtomicReference<String> culprit = new AtomicReference<>();
-    Optional<Encoding> e = encode(x, FlowPass.encoding(), (layer, input, out) -> {
+    FlowPass pass = condition == null ? FlowPass.encoding() : FlowPass.encoding().conditionedOn(condition);
+    Optional<Encoding> e = encode(x, pass, (layer, input, out) -> {
       Optional<String> why = excess(out.logDet(), "log-det", bound)
           .or(() -> excess(FlowMath.scale(out.value().square().reshape(out.value().getShape().get(0), -1).sum(new int[] {1}), 0.5),
               "output's Gaussian energy", bound));

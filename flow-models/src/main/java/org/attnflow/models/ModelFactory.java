@@ -55,7 +55,7 @@ public final class ModelFactory {
     int levelCount = model.integerAtLeast("levels", 1);
     int steps = model.integerAtLeast("steps", 0);
     long seed = model.longValue("seed");
-    int classes = model.has("classes") ? model.integerAtLeast("classes", 0) : 0;
+    int classes = Conditioning.classes(model);
     List<Settings> step = model.blocks("step");
     long layerCount = levelCount * (2 + (long) steps * step.size());
     if (layerCount > MAX_LAYERS) {

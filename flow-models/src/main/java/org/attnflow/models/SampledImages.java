@@ -10,7 +10,8 @@ import java.util.NoSuchElementException;
  * Samples {@code from} to {@code to} of a model's draw, one batch at a time so that memory stays
  * bounded. The batch that starts at sample i uses the noise seed {@code seed + i·φ} (φ the 64-bit
  * golden-ratio constant): the same seed and batch size give the same images, and a draw of one
- * batch is {@link Sampler#sample} with the seed itself. Freeze the model while iterating.
+ * batch is {@link Sampler#sample} with the seed itself. A class-conditional model draws sample i
+ * of the class {@link SampleClasses} gives i. Freeze the model while iterating.
  */
 public final class SampledImages implements Iterator<Images> {
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
@@ -21,11 +22,17 @@ public final class SampledImages implements Iterator<Images> {
   private final double temperature;
   private final int batchSize;
   private final long seed;
+  private final SampleClasses classes;
   private int next;
 
-  /** Samples {@code from} (inclusive) to {@code to} (exclusive) at {@code temperature} in batches of {@code batchSize}. */
-  public SampledImages(FlowModel model, NDManager manager, int from, int to, double temperature, int batchSize, long seed) {
+  /**
+   * Samples {@code from} (inclusive) to {@code to} (exclusive) of {@code classes} at
+   * {@code temperature} in batches of {@code batchSize}.
+   */
+  public SampledImages(FlowModel model, NDManager manager, SampleClasses classes, int from, int to, double temperature, int batchSize,
+      long seed) {
     this.model = model;
+    this.classes = classes;
     this.manager = manager;
     this.next = from;
     this.to = to;
@@ -34,9 +41,9 @@ public final class SampledImages implements Iterator<Images> {
     this.seed = seed;
   }
 
-  /** The first {@code n} samples. */
+  /** The first {@code n} samples, of the model's default classes ({@link SampleClasses#defaultFor}). */
   public SampledImages(FlowModel model, NDManager manager, int n, double temperature, int batchSize, long seed) {
-    this(model, manager, 0, n, temperature, batchSize, seed);
+    this(model, manager, SampleClasses.defaultFor(model), 0, n, temperature, batchSize, seed);
   }
 
   @Override
@@ -50,7 +57,7 @@ public final class SampledImages implements Iterator<Images> {
       throw new NoSuchElementException();
     }
     int size = Math.min(batchSize, to - next);
-    Images batch = Sampler.sample(model, manager, size, temperature, seed + next * GOLDEN_GAMMA);
+    Images batch = Sampler.sample(model, manager, classes, next, size, temperature, seed + next * GOLDEN_GAMMA);
     next += size;
     return batch;
   }

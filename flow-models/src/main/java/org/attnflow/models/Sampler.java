@@ -2,17 +2,37 @@ package org.attnflow.models;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import org.attnflow.api.Condition;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.Noise;
 
-/** Draws images from a model at a temperature, reproducibly from a seed. */
+/**
+ * Draws images from a model at a temperature, reproducibly from a seed; a class-conditional model
+ * draws each sample of the class {@link SampleClasses} gives it.
+ */
 public final class Sampler {
   private Sampler() {}
 
-  /** Draws {@code n} images at {@code temperature} with noise from {@code seed}. */
+  /** Draws {@code n} images at {@code temperature} with noise from {@code seed}, of the model's default classes ({@link SampleClasses#defaultFor}). */
   public static Images sample(FlowModel model, NDManager manager, int n, double temperature, long seed) {
+    return sample(model, manager, SampleClasses.defaultFor(model), 0, n, temperature, seed);
+  }
+
+  /**
+   * Draws {@code n} images at {@code temperature} with noise from {@code seed}; they are samples
+   * {@code first} to {@code first + n − 1} of the draw, whose classes {@code classes} gives.
+   */
+  public static Images sample(FlowModel model, NDManager manager, SampleClasses classes, int first, int n, double temperature, long seed) {
+    if (classes.classCount() != model.classes()) {
+      throw new IllegalArgumentException("a draw of " + classes.classCount() + " classes from a model of " + model.classes()
+          + " (model.classes)");
+    }
     try (NDScope scope = new NDScope()) {
-      return Images.quantise(model.sample(manager, n, FlowPass.sampling(temperature, new Noise(seed))));
+      FlowPass pass = FlowPass.sampling(temperature, new Noise(seed));
+      if (model.isConditional()) {
+        pass.conditionedOn(Condition.ofClasses(manager, classes.of(first, n), model.classes()));
+      }
+      return Images.quantise(model.sample(manager, n, pass));
     }
   }
 }

@@ -1,10 +1,17 @@
 package org.attnflow.models;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import com.typesafe.config.ConfigParseOptions;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.models.config.ResolvedRun;
 import org.attnflow.models.config.RunConfig;
+import org.attnflow.models.run.Checkpoint;
 import org.attnflow.models.training.SampleScorer;
 
 /** Configurations and factories shared by this module's tests. */
@@ -37,6 +44,19 @@ public final class ModelsTestSupport {
   /** {@link #tiny} resolved with the built-in plugins. */
   public static ResolvedRun run(String extra) {
     return ResolvedRun.of(tiny(extra), REGISTRY);
+  }
+
+  /** The parameter values of {@code run}'s model as {@code checkpoint} saved them, in parameter order. */
+  public static List<float[]> parameters(ResolvedRun run, Path checkpoint) {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      FlowModel model = new ModelFactory(REGISTRY).create(run.model(), manager);
+      Checkpoint.read(checkpoint).loadInto(model, manager);
+      List<float[]> out = new ArrayList<>();
+      for (Pair<String, Parameter> p : model.getParameters()) {
+        out.add(p.getValue().getArray().toFloatArray());
+      }
+      return out;
+    }
   }
 
 }

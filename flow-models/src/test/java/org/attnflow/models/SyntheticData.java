@@ -1,16 +1,23 @@
 package org.attnflow.models;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
+import org.attnflow.api.data.Labels;
 
-/** A deterministic in-memory pipeline of smooth random images, for trainer tests. */
+/**
+ * A deterministic in-memory pipeline of smooth random images, for trainer tests; labelled data
+ * gives each image a class, which sets the phase of its waves.
+ */
 public final class SyntheticData implements DataPipeline {
   private final ImageShape shape;
   private final int testSize;
   private final float poison;
+  private final int classes;
 
   public SyntheticData(ImageShape shape, int testSize) {
     this(shape, testSize, 0f);
@@ -18,9 +25,29 @@ public final class SyntheticData implements DataPipeline {
 
   /** With a non-zero {@code poison}, every training value is multiplied by it (NaN poisons the data). */
   public SyntheticData(ImageShape shape, int testSize, float poison) {
+    this(shape, testSize, poison, 0);
+  }
+
+  private SyntheticData(ImageShape shape, int testSize, float poison, int classes) {
     this.shape = shape;
     this.testSize = testSize;
     this.poison = poison;
+    this.classes = classes;
+  }
+
+  /** Unpoisoned images labelled with {@code classes} classes named "0", "1", …. */
+  public static SyntheticData labelled(ImageShape shape, int testSize, int classes) {
+    return new SyntheticData(shape, testSize, 0f, classes);
+  }
+
+  @Override
+  public Optional<List<String>> classNames() {
+    return classes > 0 ? Optional.of(Labels.numbered(classes)) : Optional.empty();
+  }
+
+  @Override
+  public String source() {
+    return "synthetic waves";
   }
 
   @Override
@@ -78,13 +105,18 @@ public final class SyntheticData implements DataPipeline {
   private Batch batch(int n, long seed) {
     Random r = new Random(seed);
     float[] v = new float[n * shape.size()];
+    int[] labels = classes > 0 ? new int[n] : null;
     for (int k = 0; k < n; k++) {
       double phase = r.nextDouble() * 6;
+      if (labels != null) {
+        labels[k] = r.nextInt(classes);
+        phase = labels[k] * 6.0 / classes + r.nextDouble() * 0.5;
+      }
       for (int i = 0; i < shape.size(); i++) {
         double pixel = Math.floor(128 + 100 * Math.sin(phase + i * 0.3)) + r.nextDouble();
         v[k * shape.size() + i] = (float) (pixel / 256 - 0.5);
       }
     }
-    return new Batch(v, n, shape);
+    return new Batch(v, n, shape, labels);
   }
 }

@@ -1,6 +1,8 @@
 package org.attnflow.api.data;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.attnflow.api.ImageShape;
 
 /**
@@ -29,6 +31,19 @@ public interface DataPipeline {
 
   /** The per-image shape after preprocessing (for example padding). */
   ImageShape shape();
+
+  /**
+   * The names of the classes, in label order, when the batches carry labels: both splits of the
+   * dataset are labelled with the same classes. Empty for unlabelled data.
+   */
+  default Optional<List<String>> classNames() {
+    return Optional.empty();
+  }
+
+  /** Where the data comes from (the training split's file or folder), for messages. */
+  default String source() {
+    return "the data pipeline";
+  }
 
   /** The number of test images. */
   int testSize();

@@ -21,7 +21,7 @@ public interface ImageDataset {
   /** Copies image {@code index} as pixel values 0..255 into {@code target} from {@code offset}. */
   void copyPixels(int index, byte[] target, int offset);
 
-  /** The class of every image, when the dataset has labels (for a classifier; the flows ignore them). */
+  /** The class of every image, when the dataset has labels (a class-conditional flow is conditioned on them, a feature classifier learns them). */
   default Optional<Labels> labels() {
     return Optional.empty();
   }

@@ -12,6 +12,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.attnflow.api.AttentionLayer;
+import org.attnflow.api.Condition;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.data.DataPipeline;
@@ -21,6 +22,7 @@ import org.attnflow.cli.common.RunOptions;
 import org.attnflow.cli.common.Session;
 import org.attnflow.cli.render.HeatMap;
 import org.attnflow.cli.render.Png;
+import org.attnflow.models.Conditioning;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.run.RunDirectory;
@@ -57,14 +59,16 @@ public final class AttentionCommand extends Command {
     int index = line.hasOption("image") ? TestImages.index(line, "image", data) : 0;
     try (NDManager manager = session.manager(); NDScope scope = new NDScope()) {
       FlowModel model = session.load(checkpoint, manager).model();
-      NDArray x = TestImages.at(data, manager, index);
+      TestImages.Sample image = TestImages.at(data, manager, index);
+      NDArray x = image.images();
       Png.grid(Images.quantise(x), folder.resolve(String.format(Locale.ROOT, "image%05d.png", index)));
       List<Path> written = new ArrayList<>();
-      model.encode(x, FlowPass.encoding(), (layer, input, output) -> {
+      Condition condition = Conditioning.of(model, image.labels(), manager);
+      model.encode(x, Conditioning.on(FlowPass.encoding(), condition), (layer, input, output) -> {
         if (layer instanceof AttentionLayer attention) {
           Path file = folder.resolve(String.format(Locale.ROOT, "image%05d-%02d-%s.png", index, written.size(),
               layer.path().replace("model.", "").replaceAll("[^A-Za-z0-9]+", "_")));
-          Png.write(render(attention.attentionMap(input)), file);
+          Png.write(render(attention.attentionMap(input, Conditioning.on(FlowPass.encoding(), condition))), file);
           written.add(file);
           out.println(layer.path() + " → " + file);
         }

@@ -8,21 +8,26 @@ import java.nio.file.Path;
 import java.util.function.DoubleSupplier;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.attnflow.api.Condition;
+import org.attnflow.api.FlowPass;
 import org.attnflow.api.Noise;
 import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.CommonOptions;
 import org.attnflow.cli.common.Session;
 import org.attnflow.data.DataPipelines;
+import org.attnflow.models.Conditioning;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.MemoryEstimate;
 import org.attnflow.models.ModelFactory;
+import org.attnflow.models.SampleClasses;
 import org.attnflow.models.config.ResolvedRun;
 import org.attnflow.models.config.RunConfig;
 
 /**
  * Checks a configuration: the train and data blocks as train reads them (without opening the
  * dataset), then builds the model, refusing one that will not fit in memory, and runs a batch of
- * random data through it and back:
+ * random data through it and back (in a class-conditional model, class-balanced: image i of class
+ * i mod model.classes):
  * prints the shape after each level, the number of free parameters and the round-trip error.
  */
 public final class CheckCommand extends Command {
@@ -52,12 +57,14 @@ public final class CheckCommand extends Command {
     try (NDManager manager = session.manager(); NDScope scope = new NDScope()) {
       FlowModel model = session.get(ModelFactory.class).create(run.model(), manager, WORKLOAD);
       NDArray x = new Noise(0).uniform(manager, model.inputShape().batched(BATCH)).sub(0.5f);
+      Condition condition = model.isConditional()
+          ? Conditioning.of(model, SampleClasses.balanced(model.classes()).of(0, BATCH), manager) : null;
       scoped(() -> {
-        model.initializeFromData(x);
+        model.encode(x, Conditioning.on(FlowPass.initializing(), condition));
         return 0;
       });
-      double error = scoped(() -> model.reconstruct(x).sub(x).abs().max().getFloat());
-      double bpd = scoped(() -> model.bitsPerDim(x).mean().getFloat());
+      double error = scoped(() -> model.reconstruct(x, condition).sub(x).abs().max().getFloat());
+      double bpd = scoped(() -> model.bitsPerDim(x, Conditioning.on(FlowPass.encoding(), condition)).mean().getFloat());
 
       out.println("model " + file);
       StringBuilder chain = new StringBuilder(model.inputShape().toString());
@@ -69,6 +76,9 @@ public final class CheckCommand extends Command {
         out.printf("  %-14s steps on %s, hands on %s%n", level.name().replace("model.", ""), level.steps(), level.output());
       }
       out.printf("  layers         %d%n", model.layers().size());
+      if (model.isConditional()) {
+        out.printf("  classes        %d (class-conditional: the batch below is class-balanced)%n", model.classes());
+      }
       out.printf("  parameters     %,d (free trainable scalars)%n", model.freeParameterCount());
       out.printf("  bits/dim       %.4f on uniform noise after initialisation%n", bpd);
       out.printf("  round trip     max |x − f⁻¹(f(x))| = %.3g on a batch of %d%n", error, BATCH);

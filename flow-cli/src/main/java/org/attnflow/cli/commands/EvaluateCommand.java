@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -17,13 +18,17 @@ import org.attnflow.models.Evaluator;
 import org.attnflow.models.config.TrainSettings;
 import org.attnflow.models.run.RunDirectory;
 
-/** Prints the test bits/dim of a trained run with a 95% confidence interval. */
+/**
+ * Prints the test bits/dim of a trained run with a 95% confidence interval; for a class-conditional
+ * model, each test image is evaluated given its own label, and a table gives each class's count of
+ * images and mean bits/dim.
+ */
 public final class EvaluateCommand extends Command {
 
   public EvaluateCommand() {
     super("evaluate",
         "RUN_DIR [--checkpoint best|latest|FILE] [--limit N] [--batch N] [--seed S]",
-        "test bits/dim of a trained run, with a 95% confidence interval");
+        "test bits/dim of a trained run, with a 95% confidence interval (and per class, for a class-conditional model)");
   }
 
   @Override
@@ -47,7 +52,19 @@ public final class EvaluateCommand extends Command {
       Session.Loaded loaded = session.load(checkpoint, manager);
       Evaluation e = Evaluator.evaluate(loaded.model(), session.get(DataPipeline.class), manager, batch, limit, seed);
       out.println(checkpoint + ": test " + e + "; weights: " + loaded.weights());
+      if (!e.perClass().isEmpty()) {
+        printPerClass(e.perClass(), out);
+      }
       return 0;
+    }
+  }
+
+  /** The class-conditional bits/dim of each class, one row a class. */
+  private static void printPerClass(List<Evaluation.ClassBpd> classes, PrintStream out) {
+    int width = Math.max("class".length(), classes.stream().mapToInt(c -> c.name().length()).max().orElse(0));
+    out.printf(Locale.ROOT, "  %-" + width + "s  %8s  %8s%n", "class", "images", "bits/dim");
+    for (Evaluation.ClassBpd c : classes) {
+      out.printf(Locale.ROOT, "  %-" + width + "s  %,8d  %8.4f%n", c.name(), c.images(), c.bpd());
     }
   }
 }

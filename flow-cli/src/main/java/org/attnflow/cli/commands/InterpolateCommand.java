@@ -17,6 +17,7 @@ import org.attnflow.cli.common.RunOptions;
 import org.attnflow.cli.common.Session;
 import org.attnflow.cli.common.UsageException;
 import org.attnflow.cli.render.Png;
+import org.attnflow.models.Conditioning;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.Interpolation;
@@ -67,9 +68,10 @@ public final class InterpolateCommand extends Command {
     try (NDManager manager = session.manager(); NDScope scope = new NDScope()) {
       Session.Loaded loaded = session.load(checkpoint, manager);
       FlowModel model = loaded.model();
-      NDArray x = TestImages.at(data, manager, from, to);
-      Latents latents = model.latents(x, null);
-      NDArray path = model.decode(latents.path(0, 1, steps, how), null);
+      TestImages.Sample ends = TestImages.at(data, manager, from, to);
+      NDArray x = ends.images();
+      Latents latents = model.latents(x, Conditioning.of(model, ends.labels(), manager));
+      NDArray path = model.decode(latents.path(0, 1, steps, how), Conditioning.of(model, pathClasses(ends.labels(), steps), manager));
       out.printf(Locale.ROOT, "round trip of the end points: max |x − f⁻¹(f(x))| = %.3g (test image %d), %.3g (test image %d)%n",
           maxError(path.get(0), x.get(0)), from, maxError(path.get(steps - 1), x.get(1)), to);
       Png.rows(List.of(Images.quantise(path)), steps, file);
@@ -77,6 +79,22 @@ public final class InterpolateCommand extends Command {
           steps, how.name().toLowerCase(Locale.ROOT), from, to, file, loaded.weights());
       return 0;
     }
+  }
+
+  /**
+   * The class of each point of a path between two images of a class-conditional model: the first
+   * image's class for the first half of the points, the second's for the rest, so that each end
+   * decodes under the class it was encoded with; null when the data has no labels.
+   */
+  private static int[] pathClasses(int[] ends, int steps) {
+    if (ends == null) {
+      return null;
+    }
+    int[] classes = new int[steps];
+    for (int k = 0; k < steps; k++) {
+      classes[k] = 2 * k < steps ? ends[0] : ends[1];
+    }
+    return classes;
   }
 
   private static double maxError(NDArray decoded, NDArray original) {

@@ -16,6 +16,7 @@ import org.attnflow.cli.common.CommonOptions;
 import org.attnflow.cli.common.RunOptions;
 import org.attnflow.cli.common.Session;
 import org.attnflow.cli.render.Png;
+import org.attnflow.models.Conditioning;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.run.AtomicFiles;
@@ -51,7 +52,7 @@ public final class ReconstructCommand extends Command {
       FlowModel model = loaded.model();
       TestImages.Sample sample = TestImages.sample(session.get(DataPipeline.class), n, manager);
       NDArray x = sample.images();
-      NDArray back = model.reconstruct(x);
+      NDArray back = model.reconstruct(x, Conditioning.of(model, sample.labels(), manager));
       double error = back.sub(x).abs().max().getFloat();
       out.printf(Locale.ROOT, "reconstructed %s: max |x − f⁻¹(f(x))| = %.3g (weights: %s)%n", sample.description(), error,
           loaded.weights());

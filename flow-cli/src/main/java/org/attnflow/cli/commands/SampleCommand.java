@@ -17,6 +17,7 @@ import org.attnflow.cli.common.RunOptions;
 import org.attnflow.cli.common.Session;
 import org.attnflow.cli.common.UsageException;
 import org.attnflow.cli.render.Png;
+import org.attnflow.models.Conditioning;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.MemoryEstimate;
@@ -31,7 +32,9 @@ import org.attnflow.models.run.RunDirectory;
  * Requests whose batch will not fit in memory, or whose images will not fit on the disk, are
  * refused. The noise of each batch follows {@link SampledImages}: every temperature uses the same
  * noise, and a seed with a batch size always gives the same images (another batch size gives
- * other ones).
+ * other ones). A class-conditional model draws the classes of {@link ClassChoice}: with
+ * {@code --class all}, every class's rows use the same noise, so a column shows one latent under
+ * each class.
  */
 public final class SampleCommand extends Command {
   /** The most images one PNG grid holds. */
@@ -40,9 +43,11 @@ public final class SampleCommand extends Command {
 
   public SampleCommand() {
     super("sample",
-        "RUN_DIR [--n 64] [--temperature 0.7 | --temperatures 0.5,0.7,1.0] --out FILE.png [--seed S] [--batch-size 64]",
+        "RUN_DIR [--n 64] [--temperature 0.7 | --temperatures 0.5,0.7,1.0] [--class K|NAME|all] --out FILE.png [--seed S]"
+            + " [--batch-size 64]",
         "draw samples at one temperature or a sweep, as PNG grids of at most " + GRID_LIMIT
-            + " images (more samples at one temperature go to FILE-001.png, FILE-002.png, …)");
+            + " images (more samples at one temperature go to FILE-001.png, FILE-002.png, …); of one class, or a row"
+            + " block per class, for a class-conditional model");
   }
 
   @Override
@@ -52,6 +57,9 @@ public final class SampleCommand extends Command {
         .addOption(Option.builder().longOpt("temperature").hasArg().argName("T").desc("sampling temperature (default 0.7)").build())
         .addOption(Option.builder().longOpt("temperatures").hasArg().argName("T1,T2,…")
             .desc("a sweep: one block of rows per temperature, at most " + GRID_LIMIT + " images in all").build())
+        .addOption(Option.builder().longOpt("class").hasArg().argName("K|NAME|all")
+            .desc("class-conditional model: draw class K (a class name, else its index), or all for n samples of each class"
+                + " (default: class-balanced, sample i of class i mod the number of classes)").build())
         .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("noise seed (default 0)").build())
         .addOption(Option.builder().longOpt("batch-size").hasArg().argName("B")
             .desc("samples drawn at once (default " + DEFAULT_BATCH + "); the images depend on it").build())
@@ -74,6 +82,19 @@ public final class SampleCommand extends Command {
     RunDirectory dir = RunOptions.run(line);
     Path checkpoint = RunOptions.checkpoint(line, dir);
     Session session = Session.ofRun(dir, List.of(), CommonOptions.pluginDir(line));
+    int classCount = Conditioning.classes(session.run().model());
+    ClassChoice choice = ClassChoice.of(line.getOptionValue("class"), classCount > 0 ? dir.classNames(classCount) : List.of());
+    if (choice.mode() == ClassChoice.Mode.ALL) {
+      if (temperatures.size() > 1) {
+        throw new UsageException("--class all writes one grid at one temperature, found " + temperatures.size()
+            + " temperatures; give one --temperature");
+      }
+      if ((long) n * classCount > GRID_LIMIT) {
+        throw new UsageException("--class all writes one grid of at most " + GRID_LIMIT + " images, found " + classCount
+            + " classes × " + n + "; lower --n");
+      }
+    }
+    int blocks = choice.mode() == ClassChoice.Mode.ALL ? classCount : temperatures.size();
     List<Path> written = new ArrayList<>();
     Session.Loaded loaded;
     try (NDManager manager = session.manager()) {
@@ -82,12 +103,19 @@ public final class SampleCommand extends Command {
       // the decoding pass keeps every layer's output; 2 passes leave room for the temporaries
       MemoryEstimate.of(model, new MemoryEstimate.Workload(batch, 2, "sampling batches of " + batch + " (--batch-size)"))
           .requireFits(session.run().model());
-      requireDiskSpace(file, (long) n * temperatures.size() * model.inputShape().size());
+      requireDiskSpace(file, (long) n * blocks * model.inputShape().size());
       try (Frozen frozen = model.freeze()) {
-        if (temperatures.size() > 1) {
+        if (choice.mode() == ClassChoice.Mode.ALL) {
+          List<Images> sets = new ArrayList<>();
+          for (int k = 0; k < classCount; k++) {
+            sets.add(new SampledImages(model, manager, choice.only(k), 0, n, temperatures.get(0), batch, seed).all());
+          }
+          Png.rows(sets, Math.min(n, 16), file);
+          written.add(file);
+        } else if (temperatures.size() > 1) {
           List<Images> sets = new ArrayList<>();
           for (double t : temperatures) {
-            sets.add(new SampledImages(model, manager, n, t, batch, seed).all());
+            sets.add(new SampledImages(model, manager, choice.classes(), 0, n, t, batch, seed).all());
           }
           Png.rows(sets, Math.min(n, 16), file);
           written.add(file);
@@ -95,7 +123,8 @@ public final class SampleCommand extends Command {
           int pages = (n + GRID_LIMIT - 1) / GRID_LIMIT;
           for (int page = 0; page < pages; page++) {
             int from = page * GRID_LIMIT;
-            Images images = new SampledImages(model, manager, from, Math.min(n, from + GRID_LIMIT), temperatures.get(0), batch, seed).all();
+            Images images = new SampledImages(model, manager, choice.classes(), from, Math.min(n, from + GRID_LIMIT),
+                temperatures.get(0), batch, seed).all();
             Path target = pages == 1 ? file : numbered(file, page + 1);
             Png.grid(images, target);
             written.add(target);
@@ -103,7 +132,7 @@ public final class SampleCommand extends Command {
         }
       }
     }
-    out.println("wrote " + n + " samples per temperature " + temperatures + " to "
+    out.println("wrote " + n + " samples per temperature " + temperatures + choice.describe() + " to "
         + (written.size() == 1 ? file : written.size() + " files " + written.get(0) + " … " + written.get(written.size() - 1))
         + "; weights: " + loaded.weights());
     return 0;

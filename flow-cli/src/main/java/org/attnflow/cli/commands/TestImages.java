@@ -24,25 +24,28 @@ final class TestImages {
   private TestImages() {}
 
   /**
-   * A uniform sample of {@code n} test images, the same for every run.
+   * Test images read for a command.
    *
-   * @param images the images, shape (n, C, H, W), or all of them when the test set is smaller
+   * @param images the images, shape (n, C, H, W)
+   * @param labels the class of each image, or null when the data has no labels
    * @param description how they were chosen, for outputs
    */
-  record Sample(NDArray images, String description) {}
+  record Sample(NDArray images, int[] labels, String description) {}
 
   /** A uniform sample of {@code n} test images (seed {@value DataPipeline#TEST_SUBSET_SEED}), in file order. */
   static Sample sample(DataPipeline data, int n, NDManager manager) {
     try (BatchStream test = data.test(n, NOISE_SEED, n)) {
       Batch batch = test.next();
-      return new Sample(batch.toArray(manager), DataPipeline.describeTestImages(batch.size(), data.testSize()));
+      return new Sample(batch.toArray(manager), batch.labels(), DataPipeline.describeTestImages(batch.size(), data.testSize()));
     }
   }
 
   /** The test images at {@code indices} (positions in the test file, each checked by {@link #index}), in that order. */
-  static NDArray at(DataPipeline data, NDManager manager, int... indices) {
+  static Sample at(DataPipeline data, NDManager manager, int... indices) {
     int d = data.shape().size();
     float[] values = new float[indices.length * d];
+    int[] labels = new int[indices.length];
+    boolean labelled = true;
     int last = Arrays.stream(indices).max().orElse(-1);
     try (BatchStream test = data.test(BATCH, NOISE_SEED, 0)) {
       for (int first = 0; first <= last; first += BATCH) {
@@ -50,11 +53,14 @@ final class TestImages {
         for (int k = 0; k < indices.length; k++) {
           if (indices[k] >= first && indices[k] < first + batch.size()) {
             System.arraycopy(batch.values(), (indices[k] - first) * d, values, k * d, d);
+            labelled &= batch.labels() != null;
+            labels[k] = batch.labels() == null ? 0 : batch.labels()[indices[k] - first];
           }
         }
       }
     }
-    return manager.create(values, data.shape().batched(indices.length));
+    return new Sample(manager.create(values, data.shape().batched(indices.length)), labelled ? labels : null,
+        "test images " + Arrays.toString(indices));
   }
 
   /** The test image index given with option {@code name} (required), refused unless it is one of the test set's. */

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.attnflow.api.data.DataPipeline;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.data.DataPipelines;
+import org.attnflow.models.Conditioning;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.ModelFactory;
 import org.attnflow.models.config.FlowModule;
@@ -87,14 +88,17 @@ public final class Session {
   }
 
   /**
-   * Binds the data pipeline of flow-data, opened only when a command needs data, and the scorer
-   * of samples during training, whose reference statistics come from that data.
+   * Binds the data pipeline of flow-data, opened only when a command needs data (and refused when
+   * it cannot condition a class-conditional model), and the scorer of samples during training,
+   * whose reference statistics come from that data.
    */
   private static final class DataModule extends AbstractModule {
     @Provides
     @Singleton
     DataPipeline pipeline(ResolvedRun run, Registry registry) {
-      return DataPipelines.create(run.data(), registry);
+      DataPipeline data = DataPipelines.create(run.data(), registry);
+      Conditioning.requireLabels(run.model(), data);
+      return data;
     }
 
     @Provides

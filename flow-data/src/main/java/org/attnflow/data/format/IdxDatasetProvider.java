@@ -23,8 +23,8 @@ public final class IdxDatasetProvider extends BasicPlugin<DatasetSplits> impleme
         # The test images, in the same format and of the same size as the training images.
         test = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
         # The labels of the training images: an IDX label file (magic 0x00000801, one unsigned byte
-        # per image, as many as images), gzip or raw; null for none. The flows do not use labels;
-        # `attnflow features train` does. Set both label files or neither.
+        # per image, as many as images), gzip or raw; null for none. A class-conditional model
+        # (model.classes) and `attnflow features train` need them. Set both label files or neither.
         # Fashion-MNIST's: "/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz"
         train-labels = null
         # The labels of the test images, likewise.

@@ -1,23 +1,46 @@
 package org.attnflow.data.pipeline;
 
+import java.util.List;
+import java.util.Optional;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
+import org.attnflow.api.data.Labels;
 
-/** A data pipeline over padded images held in memory, with batches prepared by a prefetching worker. */
+/**
+ * A data pipeline over padded images held in memory, with batches prepared by a prefetching
+ * worker. Its batches carry labels when both splits are labelled with the same classes.
+ */
 public final class InMemoryDataPipeline implements DataPipeline {
+  private final String source;
   private final PaddedImages train;
   private final PaddedImages test;
   private final Augmentation augmentation;
   private final int prefetch;
 
-  /** A pipeline over {@code train} and {@code test} that keeps up to {@code prefetch} batches ready. */
-  public InMemoryDataPipeline(PaddedImages train, PaddedImages test, Augmentation augmentation, int prefetch) {
-    this.train = train;
-    this.test = test;
+  /**
+   * A pipeline over {@code train} and {@code test} (from {@code source}, for messages) that keeps up
+   * to {@code prefetch} batches ready.
+   */
+  public InMemoryDataPipeline(String source, PaddedImages train, PaddedImages test, Augmentation augmentation, int prefetch) {
+    this.source = source;
+    boolean labelled = train.labels().isPresent() && test.labels().isPresent()
+        && train.labels().get().names().equals(test.labels().get().names());
+    this.train = labelled ? train : train.unlabelled();
+    this.test = labelled ? test : test.unlabelled();
     this.augmentation = augmentation;
     this.prefetch = prefetch;
+  }
+
+  @Override
+  public String source() {
+    return source;
+  }
+
+  @Override
+  public Optional<List<String>> classNames() {
+    return train.labels().map(Labels::names);
   }
 
   @Override

@@ -3,22 +3,28 @@ package org.attnflow.data.pipeline;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.data.ImageDataset;
+import org.attnflow.api.data.Labels;
 import org.attnflow.data.memory.ChunkedPixels;
 import org.attnflow.data.memory.HeldImages;
 
 /**
  * The images of a dataset zero-padded on every side, held in memory: the dataset's own pixels when
- * it holds them and neither padding nor a limit changes them, else a copy made once.
+ * it holds them and neither padding nor a limit changes them, else a copy made once; with the
+ * labels of the images kept, when the dataset has them.
  */
 public final class PaddedImages {
   private final ChunkedPixels pixels;
+  private final Optional<Labels> labels;
 
-  private PaddedImages(ChunkedPixels pixels) {
+  private PaddedImages(ChunkedPixels pixels, Optional<Labels> labels) {
     this.pixels = pixels;
+    this.labels = labels;
   }
 
   /** The first {@code limit} images of {@code dataset} (all when limit ≤ 0) padded by {@code pad} pixels. */
@@ -34,8 +40,9 @@ public final class PaddedImages {
     if (count == 0) {
       throw new FlowException(dataset.source() + ": expected images, found none");
     }
+    Optional<Labels> labels = dataset.labels().map(all -> new Labels(Arrays.copyOf(all.values(), count), all.names()));
     if (pad == 0 && count == dataset.size() && dataset instanceof HeldImages held) {
-      return new PaddedImages(held.pixels());
+      return new PaddedImages(held.pixels(), labels);
     }
     String remedy = pad > 0 ? "or set data.pad = 0 (no copy)" : count < dataset.size() ? "or set data.train-limit = 0 (no copy)" : "";
     ChunkedPixels pixels = ChunkedPixels.allocate(dataset.source(), count, out, chunkBytes, remedy);
@@ -49,7 +56,7 @@ public final class PaddedImages {
         System.arraycopy(image, row * in.width(), pixels.array(i), to, in.width());
       }
     }
-    return new PaddedImages(pixels);
+    return new PaddedImages(pixels, labels);
   }
 
   /** The padded per-image shape. */
@@ -60,6 +67,16 @@ public final class PaddedImages {
   /** The number of images. */
   public int count() {
     return pixels.count();
+  }
+
+  /** The same images without their labels. */
+  PaddedImages unlabelled() {
+    return new PaddedImages(pixels, Optional.empty());
+  }
+
+  /** The class of every image kept, when the dataset has labels. */
+  public Optional<Labels> labels() {
+    return labels;
   }
 
   /** Copies images {@code first} to {@code first + count − 1} into {@code target}, image after image. */

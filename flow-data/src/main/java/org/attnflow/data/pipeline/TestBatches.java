@@ -5,7 +5,8 @@ import org.attnflow.api.data.Batch;
 /**
  * One pass over chosen test images in the order given, the last batch possibly smaller. Image i
  * (its index in the file) is dequantised with the random stream of (seed, i), so its values
- * depend neither on the batch size nor on which other images were chosen.
+ * depend neither on the batch size nor on which other images were chosen. Each batch carries the
+ * labels of its images when they have labels.
  */
 final class TestBatches implements BatchSource {
   private final PaddedImages images;
@@ -30,11 +31,15 @@ final class TestBatches implements BatchSource {
     int size = (int) Math.min(batchSize, chosen.length - first);
     int d = images.shape().size();
     float[] values = new float[size * d];
+    int[] labels = images.labels().map(all -> new int[size]).orElse(null);
     for (int i = 0; i < size; i++) {
       int image = chosen[(int) first + i];
+      if (labels != null) {
+        labels[i] = images.labels().get().values()[image];
+      }
       Dequantisation.apply(images.pixels().array(image), images.pixels().offset(image), values, i * d, d,
           Seeds.random(seed, Seeds.TEST_IMAGE, image));
     }
-    return new Batch(values, size, images.shape());
+    return new Batch(values, size, images.shape(), labels);
   }
 }

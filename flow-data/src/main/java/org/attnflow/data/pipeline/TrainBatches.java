@@ -5,8 +5,8 @@ import org.attnflow.api.data.Batch;
 
 /**
  * Endless training batches: batch b holds positions [b·B, (b+1)·B) of the shuffled epoch
- * sequence, augmented and dequantised with the random stream of (seed, b), so every batch is a
- * pure function of the seed and its index.
+ * sequence, augmented and dequantised with the random stream of (seed, b), with the labels of its
+ * images when they have labels, so every batch is a pure function of the seed and its index.
  */
 final class TrainBatches implements BatchSource {
   private final PaddedImages images;
@@ -31,8 +31,12 @@ final class TrainBatches implements BatchSource {
     SplittableRandom random = Seeds.random(seed, Seeds.TRAIN_BATCH, index);
     int d = images.shape().size();
     float[] values = new float[batchSize * d];
+    int[] labels = images.labels().map(all -> new int[batchSize]).orElse(null);
     for (int i = 0; i < batchSize; i++) {
       int image = order.imageAt(index * batchSize + i);
+      if (labels != null) {
+        labels[i] = images.labels().get().values()[image];
+      }
       byte[] pixels = images.pixels().array(image);
       int offset = images.pixels().offset(image);
       if (augmentation.isIdentity()) {
@@ -42,6 +46,6 @@ final class TrainBatches implements BatchSource {
         Dequantisation.apply(augmented, 0, values, i * d, d, random);
       }
     }
-    return new Batch(values, batchSize, images.shape());
+    return new Batch(values, batchSize, images.shape(), labels);
   }
 }

@@ -2,6 +2,7 @@ package org.attnflow.data.format;
 
 import static org.attnflow.data.TestFiles.gzip;
 import static org.attnflow.data.TestFiles.idx;
+import static org.attnflow.data.TestFiles.labels;
 import static org.attnflow.data.TestFiles.numbered;
 import static org.attnflow.data.TestFiles.quote;
 import static org.attnflow.data.TestFiles.write;
@@ -11,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -33,15 +33,6 @@ class IdxLabelReaderTest {
   void writeImages() {
     train = write(dir.resolve("train-images.idx"), gzip(idx(5, 2, 2, numbered(5, 4))));
     test = write(dir.resolve("test-images.idx"), idx(2, 2, 2, numbered(2, 4)));
-  }
-
-  /** An IDX label file: magic 0x00000801, count, then the labels. */
-  private static byte[] labels(int count, int... values) {
-    ByteBuffer b = ByteBuffer.allocate(8 + values.length).putInt(0x00000801).putInt(count);
-    for (int v : values) {
-      b.put((byte) v);
-    }
-    return b.array();
   }
 
   private DatasetSplits open(Path trainLabels, Path testLabels) {

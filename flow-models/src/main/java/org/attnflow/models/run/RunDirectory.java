@@ -1,6 +1,7 @@
 package org.attnflow.models.run;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,11 +13,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.attnflow.api.FlowException;
+import org.attnflow.api.data.Labels;
 
 /**
  * The layout of a run directory: the resolved configuration, {@code metrics.csv}, sample grids,
  * the training-curve plot, the checkpoints (latest, best and numbered), the lock of its one
- * writer and, after a failed training, why it failed.
+ * writer, the class names of a class-conditional run and, after a failed training, why it failed.
  */
 public record RunDirectory(Path root) {
   private static final Pattern CHECKPOINT = Pattern.compile("checkpoint-(latest|best|\\d+)\\.ckpt");
@@ -138,6 +140,35 @@ public record RunDirectory(Path root) {
   /** Why the last training of the run failed, when it did ({@link #recordFailure}). */
   public Path failure() {
     return root.resolve("failure.txt");
+  }
+
+  /** The class names of a class-conditional run, one a line in label order ({@link #writeClassNames}). */
+  public Path classNamesFile() {
+    return root.resolve("classes.txt");
+  }
+
+  /** Records the names of the classes a class-conditional run was trained on, atomically. */
+  public void writeClassNames(List<String> names) {
+    AtomicFiles.writeString(classNamesFile(), String.join("\n", names) + "\n");
+  }
+
+  /**
+   * The names of the run's {@code classes} classes: those it recorded, or "0" to "classes − 1"
+   * for a run that recorded none (trained on data without class names).
+   */
+  public List<String> classNames(int classes) {
+    if (!Files.isRegularFile(classNamesFile())) {
+      return Labels.numbered(classes);
+    }
+    try {
+      List<String> names = Files.readAllLines(classNamesFile(), StandardCharsets.UTF_8);
+      if (names.size() != classes) {
+        throw new FlowException(classNamesFile() + ": expected the names of the model's " + classes + " classes, found " + names.size());
+      }
+      return names;
+    } catch (IOException e) {
+      throw new FlowException("cannot read " + classNamesFile() + ": " + e.getMessage(), e);
+    }
   }
 
   /** The resolved configuration of the run. */

@@ -15,11 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.attnflow.api.Condition;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowPass;
@@ -30,6 +32,7 @@ import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
 import org.attnflow.api.math.FlowMath;
+import org.attnflow.models.Conditioning;
 import org.attnflow.models.Evaluation;
 import org.attnflow.models.Evaluator;
 import org.attnflow.models.FlowModel;
@@ -53,7 +56,9 @@ import org.attnflow.models.run.RunLock;
  * micro-batches, after the data-dependent initialisation on the first (whole) batch. It logs
  * metrics, evaluates and samples (and, with {@code train.fid}, scores the samples) before the
  * first step and then periodically, with the moving average of the weights when
- * {@code train.ema-decay} keeps one, and keeps the latest, best and numbered checkpoints.
+ * {@code train.ema-decay} keeps one, and keeps the latest, best and numbered checkpoints. A class-conditional
+ * model's passes over a batch (initialisation, training, evaluation) are conditioned on the
+ * batch's labels, and the run records the class names ({@link RunDirectory#classNamesFile}).
  *
  * <p>Nothing is lost: the run directory has one writer ({@link RunLock}); the latest checkpoint is
  * written before every evaluation, sampling and scoring, so a failure there keeps the training; a run
@@ -111,6 +116,7 @@ public final class Trainer {
       throw new FlowException("train.batch-size = " + t.batchSize() + " does not split evenly over " + workers.workers()
           + " workers of " + t.accumulate() + " micro-batches (train.accumulate): make it a multiple of " + perStep);
     }
+    Optional<List<String>> classNames = Conditioning.requireLabels(run.model(), data);
     boolean writer = workers.rank() == 0;
     try (RunLock lock = writer ? dir.lock(listener::warned) : null;
         NDManager manager = NDManager.newBaseManager(run.device());
@@ -151,6 +157,7 @@ public final class Trainer {
         AtomicFiles.writeString(dir.config(), config.render());
       }
       if (writer) {
+        classNames.ifPresent(dir::writeClassNames);
         dir.clearFailure();
       }
       try {
@@ -210,7 +217,7 @@ public final class Trainer {
         if (start == 0) {
           first = batches.next();
           try (NDScope scope = new NDScope()) {
-            model.initializeFromData(first.toArray(manager));
+            model.encode(first.toArray(manager), Conditioning.pass(FlowPass.initializing(), model, first, manager));
           }
         }
         if (writer && t.evaluatesAt(step) && !metrics.hasTest(step)) {
@@ -222,9 +229,8 @@ public final class Trainer {
           long begin = System.nanoTime();
           StepResult result;
           try (NDScope scope = new NDScope()) {
-            NDArray x = (first != null ? first : batches.next()).toArray(manager);
+            result = step(first != null ? first : batches.next(), step, stop.requested());
             first = null;
-            result = step(shard(x), step, stop.requested());
           }
           stopping = result.stop();
           step++;
@@ -253,33 +259,30 @@ public final class Trainer {
       return last;
     }
 
-    /** This worker's contiguous slice of the global batch {@code x}. */
-    private NDArray shard(NDArray x) {
-      if (workers.workers() == 1) {
-        return x;
-      }
-      long size = x.getShape().get(0) / workers.workers();
-      return x.get(new NDIndex("{}:{}", workers.rank() * size, (workers.rank() + 1) * size));
-    }
-
     /**
-     * One optimisation step on the state of {@code step} completed steps, on this worker's shard
-     * {@code x}; {@code stopRequested} says whether this worker was asked to stop. The gradient of
-     * the shard's mean bits/dim is accumulated over {@code train.accumulate} micro-batches (each
-     * one's mean scaled by 1/K, so the sum is the shard's mean), each freed after its backward
-     * pass, then averaged over the workers. Micro-batch k of worker r at step s draws its dropout
+     * One optimisation step on the state of {@code step} completed steps, on this worker's share
+     * of the global {@code batch}; {@code stopRequested} says whether this worker was asked to
+     * stop. The gradient of the share's mean bits/dim is accumulated over {@code train.accumulate}
+     * micro-batches (each one's mean scaled by 1/K, so the sum is the share's mean), each freed
+     * after its backward pass, then averaged over the workers. A class-conditional model's passes
+     * are conditioned on the images' labels. Micro-batch k of worker r at step s draws its dropout
      * masks from stream (s·workers + r)·K + k: s·K + k for one worker, s for one micro-batch.
      */
-    private StepResult step(NDArray x, long step, boolean stopRequested) {
+    private StepResult step(Batch batch, long step, boolean stopRequested) {
       int k = t.accumulate();
-      NDList micro = k == 1 ? new NDList(x) : x.split(k);
+      int micro = batch.size() / workers.workers() / k;
+      int first = workers.rank() * micro * k;
+      NDArray x = batch.toArray(manager);
       long firstStream = (step * workers.workers() + workers.rank()) * k;
       double loss = 0;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         for (int i = 0; i < k; i++) {
           try (NDScope scope = new NDScope()) {
-            FlowPass pass = FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, firstStream + i)));
-            NDArray mean = model.bitsPerDim(micro.get(i), pass).mean();
+            int from = first + i * micro;
+            NDArray part = micro == batch.size() ? x : x.get(new NDIndex("{}:{}", from, from + micro));
+            FlowPass pass = Conditioning.on(FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, firstStream + i))),
+                condition(batch, from, micro));
+            NDArray mean = model.bitsPerDim(part, pass).mean();
             gc.backward(k == 1 ? mean : FlowMath.scale(mean, 1.0 / k));
             loss += mean.getFloat();
           }
@@ -289,19 +292,26 @@ public final class Trainer {
           new GradientAverager.Share(step, optimizer.gradient(), loss / k, stopRequested));
       double bpd = agreed.bpd();
       if (!sane(bpd)) {
-        throw diverged(step + 1, "the training batch's bits/dim is " + format(bpd), x);
+        throw diverged(step + 1, "the training batch's bits/dim is " + format(bpd), x, condition(batch, 0, batch.size()));
       }
       proven(step);
       NDArray gradient = agreed.gradient();
       double norm = Math.sqrt(gradient.square().sum().getFloat());
       if (!Double.isFinite(norm)) {
-        throw diverged(step + 1, "the gradient is not finite" + nonFiniteGradient(), x);
+        throw diverged(step + 1, "the gradient is not finite" + nonFiniteGradient(), x, condition(batch, 0, batch.size()));
       }
       KillPoint.arrive("step");
       double scale = t.clipGradNorm() > 0 && norm > t.clipGradNorm() ? t.clipGradNorm() / norm : 1.0;
       optimizer.step(gradient, t.schedule().at(step), scale, step + 1);
       optimizer.zeroGradients();
       return new StepResult(bpd, norm, agreed.stop());
+    }
+
+    /** The condition of {@code size} images of {@code batch} from {@code from}, or null for an unconditional model. */
+    private Condition condition(Batch batch, int from, int size) {
+      return model.isConditional()
+          ? Conditioning.of(model, Arrays.copyOfRange(Conditioning.labels(model, batch), from, from + size), manager)
+          : null;
     }
 
     /** Whether a bits/dim figure is finite and within the divergence bound. */
@@ -317,10 +327,10 @@ public final class Trainer {
 
     /**
      * Sets aside the checkpoints of the state that went bad (renamed to {@code *.diverged}) and
-     * describes the divergence: the first layer that went bad on the batch {@code x} and the newest
-     * good checkpoint kept.
+     * describes the divergence: the first layer that went bad on the batch {@code x} (under
+     * {@code condition}, null for an unconditional model) and the newest good checkpoint kept.
      */
-    private NumericalException diverged(long step, String what, NDArray x) {
+    private NumericalException diverged(long step, String what, NDArray x, Condition condition) {
       for (Path file : unproven) {
         try {
           Files.move(file, file.resolveSibling(file.getFileName() + ".diverged"), StandardCopyOption.REPLACE_EXISTING);
@@ -328,7 +338,7 @@ public final class Trainer {
           throw new FlowException("cannot set aside the diverged checkpoint " + file + ": " + e.getMessage(), e);
         }
       }
-      String where = model.firstDivergedLayer(x, t.divergenceBpd())
+      String where = model.firstDivergedLayer(x, condition, t.divergenceBpd())
           .map(layer -> "; the first layer that went bad is " + layer)
           .orElse("; no single layer went past the bound on this batch");
       Optional<Path> kept = dir.newestCheckpoint(warning -> {});
@@ -366,7 +376,8 @@ public final class Trainer {
         e = Evaluator.evaluate(model, data, manager, t.evalBatchSize(), t.evalLimit(), t.seed());
         if (!sane(e.bpd())) {
           try (BatchStream test = data.test(t.evalBatchSize(), t.seed(), t.evalLimit())) {
-            throw diverged(step, "the test bits/dim is " + format(e.bpd()), test.next().toArray(manager));
+            Batch batch = test.next();
+            throw diverged(step, "the test bits/dim is " + format(e.bpd()), batch.toArray(manager), Conditioning.of(model, batch, manager));
           }
         }
         proven(step);

@@ -1,6 +1,7 @@
 package org.attnflow.models.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
@@ -11,14 +12,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.attnflow.api.FlowException;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.ModelFactory;
 import org.attnflow.models.ModelsTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which checkpoint a resume starts from: the newest valid one of any kind, reading no more files than needed. */
+/**
+ * Which checkpoint a resume starts from: the newest valid one of any kind, reading no more files
+ * than needed; and the class names a conditional run records.
+ */
 class RunDirectoryTest {
+
+  @Test
+  void classNamesAreReadBackOrNumberedWhenNoneWereRecorded(@TempDir Path tmp) {
+    RunDirectory dir = new RunDirectory(tmp).create();
+    assertEquals(List.of("0", "1", "2"), dir.classNames(3), "a run that recorded no names");
+
+    dir.writeClassNames(List.of("T-shirt/top", "Trouser", "Ankle boot"));
+
+    assertEquals(List.of("T-shirt/top", "Trouser", "Ankle boot"), dir.classNames(3));
+    String message = assertThrows(FlowException.class, () -> dir.classNames(4)).getMessage();
+    assertTrue(message.endsWith("classes.txt: expected the names of the model's 4 classes, found 3"), message);
+  }
 
   @Test
   void theNewestValidCheckpointWinsAndOlderNumberedOnesAreNotRead(@TempDir Path tmp) throws IOException {
