@@ -4,17 +4,23 @@ import java.util.Locale;
 import org.attnflow.api.data.DataPipeline;
 
 /**
- * Test bits/dim with a 95% confidence interval of its mean over images.
+ * Test bits/dim with a 95% confidence interval of its mean over images, and the noise it was
+ * measured under: under anything but uniform dequantisation (TarFlow's Gaussian noise) it is the
+ * bits/dim of the noisy images, which the text says, since it does not compare with the others.
  *
  * @param bpd the mean bits/dim
  * @param ci95 half-width of the 95% interval, 1.96·s/√n
  * @param images the number of test images evaluated
  * @param testSize the number of images in the test set (more than {@code images} for a uniform sample)
+ * @param noise how pixels became values ({@link DataPipeline#noise()})
+ * @param dequantised whether that was uniform dequantisation ({@link DataPipeline#dequantised()})
  */
-public record Evaluation(double bpd, double ci95, int images, int testSize) {
+public record Evaluation(double bpd, double ci95, int images, int testSize, String noise, boolean dequantised) {
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "%.4f ± %.4f bits/dim (95%% CI, %s)", bpd, ci95, DataPipeline.describeTestImages(images, testSize));
+    String under = dequantised ? "" : "; under " + noise + ", not comparable with bits/dim under uniform dequantisation";
+    return String.format(Locale.ROOT, "%.4f ± %.4f bits/dim (95%% CI, %s%s)", bpd, ci95,
+        DataPipeline.describeTestImages(images, testSize), under);
   }
 }

@@ -8,7 +8,7 @@ import org.attnflow.api.data.Batch;
 import org.attnflow.api.data.BatchStream;
 import org.attnflow.api.data.DataPipeline;
 
-/** Computes test bits/dim over the test set or a uniform sample of it, one dequantisation draw. */
+/** Computes test bits/dim over the test set or a uniform sample of it, one draw of the data's noise. */
 public final class Evaluator {
   private Evaluator() {}
 
@@ -37,6 +37,6 @@ public final class Evaluator {
     }
     double mean = sum / n;
     double variance = n > 1 ? Math.max(0, (sumSquares - n * mean * mean) / (n - 1)) : 0;
-    return new Evaluation(mean, 1.96 * Math.sqrt(variance / n), n, data.testSize());
+    return new Evaluation(mean, 1.96 * Math.sqrt(variance / n), n, data.testSize(), data.noise(), data.dequantised());
   }
 }
