@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -141,7 +142,7 @@ public final class TarFlow extends FlowLayer implements IterativeInverse {
     while (!converged && taken < limit) {
       NDArray previous = x;
       x = Scoped.array(() -> NDArrays.concat(new NDList(first, inverted(rest, parametersOf(previous))), 1));
-      converged = x.sub(previous).abs().max().getDouble() <= inverse.tolerance();
+      converged = x.sub(previous).abs().max().toType(DataType.FLOAT64, false).getDouble() <= inverse.tolerance();
       taken++;
     }
     count(taken, converged);
