@@ -66,8 +66,7 @@ final class CausalTransformer extends FlowBlock {
 
   /** Values per sample kept by a pass over the first T tokens. */
   long activationsPerSample(long tokens) {
-    long perLayer = layers.isEmpty() ? 0 : layers.get(0).activationsPerSample(tokens, options.width(), options.mlpRatio());
-    return layers.size() * perLayer + 2L * tokens * options.width();
+    return layers.stream().mapToLong(layer -> layer.activationsPerSample(tokens)).sum() + 2L * tokens * options.width();
   }
 
   /** Runs the network one token at a time; each call costs one token's pass through every layer. */

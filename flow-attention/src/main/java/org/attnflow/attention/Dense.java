@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import ai.djl.training.initializer.Initializer;
 import org.attnflow.api.Init;
 import org.attnflow.api.UnaryBlock;
 
@@ -15,7 +16,7 @@ final class Dense extends UnaryBlock {
   private final Parameter weight;
   private final Parameter bias;
 
-  private Dense(int in, int out, ai.djl.training.initializer.Initializer weightInit) {
+  private Dense(int in, int out, Initializer weightInit) {
     weight = parameter("weight", new Shape(out, in), weightInit);
     bias = parameter("bias", new Shape(out), Init.constant(0));
   }

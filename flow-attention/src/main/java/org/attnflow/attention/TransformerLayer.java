@@ -21,6 +21,7 @@ import org.attnflow.layers.ChannelNorm;
 final class TransformerLayer extends FlowBlock {
   private final int heads;
   private final int depth;
+  private final int mlpWidth;
   private final double scoreScale;
   private final ChannelNorm attentionNorm;
   private final Dense queryKeyValue;
@@ -34,6 +35,7 @@ final class TransformerLayer extends FlowBlock {
     this.heads = heads;
     this.depth = width / heads;
     this.scoreScale = 1 / Math.sqrt(depth);
+    this.mlpWidth = mlpRatio * width;
     attentionNorm = child("attention-norm", new ChannelNorm(width));
     queryKeyValue = child("qkv", Dense.hidden(width, 3 * width, random.nextLong()));
     attentionOut = child("attention-out", Dense.hidden(width, width, random.nextLong()));
@@ -59,8 +61,8 @@ final class TransformerLayer extends FlowBlock {
   }
 
   /** Values per sample kept by a pass over T tokens: scores and weights, and the activations of the projections and the MLP. */
-  long activationsPerSample(long tokens, int width, int mlpRatio) {
-    return 2L * heads * tokens * tokens + tokens * width * (8L + 2L * mlpRatio);
+  long activationsPerSample(long tokens) {
+    return 2L * heads * tokens * tokens + tokens * (8L * heads * depth + 2L * mlpWidth);
   }
 
   private NDArray mlp(NDArray h) {
