@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch eager counterpart of the AttnFlow benchmark workloads (docs/benchmarks.md).
 
-Workloads: fmnist32 data with glow32, imap32, itrans32, itrans32g, marflow32 or marflow-mlc32.
+Workloads: fmnist32 data with glow32, imap32, itrans32, itrans32g, marflow32, marflow-mlc32 or tarflow32.
 The model, the initialisation, the training recipe and the reported figures mirror the Java/DJL side
 (`./attnflow bench configs/bench/<workload>.conf --steps N [--eval]`), so that both can be run
 side by side on one machine with the same thread count. See README.md next to this file.
@@ -42,6 +42,9 @@ DATA_DIR = "/usr/share/datasets/fashion-mnist"
 # Engine calls are counted over these training steps (1-based, inclusive), after the timed ones
 # (10-60), as on the Java side; --profile keeps their trace.
 COUNTED_STEPS = (61, 63)
+TARFLOW32_PARAMETERS = 285_960
+POSITION_STD = 0.01  # TarFlow's learned positional embedding starts N(0, 0.01²)
+MASKED_LOGIT = -1e9  # added to TarFlow's attention logits of later tokens
 
 
 class MixLogCdfOptions(NamedTuple):
@@ -55,17 +58,31 @@ class MixLogCdfOptions(NamedTuple):
     dropout: float = 0.2
 
 
+class TarFlowOptions(NamedTuple):
+    """A `tarflow` block (the keys of its layer block): patch side P, Transformer width, depth
+    (layers), heads and MLP ratio; and whether an ActNorm comes before each block."""
+    patch: int = 2
+    width: int = 64
+    depth: int = 1
+    heads: int = 4
+    mlp_ratio: int = 4
+    actnorm: bool = False
+
+
 class Workload(NamedTuple):
     """A benchmark model: the attention layer after each coupling (or None), the priors of the
     splits and of the final latent ("glow" or "marflow"), the free parameters that
     docs/benchmarks.md gives, the flow steps per level, and the coupling: None for the affine
     coupling with Glow's network (64 wide), else the `mixlogcdf` coupling, followed by a tuple
-    flip in every step."""
+    flip in every step. With `tarflow`, a step is a TarFlow block instead (after an ActNorm if
+    its options say so), on `levels` levels."""
     attention: Optional[str]
     priors: str
     parameters: int
     steps: int = 8
     coupling: Optional[MixLogCdfOptions] = None
+    tarflow: Optional[TarFlowOptions] = None
+    levels: int = 3
 
 
 WORKLOADS = {
@@ -75,6 +92,7 @@ WORKLOADS = {
     "itrans32g": Workload("itrans-gated", "glow", 304_728),
     "marflow32": Workload(None, "marflow", 933_324),
     "marflow-mlc32": Workload(None, "marflow", 1_263_172, steps=4, coupling=MixLogCdfOptions()),
+    "tarflow32": Workload(None, "glow", TARFLOW32_PARAMETERS, steps=5, tarflow=TarFlowOptions(actnorm=True), levels=1),
 }
 
 
@@ -500,6 +518,18 @@ class IMap(FlowLayer):
         return y * torch.exp(-ls), -per_sample(ls)
 
 
+def patch_tokens(x, p):
+    """(B, C, H, W) → (B, N, d): P×P patches in row-major order, (channel, row, column) features."""
+    b, c, h, w = x.shape
+    return x.reshape(b, c, h // p, p, w // p, p).permute(0, 2, 4, 1, 3, 5).reshape(b, (h // p) * (w // p), c * p * p)
+
+
+def patch_image(t, c, h, w, p):
+    """(B, N, d) → (B, C, H, W), the inverse of patch_tokens."""
+    b = t.shape[0]
+    return t.reshape(b, h // p, w // p, c, p, p).permute(0, 3, 1, 4, 2, 5).reshape(b, c, h, w)
+
+
 class ITrans(FlowLayer):
     """iTrans between P×P patch tokens: A = softmax(QKᵀ/√d), W = A + λI (paper, λ = 1 fixed) or
     W = I + σ(r)·A (gated), y = M ⊙ x + unpatchify(W · patchify((1 − M) ⊙ x)).
@@ -533,15 +563,10 @@ class ITrans(FlowLayer):
         self.register_buffer("eye", torch.eye(self.n))
 
     def tokens(self, x):
-        """(B, C, H, W) → (B, N, d): row-major patch order, (channel, row, column) features."""
-        b, p = x.shape[0], self.p
-        return (x.reshape(b, self.c, self.h // p, p, self.w // p, p)
-                .permute(0, 2, 4, 1, 3, 5).reshape(b, self.n, self.d))
+        return patch_tokens(x, self.p)
 
     def image(self, t):
-        b, p = t.shape[0], self.p
-        return (t.reshape(b, self.h // p, self.w // p, self.c, p, p)
-                .permute(0, 3, 1, 4, 2, 5).reshape(b, self.c, self.h, self.w))
+        return patch_image(t, self.c, self.h, self.w, self.p)
 
     def weights(self, kept):
         q = self.tokens(self.queries(kept))
@@ -566,6 +591,127 @@ class ITrans(FlowLayer):
         w = self.weights(kept)
         v = torch.linalg.solve(w, self.tokens(y - kept))
         return kept + self.image(v), -self.log_det(w)
+
+
+def dense(cin, cout):
+    """A linear map of the last axis with N(0, 1/cin) weights and bias 0 (the Java Dense.hidden)."""
+    layer = nn.Linear(cin, cout)
+    with torch.no_grad():
+        layer.weight.normal_(0.0, 1.0 / math.sqrt(cin))
+        layer.bias.zero_()
+    return layer
+
+
+class TransformerLayer(nn.Module):
+    """Pre-norm: h + W_o·attention(LN(h)), then h + MLP(LN(h)), MLP width → ratio·width → width
+    around an (exact) GELU; scores q·kᵀ/√depth per head, plus an additive causal mask, or, in
+    step(), one new token against the cached keys and values."""
+
+    def __init__(self, width, heads, ratio):
+        super().__init__()
+        self.heads, self.depth = heads, width // heads
+        self.attention_norm = nn.LayerNorm(width, eps=1e-5)
+        self.qkv = dense(width, 3 * width)
+        self.attention_out = dense(width, width)
+        self.mlp_norm = nn.LayerNorm(width, eps=1e-5)
+        self.mlp_in = dense(width, ratio * width)
+        self.mlp_out = dense(ratio * width, width)
+
+    def split(self, h):
+        b, t, _ = h.shape
+        return self.qkv(self.attention_norm(h)).reshape(b, t, 3, self.heads, self.depth).permute(2, 0, 3, 1, 4)
+
+    def attended(self, h, q, k, v, mask=None):
+        scores = q @ k.transpose(-1, -2) / math.sqrt(self.depth)
+        if mask is not None:
+            scores = scores + mask
+        o = torch.softmax(scores, -1) @ v
+        b, _, t, _ = o.shape
+        h = h + self.attention_out(o.transpose(1, 2).reshape(b, t, self.heads * self.depth))
+        return h + self.mlp_out(F.gelu(self.mlp_in(self.mlp_norm(h))))
+
+    def forward(self, h, mask):
+        q, k, v = self.split(h)
+        return self.attended(h, q, k, v, mask)
+
+    def step(self, h, cache):
+        q, k, v = self.split(h)
+        cache[0] = k if cache[0] is None else torch.cat([cache[0], k], 2)
+        cache[1] = v if cache[1] is None else torch.cat([cache[1], v], 2)
+        return self.attended(h, q, cache[0], cache[1])
+
+
+class CausalTransformer(nn.Module):
+    """Linear embedding d → width plus a learned positional embedding, TransformerLayers with a
+    causal mask, and a zero-initialised linear head width → out: output t depends on tokens ≤ t."""
+
+    def __init__(self, d, out, positions, o):
+        super().__init__()
+        self.embedding = dense(d, o.width)
+        self.position = nn.Parameter(torch.randn(positions, o.width) * POSITION_STD)
+        self.register_buffer("mask", torch.triu(torch.full((positions, positions), MASKED_LOGIT), 1))
+        self.layers = nn.ModuleList([TransformerLayer(o.width, o.heads, o.mlp_ratio) for _ in range(o.depth)])
+        self.head = nn.Linear(o.width, out)
+        with torch.no_grad():
+            self.head.weight.zero_()
+            self.head.bias.zero_()
+
+    def forward(self, tokens):
+        t = tokens.shape[1]
+        h = self.embedding(tokens) + self.position[:t]
+        for layer in self.layers:
+            h = layer(h, self.mask[:t, :t])
+        return self.head(h)
+
+    def step(self, token, index, caches):
+        h = self.embedding(token) + self.position[index:index + 1]
+        for layer, cache in zip(self.layers, caches):
+            h = layer.step(h, cache)
+        return self.head(h)
+
+
+class TarFlowBlock(FlowLayer):
+    """TarFlow: P×P patch tokens, row-major or (odd steps) reversed; z₀ = x₀ and
+    zᵢ = (xᵢ − μᵢ)·exp(−αᵢ) with (αᵢ, μᵢ) the causal Transformer's output at token i − 1 (it reads
+    tokens 0 … N − 2); log|det J| = −Σα. The inverse decodes token by token with cached keys and
+    values, as the Java `inverse = cached`."""
+
+    def __init__(self, c, h, w, step_index, o):
+        super().__init__()
+        if h % o.patch or w % o.patch:
+            raise ValueError(f"patch {o.patch} does not tile {c}x{h}x{w}")
+        self.c, self.h, self.w, self.p = c, h, w, o.patch
+        self.n = (h // o.patch) * (w // o.patch)
+        self.d = c * o.patch * o.patch
+        self.reversed = step_index % 2 == 1
+        self.net = CausalTransformer(self.d, 2 * self.d, self.n - 1, o)
+
+    def ordered(self, t):
+        return t.flip(1) if self.reversed else t
+
+    def forward(self, x):
+        t = self.ordered(patch_tokens(x, self.p))
+        a, mu = self.net(t[:, :-1]).chunk(2, -1)
+        z = torch.cat([t[:, :1], (t[:, 1:] - mu) * torch.exp(-a)], 1)
+        return patch_image(self.ordered(z), self.c, self.h, self.w, self.p), -per_sample(a)
+
+    def decode(self, y):
+        z = self.ordered(patch_tokens(y, self.p))
+        caches = [[None, None] for _ in self.net.layers]
+        known, scales = [z[:, :1]], []
+        for i in range(1, self.n):
+            a, mu = self.net.step(known[-1], i - 1, caches).chunk(2, -1)
+            known.append(z[:, i:i + 1] * torch.exp(a) + mu)
+            scales.append(a)
+        x = patch_image(self.ordered(torch.cat(known, 1)), self.c, self.h, self.w, self.p)
+        return x, scales
+
+    def inverse(self, y):
+        x, scales = self.decode(y)
+        return x, per_sample(torch.cat(scales, 1))
+
+    def invert(self, y):
+        return self.decode(y)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -741,10 +887,12 @@ class Flow(nn.Module):
     wide), no flip; MixLogCdfOptions: MixLogCdfCoupling, then a TupleFlip. priors = "glow":
     conditional Gaussian split priors and a standard normal on the final latent; "marflow":
     MaRFlow priors with `marflow` options for both, the split priors conditioned on the kept half.
+    With `tarflow` options, each step is a TarFlowBlock instead (after an ActNorm if they ask).
     Initialisation, evaluation and sampling run in eval mode (no dropout), training in train mode."""
 
     def __init__(self, attention=None, priors="glow", input_shape=(1, 32, 32), levels=3, steps=8,
-                 hidden=64, patch=2, seed=0, smaller_patch_ok=False, marflow=MarFlowOptions(), coupling=None):
+                 hidden=64, patch=2, seed=0, smaller_patch_ok=False, marflow=MarFlowOptions(), coupling=None,
+                 tarflow=None):
         super().__init__()
         generator = torch.Generator().manual_seed(seed)  # rotations
         torch.manual_seed(seed)  # N(0, 0.05²) weights
@@ -756,6 +904,9 @@ class Flow(nn.Module):
             layers.append(Squeeze())
             c, h, w = 4 * c, h // 2, w // 2
             for k in range(steps):
+                if tarflow is not None:
+                    layers += ([ActNorm(c)] if tarflow.actnorm else []) + [TarFlowBlock(c, h, w, k, tarflow)]
+                    continue
                 layers += [ActNorm(c), InvConvLU(c, generator),
                            AffineCoupling(c, hidden) if coupling is None else MixLogCdfCoupling(c, h, w, coupling)]
                 if attention == "imap":
@@ -856,7 +1007,7 @@ def top_prior(priors, shape, marflow):
 
 def build(workload, seed=0):
     w = WORKLOADS[workload]
-    return Flow(w.attention, w.priors, steps=w.steps, seed=seed, coupling=w.coupling)
+    return Flow(w.attention, w.priors, levels=w.levels, steps=w.steps, seed=seed, coupling=w.coupling, tarflow=w.tarflow)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1217,6 +1368,41 @@ def layer_jacobian_check(layer, shape, seed, pass_seed=None):
 
 TINY_MARFLOW = MarFlowOptions(layers=2, hidden=4, kernel=3, dilation=1, embed=3)
 TINY_MIXLOGCDF = MixLogCdfOptions(hidden=8, components=3, blocks=1, heads=2, dropout=0.2)
+TINY_TARFLOW = TarFlowOptions(patch=1, width=8, depth=2, heads=2, mlp_ratio=2)
+
+
+def tarflow_checks(seed):
+    """A TarFlow block alone in float64 (width 8, depth 2, parameters moved by N(0, 0.05²)) on
+    4×4×4 and 2×8×8 with P = 2, in both orders: the brute-force Jacobian, the round trip and the
+    inverse log-det; the cached inverse against one that recomputes the network over every known
+    token; and the identity at initialisation."""
+    checks = {}
+    passed = True
+    options = TINY_TARFLOW._replace(patch=2)
+    for shape in ((4, 4, 4), (2, 8, 8)):
+        for k in (0, 1):
+            c, h, w = shape
+            layer = TarFlowBlock(c, h, w, k, options).double()
+            with torch.no_grad():
+                x = torch.randn(2, c, h, w, dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
+                identity = float((layer(x)[0] - x).abs().max())
+            perturb(layer, 0.05, seed + k)
+            err_ld, err_rt, err_inv = layer_jacobian_check(layer, shape, seed + 2)
+            with torch.no_grad():
+                y = layer(x)[0]
+                cached = layer.invert(y)
+                z = layer.ordered(patch_tokens(y, layer.p))
+                known = z[:, :1]
+                for i in range(1, layer.n):
+                    a, mu = layer.net(known)[:, -1:].chunk(2, -1)
+                    known = torch.cat([known, z[:, i:i + 1] * torch.exp(a) + mu], 1)
+                recomputed = patch_image(layer.ordered(known), c, h, w, layer.p)
+                err_cache = float((cached - recomputed).abs().max())
+            checks[f"{c}x{h}x{w}/{'reversed' if k else 'row-major'}"] = {
+                "logdet_error": err_ld, "roundtrip": err_rt, "inverse_logdet": err_inv,
+                "cached_vs_recomputed": err_cache, "identity_at_init": identity}
+            passed &= err_ld < 1e-8 and err_rt < 1e-8 and err_inv < 1e-8 and err_cache < 1e-10 and identity == 0.0
+    return checks, passed
 
 
 def mixlogcdf_checks(seed):
@@ -1287,7 +1473,9 @@ def selftest(workloads, seed=0):
     rng = np.random.default_rng([seed, 9])
     report = {}
     for name in workloads:
-        attention, priors, expected, _, coupling = WORKLOADS[name]
+        workload = WORKLOADS[name]
+        attention, priors, expected, coupling, tarflow = (workload.attention, workload.priors, workload.parameters,
+                                                          workload.coupling, workload.tarflow)
         entry = {}
         model = build(name, seed).eval()  # no dropout: round trips need the same network both ways
         count = model.free_parameters()
@@ -1319,9 +1507,11 @@ def selftest(workloads, seed=0):
 
         # Brute-force Jacobian of a tiny 2-level model, input 2×4×4 (D = 32), float64. iTrans
         # uses P = 2 at level 1 (2×2 maps: one token) and P = 1 at level 2 (1×1 maps: one token).
-        tiny = Flow(attention, priors, input_shape=(2, 4, 4), levels=2, steps=2, hidden=8, patch=2, seed=seed,
-                    smaller_patch_ok=True, marflow=TINY_MARFLOW,
-                    coupling=None if coupling is None else TINY_MIXLOGCDF).double().eval()
+        # A TarFlow needs two tokens or more: one level, 8×2×2 after the squeeze, P = 1 (4 tokens).
+        tiny = Flow(attention, priors, input_shape=(2, 4, 4), levels=1 if tarflow else 2, steps=2, hidden=8, patch=2,
+                    seed=seed, smaller_patch_ok=True, marflow=TINY_MARFLOW,
+                    coupling=None if coupling is None else TINY_MIXLOGCDF,
+                    tarflow=None if tarflow is None else TINY_TARFLOW._replace(actnorm=tarflow.actnorm)).double().eval()
         tiny.initialize_from_data(torch.rand(8, 2, 4, 4, dtype=torch.float64,
                                              generator=torch.Generator().manual_seed(seed + 3)) - 0.5)
         perturb(tiny, 0.1, seed + 4)
@@ -1351,6 +1541,10 @@ def selftest(workloads, seed=0):
 
         if coupling is not None:
             entry["mixlogcdf_checks"], passed = mixlogcdf_checks(seed + 13)
+            ok &= passed
+
+        if tarflow is not None:
+            entry["tarflow_checks"], passed = tarflow_checks(seed + 15)
             ok &= passed
 
         if priors == "marflow":

@@ -31,8 +31,6 @@ import org.attnflow.layers.Conv;
 public final class ITrans extends MaskedAttentionLayer {
   /** Standard deviation of the initial query and key weights. */
   private static final double WEIGHT_STD = 0.05;
-  /** Added to the logits above the diagonal under the causal mask: their weight is exactly 0. */
-  private static final float MASKED_LOGIT = -1e9f;
 
   private final Patches patches;
   private final Conv queries;
@@ -59,7 +57,7 @@ public final class ITrans extends MaskedAttentionLayer {
     queries = child("queries", Conv.hidden(in, c, 1, random.nextLong(), WEIGHT_STD));
     keys = child("keys", Conv.hidden(in, c, 1, random.nextLong(), WEIGHT_STD));
     int n = patches.count();
-    causalBias = causal ? state("causal", new Shape(n, n), Init.values(size -> aboveDiagonal(n))) : null;
+    causalBias = causal ? state("causal", new Shape(n, n), Init.values(size -> CausalMask.of(n))) : null;
     this.identityTerm = identityTerm;
     identityParameter = switch (identityTerm) {
       case FIXED_LAMBDA -> null;
@@ -129,16 +127,5 @@ public final class ITrans extends MaskedAttentionLayer {
       logDetW = BatchedLu.logAbsDet(w);
     }
     return FlowMath.scale(logDetW, unmaskedPerToken);
-  }
-
-  /** MASKED_LOGIT above the diagonal of an n×n matrix, 0 elsewhere, row-major. */
-  private static float[] aboveDiagonal(int n) {
-    float[] bias = new float[n * n];
-    for (int i = 0; i < n; i++) {
-      for (int j = i + 1; j < n; j++) {
-        bias[i * n + j] = MASKED_LOGIT;
-      }
-    }
-    return bias;
   }
 }

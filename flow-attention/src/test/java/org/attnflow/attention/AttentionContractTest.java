@@ -82,7 +82,7 @@ class AttentionContractTest {
 
   @Test
   void discoversTheAttentionLayersAndMasks() {
-    assertTrue(REGISTRY.providers(PluginKind.LAYER).keySet().containsAll(List.of("imap", "itrans")));
+    assertTrue(REGISTRY.providers(PluginKind.LAYER).keySet().containsAll(List.of("imap", "itrans", "tarflow")));
     assertTrue(REGISTRY.providers(PluginKind.MASK).keySet().containsAll(List.of("checkerboard", "channel-halves", "spatial-halves")));
   }
 }

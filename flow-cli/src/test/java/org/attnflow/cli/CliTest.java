@@ -140,6 +140,14 @@ class CliTest {
   }
 
   @Test
+  void checkOnTheTarFlow32BenchmarksWithUniformAndGaussianNoise() {
+    for (String name : new String[] {"tarflow32.conf", "tarflow32-noise.conf"}) {
+      Harness.Result r = assertOk(run("check", Harness.repo("configs", "bench", name).toString()));
+      assertTrue(r.out().contains("1×32×32 → 4×16×16") && r.out().contains("285,960"), r::toString);
+    }
+  }
+
+  @Test
   void checkOnAMissingFile() {
     String line = assertOneLineError(run("check", tmp.resolve("missing.conf").toString()), Cli.FAILED);
     assertTrue(line.contains("missing.conf") && line.contains("does not exist"), line);

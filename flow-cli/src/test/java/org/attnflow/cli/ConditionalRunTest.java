@@ -59,7 +59,7 @@ class ConditionalRunTest {
   @Test
   void evaluateReportsEachClass() {
     String out = assertOk(run("evaluate", conditional.toString())).out();
-    assertTrue(out.contains("(95% CI, 32 test images)\n  class    images  bits/dim\n"), out);
+    assertTrue(out.contains("(95% CI, 32 test images); weights: raw\n  class    images  bits/dim\n"), out);
     Matcher rows = CLASS_ROW.matcher(out);
     int images = 0;
     int classes = 0;

@@ -160,7 +160,7 @@ class ConfigErrorTest {
   private record DataMistake(String name, String text, String marker, String path, String detail) {}
 
   private static final List<DataMistake> DATA_MISTAKES = List.of(
-      new DataMistake("data.conf", "data {\n  padd = 0\n}\n", "padd", "data.padd", "known keys: dataset, flip, pad"),
+      new DataMistake("data.conf", "data {\n  padd = 0\n}\n", "padd", "data.padd", "known keys: dataset, flip, noise, pad"),
       new DataMistake("dataset.conf", "data.dataset.trian = \"x.gz\"\n", "trian", "data.dataset.trian", "known keys: channels, class-names, classes, pad-to, test, test-labels, train, train-labels, type"),
       new DataMistake("nodata.conf", "data.dataset.test = \"nowhere/t10k.gz\"\n", "nowhere", "data.dataset.test", "nowhere/t10k.gz"));
 

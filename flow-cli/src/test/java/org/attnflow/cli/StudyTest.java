@@ -164,6 +164,18 @@ class StudyTest {
   }
 
   @Test
+  void theTarFlowStudyComparesItWithGlowAndIMapUnderUniformDequantisation() {
+    StudyFile tarflow = StudyFile.load(Harness.repo("configs", "studies", "tarflow-fmnist.conf"));
+    assertEquals(List.of("glow32", "imap32", "tarflow32"), List.copyOf(tarflow.configs().keySet()));
+    assertEquals("glow32", tarflow.baseline());
+    for (Path config : tarflow.configs().values()) {
+      RunConfig run = RunConfig.load(config, tarflow.overrides(0));
+      assertEquals(2000, TrainSettings.of(run.block("train")).steps(), config::toString);
+      assertEquals("uniform", run.block("data").block("noise").string("type"), config::toString);
+    }
+  }
+
+  @Test
   void fidScoresEveryFinishedRun() throws IOException {
     Path pool = Harness.repo("flow-cli", "src", "test", "resources", "fid", "pool-features.pt");
     Path study = study("scored.conf", "configs = [\"../configs/glow.conf\", \"../configs/additive.conf\"]\n"

@@ -302,6 +302,54 @@ class DataPipelineTest {
   }
 
   @Test
+  void gaussianNoiseCentresEachPixelAndAddsNoiseOfSigmaToTrainingAndTestImages() {
+    DataPipeline pipeline = tinyPipeline(ROWS, COLUMNS, numbered(1, ROWS * COLUMNS), "noise { type = gaussian, sigma = 0.05 }");
+    assertFalse(pipeline.dequantised());
+    assertEquals("Gaussian noise σ = 0.05", pipeline.noise());
+    List<float[]> all = new ArrayList<>(batches(pipeline, 40, 1, 0, 50));
+    all.addAll(testBatches(pipeline, 1, 3, 0));
+    double sum = 0;
+    double squares = 0;
+    long n = 0;
+    for (float[] values : all) {
+      for (int p = 0; p < values.length; p++) {
+        double centre = ((p % (ROWS * COLUMNS)) + 0.5) / 256 - 0.5;
+        double noise = values[p] - centre;
+        sum += noise;
+        squares += noise * noise;
+        n++;
+      }
+    }
+    double mean = sum / n;
+    double std = Math.sqrt(squares / n - mean * mean);
+    assertEquals(0, mean, 4 * 0.05 / Math.sqrt(n), "the noise must be centred on the pixel's centre");
+    assertEquals(0.05, std, 0.002);
+    double[] test = IntStream.range(0, ROWS * COLUMNS).mapToDouble(p -> all.get(all.size() - 1)[p] - ((p + 0.5) / 256 - 0.5)).toArray();
+    assertTrue(Arrays.stream(test).anyMatch(v -> Math.abs(v) > 0.01), "test images get the noise too: " + Arrays.toString(test));
+  }
+
+  @Test
+  void uniformDequantisationIsTheDefaultNoise() {
+    DataPipeline pipeline = pipeline("");
+    assertTrue(pipeline.dequantised());
+    assertEquals("uniform dequantisation", pipeline.noise());
+  }
+
+  @Test
+  void aBadNoiseBlockIsAConfigErrorAtItsKey() {
+    String missing = assertThrows(ConfigError.class, () -> pipeline("noise { type = gaussian }")).getMessage();
+    assertTrue(missing.contains("data.noise.type") && missing.contains("add sigma"), missing);
+    String negative = assertThrows(ConfigError.class, () -> pipeline("noise { type = gaussian, sigma = -0.1 }")).getMessage();
+    assertTrue(negative.contains("data.noise.sigma: expected a finite σ > 0, found -0.1"), negative);
+    String stray = assertThrows(ConfigError.class, () -> pipeline("noise { type = uniform, sigma = 0.1 }")).getMessage();
+    assertTrue(stray.contains("data.noise.sigma") && stray.contains("unknown key"), stray);
+    String unknown = assertThrows(ConfigError.class, () -> pipeline("noise { type = laplace }")).getMessage();
+    assertTrue(unknown.contains("data.noise.type"), unknown);
+    assertEquals(0.05, DataPipelines.gaussianSigma(TestFiles.dataBlock("data { noise { type = gaussian, sigma = 0.05 } }")).getAsDouble());
+    assertTrue(DataPipelines.gaussianSigma(TestFiles.dataBlock("data { }")).isEmpty());
+  }
+
+  @Test
   void trainAndTestImagesMustShareAShape() {
     TestFiles.write(test, idx(2, ROWS + 1, COLUMNS, numbered(2, (ROWS + 1) * COLUMNS)));
 

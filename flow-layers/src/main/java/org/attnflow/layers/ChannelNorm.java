@@ -8,18 +8,18 @@ import org.attnflow.api.Init;
 import org.attnflow.api.UnaryBlock;
 
 /**
- * Layer normalisation over the channels of a channels-last array (…, C): each position's channel
- * vector is standardised (ε = 1e-5) and then scaled and shifted per channel by learned γ (from 1)
- * and β (from 0). One engine call.
+ * Layer normalisation over the last axis of an array (…, C), the channels of a channels-last
+ * activation or the features of a token: each vector is standardised (ε = 1e-5) and then scaled
+ * and shifted per entry by learned γ (from 1) and β (from 0). One engine call.
  */
-final class ChannelNorm extends UnaryBlock {
+public final class ChannelNorm extends UnaryBlock {
   private static final float EPSILON = 1e-5f;
   private final Parameter gamma;
   private final Parameter beta;
   private final Shape channels;
 
   /** Creates the normalisation of {@code channels} channels. */
-  ChannelNorm(int channels) {
+  public ChannelNorm(int channels) {
     this.channels = new Shape(channels);
     gamma = parameter("gamma", this.channels, Init.constant(1));
     beta = parameter("beta", this.channels, Init.constant(0));

@@ -5,16 +5,21 @@ import java.util.Locale;
 import org.attnflow.api.data.DataPipeline;
 
 /**
- * Test bits/dim with a 95% confidence interval of its mean over images, and for a class-conditional
- * model the class-conditional bits/dim of each class.
+ * Test bits/dim with a 95% confidence interval of its mean over images, the noise it was measured
+ * under, and for a class-conditional model the class-conditional bits/dim of each class. Under
+ * anything but uniform dequantisation (TarFlow's Gaussian noise) it is the bits/dim of the noisy
+ * images, which the text says, since it does not compare with the others.
  *
  * @param bpd the mean bits/dim
  * @param ci95 half-width of the 95% interval, 1.96·s/√n
  * @param images the number of test images evaluated
  * @param testSize the number of images in the test set (more than {@code images} for a uniform sample)
+ * @param noise how pixels became values ({@link DataPipeline#noise()})
+ * @param dequantised whether that was uniform dequantisation ({@link DataPipeline#dequantised()})
  * @param perClass the mean of each class's test images in label order, empty for an unconditional model
  */
-public record Evaluation(double bpd, double ci95, int images, int testSize, List<ClassBpd> perClass) {
+public record Evaluation(double bpd, double ci95, int images, int testSize, String noise, boolean dequantised,
+    List<ClassBpd> perClass) {
 
   /**
    * The test bits/dim of one class: the mean over its images of −log₂ p(x | class) per dimension.
@@ -31,12 +36,14 @@ public record Evaluation(double bpd, double ci95, int images, int testSize, List
   }
 
   /** The evaluation of an unconditional model. */
-  public Evaluation(double bpd, double ci95, int images, int testSize) {
-    this(bpd, ci95, images, testSize, List.of());
+  public Evaluation(double bpd, double ci95, int images, int testSize, String noise, boolean dequantised) {
+    this(bpd, ci95, images, testSize, noise, dequantised, List.of());
   }
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "%.4f ± %.4f bits/dim (95%% CI, %s)", bpd, ci95, DataPipeline.describeTestImages(images, testSize));
+    String under = dequantised ? "" : "; under " + noise + ", not comparable with bits/dim under uniform dequantisation";
+    return String.format(Locale.ROOT, "%.4f ± %.4f bits/dim (95%% CI, %s%s)", bpd, ci95,
+        DataPipeline.describeTestImages(images, testSize), under);
   }
 }

@@ -14,8 +14,9 @@ import org.attnflow.api.data.DataPipeline;
 import org.attnflow.api.data.Labels;
 
 /**
- * Computes test bits/dim over the test set or a uniform sample of it, one dequantisation draw; a
- * class-conditional model is evaluated on each image given its own label, overall and per class.
+ * Computes test bits/dim over the test set or a uniform sample of it, one draw of the data's
+ * noise; a class-conditional model is evaluated on each image given its own label, overall and per
+ * class.
  */
 public final class Evaluator {
   private Evaluator() {}
@@ -58,6 +59,6 @@ public final class Evaluator {
     for (int k = 0; k < model.classes(); k++) {
       perClass.add(new Evaluation.ClassBpd(names.get(k), classCounts[k], classCounts[k] > 0 ? classSums[k] / classCounts[k] : Double.NaN));
     }
-    return new Evaluation(mean, 1.96 * Math.sqrt(variance / n), n, data.testSize(), perClass);
+    return new Evaluation(mean, 1.96 * Math.sqrt(variance / n), n, data.testSize(), data.noise(), data.dequantised(), perClass);
   }
 }

@@ -1,10 +1,12 @@
 package org.attnflow.models;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.UnaryOperator;
 
 /**
  * Samples {@code from} to {@code to} of a model's draw, one batch at a time so that memory stays
@@ -23,6 +25,7 @@ public final class SampledImages implements Iterator<Images> {
   private final int batchSize;
   private final long seed;
   private final SampleClasses classes;
+  private UnaryOperator<NDArray> finish = UnaryOperator.identity();
   private int next;
 
   /**
@@ -46,6 +49,12 @@ public final class SampledImages implements Iterator<Images> {
     this(model, manager, SampleClasses.defaultFor(model), 0, n, temperature, batchSize, seed);
   }
 
+  /** Applies {@code step} (for example a {@link Denoiser}) to every batch before it is quantised; returns this. */
+  public SampledImages finishedBy(UnaryOperator<NDArray> step) {
+    this.finish = step;
+    return this;
+  }
+
   @Override
   public boolean hasNext() {
     return next < to;
@@ -57,7 +66,7 @@ public final class SampledImages implements Iterator<Images> {
       throw new NoSuchElementException();
     }
     int size = Math.min(batchSize, to - next);
-    Images batch = Sampler.sample(model, manager, classes, next, size, temperature, seed + next * GOLDEN_GAMMA);
+    Images batch = Sampler.sample(model, manager, classes, next, size, temperature, seed + next * GOLDEN_GAMMA, finish);
     next += size;
     return batch;
   }

@@ -1,8 +1,10 @@
 package org.attnflow.models;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import org.attnflow.api.Condition;
+import java.util.function.UnaryOperator;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.Noise;
 
@@ -15,14 +17,16 @@ public final class Sampler {
 
   /** Draws {@code n} images at {@code temperature} with noise from {@code seed}, of the model's default classes ({@link SampleClasses#defaultFor}). */
   public static Images sample(FlowModel model, NDManager manager, int n, double temperature, long seed) {
-    return sample(model, manager, SampleClasses.defaultFor(model), 0, n, temperature, seed);
+    return sample(model, manager, SampleClasses.defaultFor(model), 0, n, temperature, seed, UnaryOperator.identity());
   }
 
   /**
    * Draws {@code n} images at {@code temperature} with noise from {@code seed}; they are samples
-   * {@code first} to {@code first + n − 1} of the draw, whose classes {@code classes} gives.
+   * {@code first} to {@code first + n − 1} of the draw, whose classes {@code classes} gives, and
+   * {@code finish} (for example a {@link Denoiser}) is applied to them before they are quantised.
    */
-  public static Images sample(FlowModel model, NDManager manager, SampleClasses classes, int first, int n, double temperature, long seed) {
+  public static Images sample(FlowModel model, NDManager manager, SampleClasses classes, int first, int n, double temperature, long seed,
+      UnaryOperator<NDArray> finish) {
     if (classes.classCount() != model.classes()) {
       throw new IllegalArgumentException("a draw of " + classes.classCount() + " classes from a model of " + model.classes()
           + " (model.classes)");
@@ -32,7 +36,7 @@ public final class Sampler {
       if (model.isConditional()) {
         pass.conditionedOn(Condition.ofClasses(manager, classes.of(first, n), model.classes()));
       }
-      return Images.quantise(model.sample(manager, n, pass));
+      return Images.quantise(finish.apply(model.sample(manager, n, pass)));
     }
   }
 }

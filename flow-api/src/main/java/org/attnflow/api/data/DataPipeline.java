@@ -7,7 +7,8 @@ import org.attnflow.api.ImageShape;
 
 /**
  * The data a training run sees: training batches (seeded shuffle, augmentation, fresh
- * dequantisation each time) and test batches (fixed order, one dequantisation draw).
+ * dequantisation or noise each time) and test batches (fixed order, one draw), both under the same
+ * noise ({@link #noise()}).
  *
  * <p>A test subset ({@code limit} below the test set's size) is a uniform sample without
  * replacement: the first {@code limit} images of one random permutation of the test set drawn
@@ -43,6 +44,22 @@ public interface DataPipeline {
   /** Where the data comes from (the training split's file or folder), for messages. */
   default String source() {
     return "the data pipeline";
+  }
+
+  /**
+   * How pixels become values, for outputs: "uniform dequantisation" (the default) or, for example,
+   * "Gaussian noise σ = 0.05".
+   */
+  default String noise() {
+    return "uniform dequantisation";
+  }
+
+  /**
+   * Whether the values are uniformly dequantised pixels, the only case in which bits/dim bounds
+   * the 8-bit images' likelihood and compares with other models' bits/dim.
+   */
+  default boolean dequantised() {
+    return true;
   }
 
   /** The number of test images. */

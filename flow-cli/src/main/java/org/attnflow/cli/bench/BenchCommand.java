@@ -202,6 +202,7 @@ public final class BenchCommand extends Command {
       }
       r.put("test_bpd", evaluation.map(e -> round(e.bpd(), 4)).orElse(null));
       r.put("test_bpd_ci95", evaluation.map(e -> round(e.ci95(), 4)).orElse(null));
+      r.put("test_bpd_noise", evaluation.map(Evaluation::noise).orElse(null));
       r.put("peak_rss_mb", round(Memory.peakResidentMb(), 1));
       r.put("native_growth_mb", Double.isNaN(rssAt100) ? null : round(rssAtEnd - rssAt100, 1));
       r.put("parameters", model.freeParameterCount());

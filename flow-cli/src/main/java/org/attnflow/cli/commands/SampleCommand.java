@@ -1,23 +1,30 @@
 package org.attnflow.cli.commands;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.function.UnaryOperator;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.attnflow.api.FlowException;
+import org.attnflow.api.FlowLayer;
 import org.attnflow.api.Frozen;
+import org.attnflow.api.IterativeInverse;
 import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.CommonOptions;
 import org.attnflow.cli.common.RunOptions;
 import org.attnflow.cli.common.Session;
 import org.attnflow.cli.common.UsageException;
 import org.attnflow.cli.render.Png;
+import org.attnflow.data.DataPipelines;
 import org.attnflow.models.Conditioning;
+import org.attnflow.models.Denoiser;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.MemoryEstimate;
@@ -34,7 +41,9 @@ import org.attnflow.models.run.RunDirectory;
  * noise, and a seed with a batch size always gives the same images (another batch size gives
  * other ones). A class-conditional model draws the classes of {@link ClassChoice}: with
  * {@code --class all}, every class's rows use the same noise, so a column shows one latent under
- * each class.
+ * each class. With {@code --denoise}, a run trained with Gaussian noise has its samples moved by
+ * one score-based step ({@link Denoiser}) before they are quantised. Layers whose inverse iterates
+ * (TarFlow's Jacobi inverse) report the iterations it took.
  */
 public final class SampleCommand extends Command {
   /** The most images one PNG grid holds. */
@@ -44,7 +53,7 @@ public final class SampleCommand extends Command {
   public SampleCommand() {
     super("sample",
         "RUN_DIR [--n 64] [--temperature 0.7 | --temperatures 0.5,0.7,1.0] [--class K|NAME|all] --out FILE.png [--seed S]"
-            + " [--batch-size 64]",
+            + " [--batch-size 64] [--denoise]",
         "draw samples at one temperature or a sweep, as PNG grids of at most " + GRID_LIMIT
             + " images (more samples at one temperature go to FILE-001.png, FILE-002.png, …); of one class, or a row"
             + " block per class, for a class-conditional model");
@@ -63,6 +72,8 @@ public final class SampleCommand extends Command {
         .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("noise seed (default 0)").build())
         .addOption(Option.builder().longOpt("batch-size").hasArg().argName("B")
             .desc("samples drawn at once (default " + DEFAULT_BATCH + "); the images depend on it").build())
+        .addOption(Option.builder().longOpt("denoise")
+            .desc("one score-based denoising step y + σ²·∇ log p(y) on every sample (runs trained with data.noise { type = gaussian })").build())
         .addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE.png")
             .desc("the PNG to write; beyond " + GRID_LIMIT + " samples, FILE-001.png, FILE-002.png, …").required().build());
   }
@@ -104,6 +115,7 @@ public final class SampleCommand extends Command {
       MemoryEstimate.of(model, new MemoryEstimate.Workload(batch, 2, "sampling batches of " + batch + " (--batch-size)"))
           .requireFits(session.run().model());
       requireDiskSpace(file, (long) n * blocks * model.inputShape().size());
+      UnaryOperator<NDArray> finish = line.hasOption("denoise") ? denoiser(model, session, dir) : UnaryOperator.identity();
       try (Frozen frozen = model.freeze()) {
         if (choice.mode() == ClassChoice.Mode.ALL) {
           List<Images> sets = new ArrayList<>();
@@ -115,7 +127,7 @@ public final class SampleCommand extends Command {
         } else if (temperatures.size() > 1) {
           List<Images> sets = new ArrayList<>();
           for (double t : temperatures) {
-            sets.add(new SampledImages(model, manager, choice.classes(), 0, n, t, batch, seed).all());
+            sets.add(new SampledImages(model, manager, choice.classes(), 0, n, t, batch, seed).finishedBy(finish).all());
           }
           Png.rows(sets, Math.min(n, 16), file);
           written.add(file);
@@ -124,18 +136,42 @@ public final class SampleCommand extends Command {
           for (int page = 0; page < pages; page++) {
             int from = page * GRID_LIMIT;
             Images images = new SampledImages(model, manager, choice.classes(), from, Math.min(n, from + GRID_LIMIT),
-                temperatures.get(0), batch, seed).all();
+                temperatures.get(0), batch, seed).finishedBy(finish).all();
             Path target = pages == 1 ? file : numbered(file, page + 1);
             Png.grid(images, target);
             written.add(target);
           }
         }
       }
+      reportInverseIterations(model, out);
     }
-    out.println("wrote " + n + " samples per temperature " + temperatures + choice.describe() + " to "
+    out.println("wrote " + n + " samples per temperature " + temperatures + choice.describe()
+        + (line.hasOption("denoise") ? ", denoised," : "") + " to "
         + (written.size() == 1 ? file : written.size() + " files " + written.get(0) + " … " + written.get(written.size() - 1))
         + "; weights: " + loaded.weights());
     return 0;
+  }
+
+  /** The denoising step of a run trained with Gaussian noise, whose σ it takes; refused for any other run. */
+  private static UnaryOperator<NDArray> denoiser(FlowModel model, Session session, RunDirectory dir) {
+    OptionalDouble sigma = DataPipelines.gaussianSigma(session.run().data());
+    if (sigma.isEmpty()) {
+      throw new UsageException("--denoise needs a run trained with Gaussian noise (data.noise { type = gaussian, sigma = … }); "
+          + dir.root() + " was trained with uniform dequantisation");
+    }
+    if (model.isConditional()) {
+      throw new UsageException("--denoise does not take a class-conditional model yet: its score would need each sample's class");
+    }
+    return new Denoiser(model, sigma.getAsDouble());
+  }
+
+  /** One line per layer whose inverse iterated (TarFlow's Jacobi inverse): the iterations it took. */
+  private static void reportInverseIterations(FlowModel model, PrintStream out) {
+    for (FlowLayer layer : model.layers()) {
+      if (layer instanceof IterativeInverse iterative && iterative.inverseIterations().calls() > 0) {
+        out.println(layer.path() + ": inverse " + iterative.inverseIterations().describe());
+      }
+    }
   }
 
   /** Fails when {@code pixels} bytes, a PNG's size for images that do not compress, exceed the free disk space for {@code file}. */

@@ -17,19 +17,23 @@ public final class InMemoryDataPipeline implements DataPipeline {
   private final PaddedImages train;
   private final PaddedImages test;
   private final Augmentation augmentation;
+  private final PixelNoise noise;
   private final int prefetch;
 
   /**
-   * A pipeline over {@code train} and {@code test} (from {@code source}, for messages) that keeps up
-   * to {@code prefetch} batches ready.
+   * A pipeline over {@code train} and {@code test} (from {@code source}, for messages) whose pixels
+   * become values through {@code noise}, in training and test batches alike, and that keeps up to
+   * {@code prefetch} batches ready.
    */
-  public InMemoryDataPipeline(String source, PaddedImages train, PaddedImages test, Augmentation augmentation, int prefetch) {
+  public InMemoryDataPipeline(String source, PaddedImages train, PaddedImages test, Augmentation augmentation, PixelNoise noise,
+      int prefetch) {
     this.source = source;
     boolean labelled = train.labels().isPresent() && test.labels().isPresent()
         && train.labels().get().names().equals(test.labels().get().names());
     this.train = labelled ? train : train.unlabelled();
     this.test = labelled ? test : test.unlabelled();
     this.augmentation = augmentation;
+    this.noise = noise;
     this.prefetch = prefetch;
   }
 
@@ -54,19 +58,29 @@ public final class InMemoryDataPipeline implements DataPipeline {
   }
 
   @Override
+  public String noise() {
+    return noise.description();
+  }
+
+  @Override
+  public boolean dequantised() {
+    return noise.isDequantisation();
+  }
+
+  @Override
   public BatchStream train(int batchSize, long seed, long firstBatch) {
     requirePositive(batchSize);
     if (firstBatch < 0) {
       throw new FlowException("the first training batch must be 0 or more, found " + firstBatch);
     }
-    return new PrefetchingStream(new TrainBatches(train, augmentation, batchSize, seed), firstBatch, prefetch, "attnflow-train-batches");
+    return new PrefetchingStream(new TrainBatches(train, augmentation, noise, batchSize, seed), firstBatch, prefetch, "attnflow-train-batches");
   }
 
   @Override
   public BatchStream test(int batchSize, long seed, int limit) {
     requirePositive(batchSize);
     int[] chosen = TestSubset.of(test.count(), limit);
-    return new PrefetchingStream(new TestBatches(test, chosen, batchSize, seed), 0, prefetch, "attnflow-test-batches");
+    return new PrefetchingStream(new TestBatches(test, chosen, noise, batchSize, seed), 0, prefetch, "attnflow-test-batches");
   }
 
   private static void requirePositive(int batchSize) {

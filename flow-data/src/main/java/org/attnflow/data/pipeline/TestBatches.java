@@ -4,20 +4,22 @@ import org.attnflow.api.data.Batch;
 
 /**
  * One pass over chosen test images in the order given, the last batch possibly smaller. Image i
- * (its index in the file) is dequantised with the random stream of (seed, i), so its values
- * depend neither on the batch size nor on which other images were chosen. Each batch carries the
- * labels of its images when they have labels.
+ * (its index in the file) is dequantised (or made noisy) with the random stream of (seed, i), so
+ * its values depend neither on the batch size nor on which other images were chosen. Each batch
+ * carries the labels of its images when they have labels.
  */
 final class TestBatches implements BatchSource {
   private final PaddedImages images;
   private final int[] chosen;
+  private final PixelNoise noise;
   private final int batchSize;
   private final long seed;
 
-  /** Batches of {@code batchSize} over the images of {@code images} whose indices are {@code chosen}, noise from {@code seed}. */
-  TestBatches(PaddedImages images, int[] chosen, int batchSize, long seed) {
+  /** Batches of {@code batchSize} over the images of {@code images} whose indices are {@code chosen}, {@code noise} drawn from {@code seed}. */
+  TestBatches(PaddedImages images, int[] chosen, PixelNoise noise, int batchSize, long seed) {
     this.images = images;
     this.chosen = chosen;
+    this.noise = noise;
     this.batchSize = batchSize;
     this.seed = seed;
   }
@@ -37,7 +39,7 @@ final class TestBatches implements BatchSource {
       if (labels != null) {
         labels[i] = images.labels().get().values()[image];
       }
-      Dequantisation.apply(images.pixels().array(image), images.pixels().offset(image), values, i * d, d,
+      noise.apply(images.pixels().array(image), images.pixels().offset(image), values, i * d, d,
           Seeds.random(seed, Seeds.TEST_IMAGE, image));
     }
     return new Batch(values, size, images.shape(), labels);

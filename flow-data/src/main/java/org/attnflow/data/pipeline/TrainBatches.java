@@ -5,21 +5,24 @@ import org.attnflow.api.data.Batch;
 
 /**
  * Endless training batches: batch b holds positions [b·B, (b+1)·B) of the shuffled epoch
- * sequence, augmented and dequantised with the random stream of (seed, b), with the labels of its
- * images when they have labels, so every batch is a pure function of the seed and its index.
+ * sequence, augmented and dequantised (or made noisy) with the random stream of (seed, b), with the
+ * labels of its images when they have labels, so every batch is a pure function of the seed and
+ * its index.
  */
 final class TrainBatches implements BatchSource {
   private final PaddedImages images;
   private final Augmentation augmentation;
+  private final PixelNoise noise;
   private final int batchSize;
   private final long seed;
   private final EpochOrder order;
   private final byte[] augmented;
 
-  /** Batches of {@code batchSize} images of {@code images}, shuffled and augmented from {@code seed}. */
-  TrainBatches(PaddedImages images, Augmentation augmentation, int batchSize, long seed) {
+  /** Batches of {@code batchSize} images of {@code images}, shuffled, augmented and made noisy from {@code seed}. */
+  TrainBatches(PaddedImages images, Augmentation augmentation, PixelNoise noise, int batchSize, long seed) {
     this.images = images;
     this.augmentation = augmentation;
+    this.noise = noise;
     this.batchSize = batchSize;
     this.seed = seed;
     this.order = new EpochOrder(images.count(), seed);
@@ -40,10 +43,10 @@ final class TrainBatches implements BatchSource {
       byte[] pixels = images.pixels().array(image);
       int offset = images.pixels().offset(image);
       if (augmentation.isIdentity()) {
-        Dequantisation.apply(pixels, offset, values, i * d, d, random);
+        noise.apply(pixels, offset, values, i * d, d, random);
       } else {
         augmentation.apply(pixels, offset, augmented, 0, random);
-        Dequantisation.apply(augmented, 0, values, i * d, d, random);
+        noise.apply(augmented, 0, values, i * d, d, random);
       }
     }
     return new Batch(values, batchSize, images.shape(), labels);

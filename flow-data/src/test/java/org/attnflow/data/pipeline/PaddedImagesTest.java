@@ -86,7 +86,7 @@ class PaddedImagesTest {
   }
 
   private static DataPipeline pipeline(PaddedImages train, PaddedImages test) {
-    return new InMemoryDataPipeline("test images", train, test, new Augmentation(train.shape(), true, 1), 2);
+    return new InMemoryDataPipeline("test images", train, test, new Augmentation(train.shape(), true, 1), Dequantisation.UNIFORM, 2);
   }
 
   /** {@code COUNT} images of {@code SHAPE}, pixel p of image i being i + 3p, held in chunks of {@code chunkBytes}. */
