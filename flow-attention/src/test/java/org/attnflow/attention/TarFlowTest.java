@@ -38,28 +38,21 @@ class TarFlowTest {
   private static final double MODERATE = 0.05;
 
   /** One configuration of a block, its input shape and its step index. */
-  record Case(String config, ImageShape shape, int step) {
-    @Override
-    public String toString() {
-      return config + " on " + shape + " at step " + step;
-    }
-  }
-
-  static Stream<Case> configurations() {
+  static Stream<AttentionContractTest.Case> configurations() {
     return Stream.of(
-        new Case(SMALL, TINY, 0),
-        new Case(SMALL, TINY, 1),
-        new Case(SMALL + ", reverse = true, alternate = false", TINY, 0),
-        new Case(SMALL, new ImageShape(3, 4, 4), 0),
-        new Case(SMALL + ", patch = 4", new ImageShape(2, 8, 8), 1),
-        new Case(SMALL + ", depth = 1, heads = 1", new ImageShape(2, 8, 8), 0),
-        new Case(SMALL + ", inverse = recompute", new ImageShape(3, 4, 4), 1),
-        new Case(SMALL + ", inverse = jacobi, jacobi-tolerance = 0", TINY, 0));
+        new AttentionContractTest.Case(SMALL, TINY, 0),
+        new AttentionContractTest.Case(SMALL, TINY, 1),
+        new AttentionContractTest.Case(SMALL + ", reverse = true, alternate = false", TINY, 0),
+        new AttentionContractTest.Case(SMALL, new ImageShape(3, 4, 4), 0),
+        new AttentionContractTest.Case(SMALL + ", patch = 4", new ImageShape(2, 8, 8), 1),
+        new AttentionContractTest.Case(SMALL + ", depth = 1, heads = 1", new ImageShape(2, 8, 8), 0),
+        new AttentionContractTest.Case(SMALL + ", inverse = recompute", new ImageShape(3, 4, 4), 1),
+        new AttentionContractTest.Case(SMALL + ", inverse = jacobi, jacobi-tolerance = 0", TINY, 0));
   }
 
   @ParameterizedTest
   @MethodSource("configurations")
-  void meetsTheContractInDoublePrecision(Case c) {
+  void meetsTheContractInDoublePrecision(AttentionContractTest.Case c) {
     doublePrecision(factory(c.config(), c.shape(), c.step())).verifyAll();
   }
 
