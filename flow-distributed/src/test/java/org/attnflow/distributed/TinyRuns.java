@@ -40,10 +40,15 @@ final class TinyRuns {
 
   /** Runs {@code attnflow train args…} in this JVM (the workers it starts are JVMs of their own). */
   static Result train(String... args) {
+    return command("train", args);
+  }
+
+  /** Runs {@code attnflow COMMAND args…} in this JVM (the workers it starts are JVMs of their own). */
+  static Result command(String command, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     String[] line = new String[args.length + 1];
-    line[0] = "train";
+    line[0] = command;
     System.arraycopy(args, 0, line, 1, args.length);
     int status;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);

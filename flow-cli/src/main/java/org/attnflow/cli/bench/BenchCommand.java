@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -22,12 +23,15 @@ import org.attnflow.cli.common.CommonOptions;
 import org.attnflow.cli.common.Json;
 import org.attnflow.cli.common.Session;
 import org.attnflow.cli.common.UsageException;
+import org.attnflow.cli.workers.WorkerLauncher;
+import org.attnflow.cli.workers.WorkerOptions;
 import org.attnflow.models.Evaluation;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.Sampler;
 import org.attnflow.models.config.RunConfig;
 import org.attnflow.models.run.RunDirectory;
+import org.attnflow.models.training.GradientAverager;
 import org.attnflow.models.training.Trainer;
 import org.attnflow.models.training.TrainingListener;
 
@@ -40,7 +44,10 @@ import org.attnflow.models.training.TrainingListener;
  * step by step and batch by batch ({@link Turns}); the sampling figure is then the summed time of
  * the 10 batches, each timed on its own turn. After the timed steps and batches, a few more run under
  * the engine's profiler ({@link EngineCount}) for the engine calls per step and per sampling batch
- * and the share of their wall time spent outside the engine's operators.
+ * and the share of their wall time spent outside the engine's operators. With {@code --workers N}
+ * it trains data-parallel in N worker processes as {@code train --workers} does (docs/distributed.md):
+ * rank 0 measures and prints the figures, of the global batch, and every worker prints its time in
+ * the all-reduce per step.
  */
 public final class BenchCommand extends Command {
   private static final int SAMPLE_BATCHES = 10;
@@ -52,13 +59,14 @@ public final class BenchCommand extends Command {
 
   public BenchCommand() {
     super("bench",
-        "CONFIG --steps N [--eval] [--profile TRACE.json] [--take-turns DIR] [--out RUN_DIR] [--set key=value]...",
+        "CONFIG --steps N [--eval] [--profile TRACE.json] [--take-turns DIR] [--out RUN_DIR] [--set key=value]..."
+            + " [--workers N | --rank R --world N --tracker HOST:PORT]",
         "measure a benchmark workload: throughput, memory, parameters and (with --eval) test bits/dim");
   }
 
   @Override
   public Options options() {
-    return CommonOptions.withConfig(CommonOptions.base())
+    return WorkerOptions.add(CommonOptions.withConfig(CommonOptions.base()))
         .addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("training steps (at least " + COUNTED_LAST + ")").build())
         .addOption(Option.builder().longOpt("eval").desc("evaluate test bits/dim on the full test set at the end").build())
         .addOption(Option.builder().longOpt("profile").hasArg().argName("TRACE.json")
@@ -77,6 +85,14 @@ public final class BenchCommand extends Command {
     if (!line.hasOption("steps")) {
       throw new UsageException("give the number of training steps with --steps N (at least " + COUNTED_LAST + ")");
     }
+    int workers = WorkerOptions.workers(line);
+    if (workers > 1 && line.hasOption("take-turns")) {
+      throw new UsageException("--take-turns measures one process against the PyTorch reference: drop --workers");
+    }
+    if (workers > 1) {
+      WorkerLauncher.run(WorkerOptions.workerArgs("bench", line, Set.of()), workers, out);
+      return 0;
+    }
     boolean eval = line.hasOption("eval");
     List<String> overrides = new ArrayList<>(CommonOptions.overrides(line));
     overrides.addAll(List.of("train.steps = " + steps, "train.eval-at-start = false",
@@ -88,11 +104,19 @@ public final class BenchCommand extends Command {
     Path trace = line.hasOption("profile") ? Path.of(line.getOptionValue("profile")) : null;
     Path turnsDir = line.hasOption("take-turns") ? Path.of(line.getOptionValue("take-turns")) : null;
     try (Turns turns = new Turns(turnsDir)) {
+      // Joining first lets rank 0 start the tracker before the engine loads, so the others wait less.
+      GradientAverager averager = WorkerOptions.join(line);
       Session session = Session.ofConfig(config, CommonOptions.pluginDir(line));
       Measurements m = new Measurements(session.run().train().seed(), session.run().train().batchSize(), trace, turns);
-      Optional<Evaluation> e = session.get(Trainer.class).train(session.run(), dir, false, m);
+      TrainingListener listener = averager.rank() == 0 ? m : new TrainingListener() {};
+      Optional<Evaluation> e = session.get(Trainer.class).train(session.run(), dir, false, listener, averager);
+      averager.close();
+      if (averager.rank() != 0) {
+        return 0;
+      }
       String workload = file.getFileName().toString().replaceFirst("\\.conf$", "");
       Map<String, Object> result = m.result(workload, steps, e);
+      result.put("workers", averager.workers());
       out.println(Json.object(result));
       out.println();
       result.forEach((k, v) -> out.printf(Locale.ROOT, "  %-24s %s%n", k, v));

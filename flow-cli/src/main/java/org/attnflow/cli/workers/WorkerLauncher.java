@@ -1,4 +1,4 @@
-package org.attnflow.cli.commands;
+package org.attnflow.cli.workers;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,7 +18,8 @@ import org.attnflow.cli.study.ChildJvm;
 import org.attnflow.models.training.Collective;
 
 /**
- * Runs {@code train --workers N} on this machine: N child JVMs, each {@code train … --rank R
+ * Runs {@code train --workers N} (or {@code bench --workers N}) on this machine: N child JVMs, each
+ * {@code train … --rank R
  * --world N --tracker 127.0.0.1:PORT} with its share of the engine threads (and its own GPU when
  * {@code nvidia-smi} lists several), rank 0 hosting the tracker. Their output comes here, the
  * other ranks' lines marked with their rank. When a worker fails, the others stop on their own
@@ -26,21 +27,24 @@ import org.attnflow.models.training.Collective;
  * reaches the workers too (they stop together after the current step and write the latest
  * checkpoint); this JVM waits up to {@link #GRACE_SECONDS} for them before it exits.
  */
-final class WorkerLauncher {
+public final class WorkerLauncher {
   /** How long the other workers get to stop by themselves after one failed. */
   static final int GRACE_SECONDS = 30;
 
   private WorkerLauncher() {}
 
   /** The collective engine on the module path; a one-line error naming the missing module when there is none. */
-  static Collective collective() {
+  public static Collective collective() {
     return ServiceLoader.load(Collective.class).findFirst().orElseThrow(() -> new FlowException(
         "several workers need the optional module flow-distributed, which is not on the module path"
             + " (build it with mvn -B package -DskipTests; ./attnflow then adds flow-distributed/target)"));
   }
 
-  /** Runs {@code workers} workers of {@code trainArgs} (the train options without --workers) and waits for all. */
-  static void run(List<String> trainArgs, int workers, PrintStream out) {
+  /**
+   * Runs {@code workers} workers of {@code commandArgs} (the command and its options without
+   * --workers) and waits for all.
+   */
+  public static void run(List<String> commandArgs, int workers, PrintStream out) {
     collective();
     int port = freePort();
     int threads = Math.max(1, engineThreads() / workers);
@@ -52,7 +56,7 @@ final class WorkerLauncher {
     out.println("starting " + workers + " workers with " + threads + " engine threads each, tracker 127.0.0.1:" + port);
     try {
       for (int rank = 0; rank < workers; rank++) {
-        List<String> args = new ArrayList<>(trainArgs);
+        List<String> args = new ArrayList<>(commandArgs);
         args.addAll(List.of("--rank", Integer.toString(rank), "--world", Integer.toString(workers),
             "--tracker", "127.0.0.1:" + port));
         ProcessBuilder builder = new ProcessBuilder().redirectErrorStream(true);
