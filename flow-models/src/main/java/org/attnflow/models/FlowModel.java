@@ -145,7 +145,7 @@ public final class FlowModel extends FlowBlock {
    * condition} in a class-conditional model (null in an unconditional one).
    */
   public Latents latents(NDArray x, Condition condition) {
-    FlowPass pass = conditioned(FlowPass.encoding(), condition);
+    FlowPass pass = Conditioning.on(FlowPass.encoding(), condition);
     NDArray last = encode(x, pass).latent();
     return new Latents(last, List.copyOf(pass.latents()));
   }
@@ -166,10 +166,6 @@ public final class FlowModel extends FlowBlock {
    */
   public NDArray reconstruct(NDArray x, Condition condition) {
     return decode(latents(x, condition), condition);
-  }
-
-  private static FlowPass conditioned(FlowPass pass, Condition condition) {
-    return condition == null ? pass : pass.conditionedOn(condition);
   }
 
   /** Draws {@code n} samples at the pass's temperature (of the pass's class in a conditional model). */
@@ -224,7 +220,7 @@ public final class FlowModel extends FlowBlock {
   public Optional<String> firstDivergedLayer(NDArray x, Condition condition, double maxBpd) {
     double bound = maxBpd * dimensions() * Math.log(2);
     AtomicReference<String> culprit = new AtomicReference<>();
-    FlowPass pass = condition == null ? FlowPass.encoding() : FlowPass.encoding().conditionedOn(condition);
+    FlowPass pass = Conditioning.on(FlowPass.encoding(), condition);
     Optional<Encoding> e = encode(x, pass, (layer, input, out) -> {
       Optional<String> why = excess(out.logDet(), "log-det", bound)
           .or(() -> excess(FlowMath.scale(out.value().square().reshape(out.value().getShape().get(0), -1).sum(new int[] {1}), 0.5),

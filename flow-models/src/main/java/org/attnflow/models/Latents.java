@@ -58,7 +58,7 @@ public record Latents(NDArray last, List<NDArray> factored) {
    * condition} (null in an unconditional model).
    */
   FlowPass decodingPass(Condition condition) {
-    FlowPass pass = condition == null ? FlowPass.encoding() : FlowPass.encoding().conditionedOn(condition);
+    FlowPass pass = Conditioning.on(FlowPass.encoding(), condition);
     pass.latents().addAll(factored);
     return pass;
   }
