@@ -13,10 +13,17 @@ import java.util.Arrays;
  * condition enters only the networks that parametrise the map, never the map's variable. A tensor
  * context (for example a low-resolution image) would join as a further component.
  *
+ * <p>A sample may have {@link #NO_CLASS}, the "no class" of classifier-free guidance: its encoding
+ * is the uniform vector (1/K, …, 1/K), so every linear read-out of the encoding (a class embedding,
+ * a per-class prior term) gives the mean of its per-class values, and no layer needs a parameter
+ * of its own for it (TarFlow's choice, docs/maths.md, "Guidance").
+ *
  * <p>The one-hot encoding is made from the Java labels when the condition is created, outside any
  * layer's scope, so every layer of a pass can read it without an engine call.
  */
 public final class Condition {
+  /** The class of a sample that has none: the "no class" of classifier-free guidance. */
+  public static final int NO_CLASS = -1;
   private final int[] classes;
   private final int classCount;
   private final NDArray oneHot;
@@ -28,9 +35,11 @@ public final class Condition {
   }
 
   /**
-   * The condition "sample i has class {@code classes[i]}", its arrays in {@code manager}.
+   * The condition "sample i has class {@code classes[i]}", its arrays in {@code manager}; a class
+   * of {@link #NO_CLASS} is "no class".
    *
-   * @throws IllegalArgumentException when a class is outside 0..classCount − 1 or there is none
+   * @throws IllegalArgumentException when a class is outside 0..classCount − 1 (and not
+   *     {@link #NO_CLASS}) or there is none
    */
   public static Condition ofClasses(NDManager manager, int[] classes, int classCount) {
     if (classCount < 1) {
@@ -41,10 +50,13 @@ public final class Condition {
     }
     float[] hot = new float[classes.length * classCount];
     for (int i = 0; i < classes.length; i++) {
-      if (classes[i] < 0 || classes[i] >= classCount) {
+      if (classes[i] == NO_CLASS) {
+        Arrays.fill(hot, i * classCount, (i + 1) * classCount, 1f / classCount);
+      } else if (classes[i] < 0 || classes[i] >= classCount) {
         throw new IllegalArgumentException("class " + classes[i] + " of sample " + i + " is outside 0.." + (classCount - 1));
+      } else {
+        hot[i * classCount + classes[i]] = 1f;
       }
-      hot[i * classCount + classes[i]] = 1f;
     }
     return new Condition(classes.clone(), classCount, manager.create(hot, new Shape(classes.length, classCount)));
   }
@@ -54,6 +66,13 @@ public final class Condition {
     int[] classes = new int[batch];
     Arrays.fill(classes, k);
     return ofClasses(manager, classes, classCount);
+  }
+
+  /** The same batch with no class for any sample ({@link #NO_CLASS}), its array beside this one's. */
+  public Condition withoutClasses() {
+    int[] none = new int[classes.length];
+    Arrays.fill(none, NO_CLASS);
+    return ofClasses(oneHot.getManager(), none, classCount);
   }
 
   /** The number of classes the model knows. */
@@ -66,12 +85,12 @@ public final class Condition {
     return classes.length;
   }
 
-  /** The class of sample {@code i}. */
+  /** The class of sample {@code i}, {@link #NO_CLASS} when it has none. */
   public int classOf(int i) {
     return classes[i];
   }
 
-  /** The one-hot encoding (B, classCount), float32. */
+  /** The one-hot encoding (B, classCount), float32; a sample with no class has the uniform row 1/K. */
   public NDArray oneHot() {
     return oneHot;
   }

@@ -13,8 +13,9 @@ import java.util.Optional;
  * log-likelihood they contribute, the sampling temperature and noise, whether this pass is the
  * data-dependent initialisation, and whether it is a training step (the only kind of pass in
  * which networks drop activations out, with masks drawn from the pass's own dropout noise), and,
- * in a class-conditional model, the {@link Condition} every layer and prior may read. Temperature,
- * noise and condition are arguments of a pass, never layer state.
+ * in a class-conditional model, the {@link Condition} every layer and prior may read, and the
+ * {@link Guidance} that {@link Guidable} layers follow. Temperature, noise, condition and guidance
+ * are arguments of a pass, never layer state.
  */
 public final class FlowPass {
   private final Deque<NDArray> latents = new ArrayDeque<>();
@@ -24,6 +25,7 @@ public final class FlowPass {
   private final boolean logDets;
   private final Noise dropoutNoise;
   private Condition condition;
+  private Guidance guidance;
   private NDArray priorLogProb;
 
   private FlowPass(double temperature, Noise noise, boolean initializing, boolean logDets) {
@@ -79,6 +81,7 @@ public final class FlowPass {
     FlowPass pass = new FlowPass(1.0, null, false, true);
     pass.latents.addAll(latents);
     pass.condition = condition;
+    pass.guidance = guidance;
     return pass;
   }
 
@@ -93,8 +96,32 @@ public final class FlowPass {
     if (priorLogProb != null || !latents.isEmpty()) {
       throw new IllegalStateException("a pass must be conditioned before it runs");
     }
+    if (guidance != null) {
+      throw new IllegalStateException("a pass must be conditioned before it is guided");
+    }
     this.condition = newCondition;
     return this;
+  }
+
+  /**
+   * This (conditioned) pass, guided with weight {@code weight} ≥ 0 towards its classes: {@link
+   * Guidable} layers mix their conditional and unconditional parameters. Weight 0 leaves the pass
+   * as it is. Returns this pass.
+   */
+  public FlowPass guided(double weight) {
+    if (!(weight >= 0) || Double.isInfinite(weight)) {
+      throw new IllegalArgumentException("a guidance weight must be a finite number ≥ 0, found " + weight);
+    }
+    Condition c = requireCondition("a guided pass");
+    if (weight > 0) {
+      this.guidance = new Guidance(weight, c);
+    }
+    return this;
+  }
+
+  /** The guidance of this pass, empty when it is not guided (weight 0 included). */
+  public Optional<Guidance> guidance() {
+    return Optional.ofNullable(guidance);
   }
 
   /** The condition of this pass, empty in an unconditional one. */

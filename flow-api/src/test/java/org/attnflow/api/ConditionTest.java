@@ -41,8 +41,36 @@ class ConditionTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Condition.ofClasses(manager, new int[] {0, 3}, 3));
     assertEquals("class 3 of sample 1 is outside 0..2", e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Condition.ofClasses(manager, new int[] {-1}, 3));
+    assertThrows(IllegalArgumentException.class, () -> Condition.ofClasses(manager, new int[] {-2}, 3));
     assertThrows(IllegalArgumentException.class, () -> Condition.ofClasses(manager, new int[] {0}, 0));
+  }
+
+  @Test
+  void noClassIsTheUniformRowSoThatEveryReadOutGivesTheMeanOverClasses() {
+    Condition c = Condition.ofClasses(manager, new int[] {1, Condition.NO_CLASS}, 4);
+    assertArrayEquals(new float[] {0, 1, 0, 0, 0.25f, 0.25f, 0.25f, 0.25f}, c.oneHot().toFloatArray());
+    assertEquals(Condition.NO_CLASS, c.classOf(1));
+    Condition none = c.withoutClasses();
+    assertEquals(2, none.batchSize());
+    assertArrayEquals(new float[] {0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f}, none.oneHot().toFloatArray());
+  }
+
+  @Test
+  void aGuidedPassMixesConditionalAndUnconditionalParametersAndKeepsItsGuidanceWhenInverted() {
+    FlowPass pass = FlowPass.sampling(1, new Noise(1)).conditionedOn(Condition.ofClass(manager, 0, 2, 3)).guided(2);
+    Guidance g = pass.guidance().orElseThrow();
+    assertArrayEquals(new float[] {7, -2}, g.mix(manager.create(new float[] {3, 0}), manager.create(new float[] {1, 1})).toFloatArray());
+    assertEquals(Condition.NO_CLASS, g.unconditioned().classOf(1));
+    assertSame(g, pass.inverse().guidance().orElseThrow());
+  }
+
+  @Test
+  void guidanceZeroLeavesThePassUnguidedAndAnUnconditionedPassCannotBeGuided() {
+    FlowPass pass = FlowPass.sampling(1, new Noise(1)).conditionedOn(Condition.ofClass(manager, 0, 1, 3));
+    assertTrue(pass.guided(0).guidance().isEmpty());
+    assertThrows(IllegalArgumentException.class, () -> pass.guided(-1));
+    assertThrows(IllegalArgumentException.class, () -> pass.guided(Double.NaN));
+    assertThrows(IllegalStateException.class, () -> FlowPass.sampling(1, new Noise(1)).guided(1));
   }
 
   @Test

@@ -7,12 +7,16 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.attnflow.api.Condition;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.FlowOutput;
 import org.attnflow.api.FlowPass;
+import org.attnflow.api.Guidable;
+import org.attnflow.api.Guidance;
 import org.attnflow.api.ImageShape;
 import org.attnflow.api.IterativeInverse;
 import org.attnflow.api.Scoped;
@@ -31,8 +35,14 @@ import org.attnflow.api.math.FlowMath;
  * TarFlowInverse} chooses: one token per Transformer step with cached keys and values, the same
  * with the whole network recomputed, or Jacobi iteration over all tokens at once, whose
  * iterations it counts.
+ *
+ * <p>In a class-conditional model the Transformer adds a class embedding to every token's input,
+ * so μᵢ and αᵢ depend on the sample's class too. A {@linkplain Guidance guided} pass (both
+ * directions, every inverse) uses the network's output under the class mixed with its output under
+ * "no class": the parameters p_c + w·(p_c − p_u), which still depend on earlier tokens only, so the
+ * guided map is a flow of the same form.
  */
-public final class TarFlow extends FlowLayer implements IterativeInverse {
+public final class TarFlow extends FlowLayer implements IterativeInverse, Guidable {
   private final Patches patches;
   private final boolean reversed;
   private final TarFlowInverse inverse;
@@ -40,15 +50,19 @@ public final class TarFlow extends FlowLayer implements IterativeInverse {
   private final CausalTransformer transformer;
   private Count iterations = Count.NONE;
 
-  /** A block over inputs of {@code shape} with patches of side {@code patch} (P divides H and W: checked by the provider). */
-  TarFlow(ImageShape shape, int patch, boolean reversed, CausalTransformer.Options options, TarFlowInverse inverse, Random random) {
+  /**
+   * A block over inputs of {@code shape} with patches of side {@code patch} (P divides H and W:
+   * checked by the provider), taking the class of {@code classes} classes (0: none).
+   */
+  TarFlow(ImageShape shape, int patch, boolean reversed, int classes, CausalTransformer.Options options, TarFlowInverse inverse,
+      Random random) {
     super(shape);
     this.patches = new Patches(shape, patch);
     this.reversed = reversed;
     this.inverse = inverse;
     this.features = patches.features();
     int tokens = patches.count();
-    this.transformer = child("transformer", new CausalTransformer(features, 2 * features, tokens - 1, options, random));
+    this.transformer = child("transformer", new CausalTransformer(features, 2 * features, tokens - 1, classes, options, random));
   }
 
   /** Whether this block takes the tokens in reversed order. */
@@ -57,9 +71,14 @@ public final class TarFlow extends FlowLayer implements IterativeInverse {
   }
 
   @Override
+  public boolean takesGuidance() {
+    return transformer.conditional();
+  }
+
+  @Override
   protected FlowOutput transform(NDArray x, FlowPass pass) {
     NDArray tokens = ordered(patches.tokens(x));
-    Affine affine = affine(transformer.apply(tokens.get(new NDIndex(":, :-1"))));
+    Affine affine = parametersOf(tokens, pass);
     NDArray rest = tokens.get(new NDIndex(":, 1:")).sub(affine.shift()).mul(affine.logScale().neg().exp());
     NDArray z = NDArrays.concat(new NDList(tokens.get(new NDIndex(":, :1")), rest), 1);
     return FlowOutput.of(patches.image(ordered(z)), pass, () -> FlowMath.perSample(affine.logScale()).neg());
@@ -69,8 +88,7 @@ public final class TarFlow extends FlowLayer implements IterativeInverse {
   protected FlowOutput invert(NDArray y, FlowPass pass) {
     NDArray z = ordered(patches.tokens(y));
     Inverted x = switch (inverse.method()) {
-      case CACHED -> tokenByToken(z, new CachedSteps(), pass);
-      case RECOMPUTE -> tokenByToken(z, new RecomputedSteps(), pass);
+      case CACHED, RECOMPUTE -> tokenByToken(z, steps(pass), pass);
       case JACOBI -> jacobi(z, pass);
     };
     return FlowOutput.of(patches.image(ordered(x.tokens())), pass, x::logDet);
@@ -141,18 +159,41 @@ public final class TarFlow extends FlowLayer implements IterativeInverse {
     boolean converged = false;
     while (!converged && taken < limit) {
       NDArray previous = x;
-      x = Scoped.array(() -> NDArrays.concat(new NDList(first, inverted(rest, parametersOf(previous))), 1));
+      x = Scoped.array(() -> NDArrays.concat(new NDList(first, inverted(rest, parametersOf(previous, pass))), 1));
       converged = x.sub(previous).abs().max().toType(DataType.FLOAT64, false).getDouble() <= inverse.tolerance();
       taken++;
     }
     count(taken, converged);
     NDArray solution = x;
-    return new Inverted(solution, () -> FlowMath.perSample(parametersOf(solution).logScale()));
+    return new Inverted(solution, () -> FlowMath.perSample(parametersOf(solution, pass).logScale()));
   }
 
-  /** The log-scales and shifts of tokens 1 … N − 1 given all tokens x. */
-  private Affine parametersOf(NDArray x) {
-    return affine(transformer.apply(x.get(new NDIndex(":, :-1"))));
+  /** The log-scales and shifts of tokens 1 … N − 1 given all tokens x, in {@code pass}. */
+  private Affine parametersOf(NDArray x, FlowPass pass) {
+    NDArray known = x.get(new NDIndex(":, :-1"));
+    NDArray out = transformer.apply(known, condition(pass));
+    return affine(guidance(pass).map(g -> g.mix(out, transformer.apply(known, g.unconditioned()))).orElse(out));
+  }
+
+  /** The class of each sample of {@code pass}, or null for a block that takes no class. */
+  private Condition condition(FlowPass pass) {
+    return transformer.conditional() ? pass.requireCondition(path()) : null;
+  }
+
+  /** The guidance of {@code pass} for this block: none for a block that takes no class. */
+  private Optional<Guidance> guidance(FlowPass pass) {
+    return transformer.conditional() ? pass.guidance() : Optional.empty();
+  }
+
+  /** The token-by-token steps of this block's inverse in {@code pass}, guided when the pass is. */
+  private Steps steps(FlowPass pass) {
+    Steps conditional = steps(condition(pass));
+    return guidance(pass).<Steps>map(g -> new GuidedSteps(conditional, steps(g.unconditioned()), g)).orElse(conditional);
+  }
+
+  /** The token-by-token steps of this block's inverse for samples of the classes of {@code condition}. */
+  private Steps steps(Condition condition) {
+    return inverse.method() == TarFlowInverse.Method.CACHED ? new CachedSteps(condition) : new RecomputedSteps(condition);
   }
 
   private synchronized void count(int taken, boolean converged) {
@@ -180,7 +221,11 @@ public final class TarFlow extends FlowLayer implements IterativeInverse {
 
   /** Steps of the cached decoder: one new token per step, through every layer once. */
   private final class CachedSteps implements Steps {
-    private final CausalTransformer.Decoder decoder = transformer.decoder();
+    private final CausalTransformer.Decoder decoder;
+
+    CachedSteps(Condition condition) {
+      decoder = transformer.decoder(condition);
+    }
 
     @Override
     public NDArray next(List<NDArray> known) {
@@ -195,14 +240,33 @@ public final class TarFlow extends FlowLayer implements IterativeInverse {
 
   /** Steps that run the whole network over every known token and read its last output. */
   private final class RecomputedSteps implements Steps {
+    private final Condition condition;
+
+    RecomputedSteps(Condition condition) {
+      this.condition = condition;
+    }
+
     @Override
     public NDArray next(List<NDArray> known) {
-      return transformer.apply(NDArrays.concat(new NDList(known), 1)).get(new NDIndex(":, -1:"));
+      return transformer.apply(NDArrays.concat(new NDList(known), 1), condition).get(new NDIndex(":, -1:"));
     }
 
     @Override
     public List<NDArray> held() {
       return List.of();
+    }
+  }
+
+  /** Guided steps: the conditional steps' output mixed with the unconditional ones' (each with its own caches). */
+  private record GuidedSteps(Steps conditional, Steps unconditional, Guidance guidance) implements Steps {
+    @Override
+    public NDArray next(List<NDArray> known) {
+      return guidance.mix(conditional.next(known), unconditional.next(known));
+    }
+
+    @Override
+    public List<NDArray> held() {
+      return Stream.concat(conditional.held().stream(), unconditional.held().stream()).toList();
     }
   }
 }

@@ -11,7 +11,8 @@ import org.attnflow.api.spi.LayerProvider;
 /**
  * Provides {@code tarflow}: a Transformer autoregressive flow block over P×P patch tokens
  * (TarFlow). Refuses, at build time, patches that do not tile the input or leave fewer than two
- * tokens, and heads that do not divide the width.
+ * tokens, and heads that do not divide the width. In a class-conditional model the block takes the
+ * class unless its {@code conditioned} is false.
  */
 public final class TarFlowProvider extends BasicPlugin<FlowLayer> implements LayerProvider {
 
@@ -39,6 +40,9 @@ public final class TarFlowProvider extends BasicPlugin<FlowLayer> implements Lay
         jacobi-tolerance = 1e-5
         # jacobi: the most iterations; 0 for the number of tokens N, after which the iteration is exact
         jacobi-max-iterations = 0
+        # in a class-conditional model (model.classes > 0), add a learned class embedding to every token's
+        # input, so that the shifts and log-scales depend on the class (and sample --guidance can steer them)
+        conditioned = true
         """);
   }
 
@@ -59,7 +63,9 @@ public final class TarFlowProvider extends BasicPlugin<FlowLayer> implements Lay
     var options = new CausalTransformer.Options(width, settings.integerAtLeast("depth", 1), heads, settings.integerAtLeast("mlp-ratio", 1));
     boolean odd = context.stepIndex() % 2 == 1;
     boolean reversed = settings.bool("reverse") ^ (odd && settings.bool("alternate"));
-    return new TarFlow(shape, patch, reversed, options, inverse(settings), context.random());
+    boolean conditioned = settings.bool("conditioned");
+    int classes = context.conditional() && conditioned ? context.classes() : 0;
+    return new TarFlow(shape, patch, reversed, classes, options, inverse(settings), context.random());
   }
 
   private static TarFlowInverse inverse(Settings settings) {

@@ -26,6 +26,7 @@ public final class SampledImages implements Iterator<Images> {
   private final long seed;
   private final SampleClasses classes;
   private UnaryOperator<NDArray> finish = UnaryOperator.identity();
+  private double guidance;
   private int next;
 
   /**
@@ -55,6 +56,12 @@ public final class SampledImages implements Iterator<Images> {
     return this;
   }
 
+  /** Guides every sample towards its class with weight {@code weight} ≥ 0 ({@link Sampler#sample}); returns this. */
+  public SampledImages guidedBy(double weight) {
+    this.guidance = weight;
+    return this;
+  }
+
   @Override
   public boolean hasNext() {
     return next < to;
@@ -66,7 +73,7 @@ public final class SampledImages implements Iterator<Images> {
       throw new NoSuchElementException();
     }
     int size = Math.min(batchSize, to - next);
-    Images batch = Sampler.sample(model, manager, classes, next, size, temperature, seed + next * GOLDEN_GAMMA, finish);
+    Images batch = Sampler.sample(model, manager, classes, next, size, temperature, guidance, seed + next * GOLDEN_GAMMA, finish);
     next += size;
     return batch;
   }

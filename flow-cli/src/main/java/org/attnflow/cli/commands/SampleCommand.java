@@ -15,6 +15,7 @@ import org.apache.commons.cli.Options;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.FlowLayer;
 import org.attnflow.api.Frozen;
+import org.attnflow.api.Guidable;
 import org.attnflow.api.IterativeInverse;
 import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.CommonOptions;
@@ -42,8 +43,11 @@ import org.attnflow.models.run.RunDirectory;
  * other ones). A class-conditional model draws the classes of {@link ClassChoice}: with
  * {@code --class all}, every class's rows use the same noise, so a column shows one latent under
  * each class. With {@code --denoise}, a run trained with Gaussian noise has its samples moved by
- * one score-based step ({@link Denoiser}) before they are quantised. Layers whose inverse iterates
- * (TarFlow's Jacobi inverse) report the iterations it took.
+ * one score-based step ({@link Denoiser}) before they are quantised. With {@code --guidance W},
+ * every sample of a class-conditional TarFlow trained with {@code train.class-dropout} is guided
+ * towards its class (whichever classes {@code --class} draws; docs/maths.md, "Guidance"); W = 0 is
+ * plain conditional sampling. Layers whose inverse iterates (TarFlow's Jacobi inverse) report the
+ * iterations it took.
  */
 public final class SampleCommand extends Command {
   /** The most images one PNG grid holds. */
@@ -53,7 +57,7 @@ public final class SampleCommand extends Command {
   public SampleCommand() {
     super("sample",
         "RUN_DIR [--n 64] [--temperature 0.7 | --temperatures 0.5,0.7,1.0] [--class K|NAME|all] --out FILE.png [--seed S]"
-            + " [--batch-size 64] [--denoise]",
+            + " [--batch-size 64] [--denoise] [--guidance W]",
         "draw samples at one temperature or a sweep, as PNG grids of at most " + GRID_LIMIT
             + " images (more samples at one temperature go to FILE-001.png, FILE-002.png, …); of one class, or a row"
             + " block per class, for a class-conditional model");
@@ -74,6 +78,9 @@ public final class SampleCommand extends Command {
             .desc("samples drawn at once (default " + DEFAULT_BATCH + "); the images depend on it").build())
         .addOption(Option.builder().longOpt("denoise")
             .desc("one score-based denoising step y + σ²·∇ log p(y) on every sample (runs trained with data.noise { type = gaussian })").build())
+        .addOption(Option.builder().longOpt("guidance").hasArg().argName("W")
+            .desc("class-conditional TarFlow trained with train.class-dropout > 0: guide every sample towards its class,"
+                + " μ and α = conditional + W·(conditional − unconditional) in every tarflow block (default 0, no guidance)").build())
         .addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE.png")
             .desc("the PNG to write; beyond " + GRID_LIMIT + " samples, FILE-001.png, FILE-002.png, …").required().build());
   }
@@ -116,18 +123,19 @@ public final class SampleCommand extends Command {
           .requireFits(session.run().model());
       requireDiskSpace(file, (long) n * blocks * model.inputShape().size());
       UnaryOperator<NDArray> finish = line.hasOption("denoise") ? denoiser(model, session, dir) : UnaryOperator.identity();
+      double guidance = line.hasOption("guidance") ? guidance(line.getOptionValue("guidance"), model, session) : 0;
       try (Frozen frozen = model.freeze()) {
         if (choice.mode() == ClassChoice.Mode.ALL) {
           List<Images> sets = new ArrayList<>();
           for (int k = 0; k < classCount; k++) {
-            sets.add(new SampledImages(model, manager, choice.only(k), 0, n, temperatures.get(0), batch, seed).all());
+            sets.add(new SampledImages(model, manager, choice.only(k), 0, n, temperatures.get(0), batch, seed).guidedBy(guidance).all());
           }
           Png.rows(sets, Math.min(n, 16), file);
           written.add(file);
         } else if (temperatures.size() > 1) {
           List<Images> sets = new ArrayList<>();
           for (double t : temperatures) {
-            sets.add(new SampledImages(model, manager, choice.classes(), 0, n, t, batch, seed).finishedBy(finish).all());
+            sets.add(new SampledImages(model, manager, choice.classes(), 0, n, t, batch, seed).guidedBy(guidance).finishedBy(finish).all());
           }
           Png.rows(sets, Math.min(n, 16), file);
           written.add(file);
@@ -136,7 +144,7 @@ public final class SampleCommand extends Command {
           for (int page = 0; page < pages; page++) {
             int from = page * GRID_LIMIT;
             Images images = new SampledImages(model, manager, choice.classes(), from, Math.min(n, from + GRID_LIMIT),
-                temperatures.get(0), batch, seed).finishedBy(finish).all();
+                temperatures.get(0), batch, seed).guidedBy(guidance).finishedBy(finish).all();
             Path target = pages == 1 ? file : numbered(file, page + 1);
             Png.grid(images, target);
             written.add(target);
@@ -146,6 +154,7 @@ public final class SampleCommand extends Command {
       reportInverseIterations(model, out);
     }
     out.println("wrote " + n + " samples per temperature " + temperatures + choice.describe()
+        + (line.hasOption("guidance") ? ", guidance " + line.getOptionValue("guidance") + "," : "")
         + (line.hasOption("denoise") ? ", denoised," : "") + " to "
         + (written.size() == 1 ? file : written.size() + " files " + written.get(0) + " … " + written.get(written.size() - 1))
         + "; weights: " + loaded.weights());
@@ -163,6 +172,33 @@ public final class SampleCommand extends Command {
       throw new UsageException("--denoise does not take a class-conditional model yet: its score would need each sample's class");
     }
     return new Denoiser(model, sigma.getAsDouble());
+  }
+
+  /**
+   * The guidance weight W of {@code --guidance}: a finite number ≥ 0, for a model with a block that
+   * takes guidance (a class-conditional tarflow) trained with class dropout, whose "no class" it needs.
+   */
+  private static double guidance(String value, FlowModel model, Session session) {
+    double weight;
+    try {
+      weight = Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException("--guidance: expected a number ≥ 0, found \"" + value + "\"");
+    }
+    if (!(weight >= 0) || Double.isInfinite(weight)) {
+      throw new UsageException("--guidance: expected a finite number ≥ 0, found " + value);
+    }
+    if (!model.isConditional()) {
+      throw new UsageException("--guidance: the run's model is unconditional (model.classes = 0), so there is no class to guide towards");
+    }
+    if (model.layers().stream().noneMatch(layer -> layer instanceof Guidable g && g.takesGuidance())) {
+      throw new UsageException("--guidance: the run's model has no block that takes guidance (a tarflow block that takes the class)");
+    }
+    if (session.run().train().classDropout() == 0) {
+      throw new UsageException("--guidance: the run was trained with train.class-dropout = 0, so its \"no class\" was never trained;"
+          + " train with class-dropout > 0 (TarFlow uses 0.1)");
+    }
+    return weight;
   }
 
   /** One line per layer whose inverse iterated (TarFlow's Jacobi inverse): the iterations it took. */

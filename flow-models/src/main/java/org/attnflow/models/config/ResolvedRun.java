@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import org.attnflow.api.config.Settings;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.api.spi.PluginKind;
+import org.attnflow.models.Conditioning;
 import org.attnflow.models.ModelFactory;
 
 /**
@@ -34,6 +35,11 @@ public record ResolvedRun(RunConfig config, Settings model, TrainSettings train,
     complete = complete.with("train", train.with("schedule", LearningRateSchedule.completed(train.block("schedule"))));
     Settings root = Settings.root(complete.config());
     Settings data = root.has("data") ? root.block("data") : new Settings(ConfigFactory.empty().root(), "data");
-    return new ResolvedRun(complete, root.block("model"), TrainSettings.of(root.block("train")), data, Devices.resolve(root));
+    TrainSettings settings = TrainSettings.of(root.block("train"));
+    if (settings.classDropout() > 0 && Conditioning.classes(root.block("model")) == 0) {
+      throw root.block("train").error("class-dropout", "expected 0 for an unconditional model (model.classes = 0), found "
+          + settings.classDropout() + ": only a class-conditional model has classes to drop");
+    }
+    return new ResolvedRun(complete, root.block("model"), settings, data, Devices.resolve(root));
   }
 }

@@ -33,6 +33,7 @@ import org.attnflow.api.config.Settings;
  * @param samples samples per grid
  * @param divergenceBpd bits/dim above which a training batch or an evaluation counts as divergence
  * @param fid the scoring of samples at evaluation points; empty when {@code train.fid.every} is 0
+ * @param classDropout the probability that a training image's class is replaced by "no class" (classifier-free guidance; 0 = never)
  */
 public record TrainSettings(
     long steps,
@@ -56,7 +57,8 @@ public record TrainSettings(
     List<Double> sampleTemperatures,
     int samples,
     double divergenceBpd,
-    Optional<Fid> fid) {
+    Optional<Fid> fid,
+    double classDropout) {
 
   /**
    * The {@code train.fid} block: the Fréchet distance of samples at evaluation points.
@@ -124,7 +126,8 @@ public record TrainSettings(
         temperatures(t, "sample-temperatures"),
         t.integerAtLeast("samples", 1),
         positive(t, "divergence-bpd"),
-        Fid.of(t.block("fid"), t.integerAtLeast("eval-every", 0)));
+        Fid.of(t.block("fid"), t.integerAtLeast("eval-every", 0)),
+        probability(t, "class-dropout"));
   }
 
   /** Whether to evaluate after {@code step} completed steps. */
@@ -184,6 +187,14 @@ public record TrainSettings(
       }
     }
     return all;
+  }
+
+  private static double probability(Settings t, String key) {
+    double v = t.number(key);
+    if (!(v >= 0 && v < 1)) {
+      throw t.error(key, "expected a probability in [0, 1), found " + v);
+    }
+    return v;
   }
 
   private static double positive(Settings t, String key) {

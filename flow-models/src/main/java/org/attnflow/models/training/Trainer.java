@@ -184,6 +184,7 @@ public final class Trainer {
     private final NDManager manager;
     private final TrainingListener listener;
     private final GradientAverager workers;
+    private final ClassDropout classDropout;
     /** Whether this worker writes the run directory (rank 0). */
     private final boolean writer;
     private final long started = System.nanoTime();
@@ -205,6 +206,7 @@ public final class Trainer {
       this.best = best;
       this.workers = workers;
       this.writer = workers.rank() == 0;
+      this.classDropout = new ClassDropout(t.classDropout(), t.seed());
     }
 
     Optional<Evaluation> loop(long start, StopSignal stop) {
@@ -265,7 +267,8 @@ public final class Trainer {
      * stop. The gradient of the share's mean bits/dim is accumulated over {@code train.accumulate}
      * micro-batches (each one's mean scaled by 1/K, so the sum is the share's mean), each freed
      * after its backward pass, then averaged over the workers. A class-conditional model's passes
-     * are conditioned on the images' labels. Micro-batch k of worker r at step s draws its dropout
+     * are conditioned on the images' labels, some replaced by "no class" under
+     * {@code train.class-dropout} ({@link ClassDropout}, drawn over the whole batch). Micro-batch k of worker r at step s draws its dropout
      * masks from stream (s·workers + r)·K + k: s·K + k for one worker, s for one micro-batch.
      */
     private StepResult step(Batch batch, long step, boolean stopRequested) {
@@ -274,6 +277,7 @@ public final class Trainer {
       int first = workers.rank() * micro * k;
       NDArray x = batch.toArray(manager);
       long firstStream = (step * workers.workers() + workers.rank()) * k;
+      int[] labels = model.isConditional() ? classDropout.apply(Conditioning.labels(model, batch), step) : null;
       double loss = 0;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         for (int i = 0; i < k; i++) {
@@ -281,7 +285,7 @@ public final class Trainer {
             int from = first + i * micro;
             NDArray part = micro == batch.size() ? x : x.get(new NDIndex("{}:{}", from, from + micro));
             FlowPass pass = Conditioning.on(FlowPass.training(new Noise(Noise.streamSeed(t.seed(), DROPOUT_STREAM, firstStream + i))),
-                condition(batch, from, micro));
+                condition(labels, from, micro));
             NDArray mean = model.bitsPerDim(part, pass).mean();
             gc.backward(k == 1 ? mean : FlowMath.scale(mean, 1.0 / k));
             loss += mean.getFloat();
@@ -292,13 +296,13 @@ public final class Trainer {
           new GradientAverager.Share(step, optimizer.gradient(), loss / k, stopRequested));
       double bpd = agreed.bpd();
       if (!sane(bpd)) {
-        throw diverged(step + 1, "the training batch's bits/dim is " + format(bpd), x, condition(batch, 0, batch.size()));
+        throw diverged(step + 1, "the training batch's bits/dim is " + format(bpd), x, condition(labels, 0, batch.size()));
       }
       proven(step);
       NDArray gradient = agreed.gradient();
       double norm = Math.sqrt(gradient.square().sum().getFloat());
       if (!Double.isFinite(norm)) {
-        throw diverged(step + 1, "the gradient is not finite" + nonFiniteGradient(), x, condition(batch, 0, batch.size()));
+        throw diverged(step + 1, "the gradient is not finite" + nonFiniteGradient(), x, condition(labels, 0, batch.size()));
       }
       KillPoint.arrive("step");
       double scale = t.clipGradNorm() > 0 && norm > t.clipGradNorm() ? t.clipGradNorm() / norm : 1.0;
@@ -307,11 +311,9 @@ public final class Trainer {
       return new StepResult(bpd, norm, agreed.stop());
     }
 
-    /** The condition of {@code size} images of {@code batch} from {@code from}, or null for an unconditional model. */
-    private Condition condition(Batch batch, int from, int size) {
-      return model.isConditional()
-          ? Conditioning.of(model, Arrays.copyOfRange(Conditioning.labels(model, batch), from, from + size), manager)
-          : null;
+    /** The condition of the {@code size} classes of {@code labels} from {@code from}, or null for an unconditional model (null labels). */
+    private Condition condition(int[] labels, int from, int size) {
+      return labels == null ? null : Conditioning.of(model, Arrays.copyOfRange(labels, from, from + size), manager);
     }
 
     /** Whether a bits/dim figure is finite and within the divergence bound. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.attnflow.api.ImageShape;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Training a class-conditional model: every pass over a batch carries the batch's labels (the model
  * refuses a pass without them), the run records the class names, evaluation reports each class,
- * resuming is exact, and data that cannot condition the model is a configuration error.
+ * resuming is exact (with class dropout too), and data that cannot condition the model, or class
+ * dropout without classes, is a configuration error.
  */
 class ConditionalTrainingTest {
   private static final ImageShape SHAPE = new ImageShape(1, 8, 8);
@@ -51,6 +53,36 @@ class ConditionalTrainingTest {
     for (int i = 0; i < a.size(); i++) {
       assertArrayEquals(a.get(i), b.get(i), 0f, "parameter " + i + " differs after resuming");
     }
+  }
+
+  @Test
+  void aRunWithClassDropoutResumesExactlyAndDropsClasses(@TempDir Path tmp) {
+    Trainer trainer = new Trainer(factory, SyntheticData.labelled(SHAPE, 32, 3), ModelsTestSupport.NO_SCORER);
+    String dropping = THREE_CLASSES + "train.class-dropout = 0.3\n";
+    ResolvedRun six = ModelsTestSupport.run(dropping);
+    RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
+    trainer.train(six, straight, false, new TrainingListener() {});
+    RunDirectory stopped = new RunDirectory(tmp.resolve("stopped"));
+    trainer.train(ModelsTestSupport.run(dropping + "train.steps = 3"), stopped, false, new TrainingListener() {});
+    trainer.train(six, stopped, true, new TrainingListener() {});
+    RunDirectory keeping = new RunDirectory(tmp.resolve("keeping"));
+    trainer.train(ModelsTestSupport.run(THREE_CLASSES), keeping, false, new TrainingListener() {});
+
+    List<float[]> a = ModelsTestSupport.parameters(six, straight.latest());
+    List<float[]> b = ModelsTestSupport.parameters(six, stopped.latest());
+    List<float[]> kept = ModelsTestSupport.parameters(six, keeping.latest());
+    boolean differ = false;
+    for (int i = 0; i < a.size(); i++) {
+      assertArrayEquals(a.get(i), b.get(i), 0f, "parameter " + i + " differs after resuming");
+      differ |= !Arrays.equals(a.get(i), kept.get(i));
+    }
+    assertTrue(differ, "six steps with class dropout 0.3 ended where those without it did");
+  }
+
+  @Test
+  void classDropoutInAnUnconditionalModelIsAConfigurationError() {
+    String message = assertThrows(ConfigError.class, () -> ModelsTestSupport.run("train.class-dropout = 0.1")).getMessage();
+    assertTrue(message.contains("train.class-dropout: expected 0 for an unconditional model (model.classes = 0), found 0.1"), message);
   }
 
   @Test
