@@ -71,6 +71,21 @@ class GuidanceRunTest {
   }
 
   @Test
+  void guidedSamplesOfEveryClassAreDenoisedUnderTheirOwnClass() throws IOException {
+    Path noisy = tmp.resolve("noisy");
+    assertOk(run("train", "-c", tarflow.toString(), "--set", ONE_LEVEL_OF_THREE_CLASSES, "--set", "train.class-dropout = 0.2",
+        "--set", "data.noise = { type = gaussian, sigma = 0.05 }", "--steps", "1", "--out", noisy.toString()));
+    Path raw = tmp.resolve("noisy-raw.png");
+    Path denoised = tmp.resolve("noisy-denoised.png");
+    assertOk(run("sample", noisy.toString(), "--n", "2", "--class", "all", "--guidance", "1", "--out", raw.toString()));
+    String out = assertOk(run("sample", noisy.toString(), "--n", "2", "--class", "all", "--guidance", "1", "--denoise",
+        "--out", denoised.toString())).out();
+
+    assertTrue(out.contains("guidance 1, denoised, to "), out);
+    assertFalse(Arrays.equals(Files.readAllBytes(raw), Files.readAllBytes(denoised)), "--denoise left the class grid as it was");
+  }
+
+  @Test
   void aRunTrainedWithoutClassDropoutCannotBeGuided() {
     Path run = tmp.resolve("no-dropout");
     assertOk(run("train", "-c", tarflow.toString(), "--set", ONE_LEVEL_OF_THREE_CLASSES, "--steps", "1", "--out", run.toString()));

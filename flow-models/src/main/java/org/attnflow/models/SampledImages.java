@@ -1,12 +1,10 @@
 package org.attnflow.models;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.function.UnaryOperator;
 
 /**
  * Samples {@code from} to {@code to} of a model's draw, one batch at a time so that memory stays
@@ -25,7 +23,7 @@ public final class SampledImages implements Iterator<Images> {
   private final int batchSize;
   private final long seed;
   private final SampleClasses classes;
-  private UnaryOperator<NDArray> finish = UnaryOperator.identity();
+  private SampleFinish finish = SampleFinish.NONE;
   private double guidance;
   private int next;
 
@@ -51,7 +49,7 @@ public final class SampledImages implements Iterator<Images> {
   }
 
   /** Applies {@code step} (for example a {@link Denoiser}) to every batch before it is quantised; returns this. */
-  public SampledImages finishedBy(UnaryOperator<NDArray> step) {
+  public SampledImages finishedBy(SampleFinish step) {
     this.finish = step;
     return this;
   }

@@ -1,10 +1,8 @@
 package org.attnflow.models;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import org.attnflow.api.Condition;
-import java.util.function.UnaryOperator;
 import org.attnflow.api.FlowPass;
 import org.attnflow.api.Noise;
 
@@ -18,7 +16,7 @@ public final class Sampler {
 
   /** Draws {@code n} images at {@code temperature} with noise from {@code seed}, of the model's default classes ({@link SampleClasses#defaultFor}). */
   public static Images sample(FlowModel model, NDManager manager, int n, double temperature, long seed) {
-    return sample(model, manager, SampleClasses.defaultFor(model), 0, n, temperature, 0, seed, UnaryOperator.identity());
+    return sample(model, manager, SampleClasses.defaultFor(model), 0, n, temperature, 0, seed, SampleFinish.NONE);
   }
 
   /**
@@ -29,19 +27,21 @@ public final class Sampler {
    * quantised.
    */
   public static Images sample(FlowModel model, NDManager manager, SampleClasses classes, int first, int n, double temperature,
-      double guidance, long seed, UnaryOperator<NDArray> finish) {
+      double guidance, long seed, SampleFinish finish) {
     if (classes.classCount() != model.classes()) {
       throw new IllegalArgumentException("a draw of " + classes.classCount() + " classes from a model of " + model.classes()
           + " (model.classes)");
     }
     try (NDScope scope = new NDScope()) {
       FlowPass pass = FlowPass.sampling(temperature, new Noise(seed));
+      Condition condition = null;
       if (model.isConditional()) {
-        pass.conditionedOn(Condition.ofClasses(manager, classes.of(first, n), model.classes())).guided(guidance);
+        condition = Condition.ofClasses(manager, classes.of(first, n), model.classes());
+        pass.conditionedOn(condition).guided(guidance);
       } else if (guidance != 0) {
         throw new IllegalArgumentException("guidance " + guidance + " needs a class-conditional model");
       }
-      return Images.quantise(finish.apply(model.sample(manager, n, pass)));
+      return Images.quantise(finish.apply(model.sample(manager, n, pass), condition));
     }
   }
 }

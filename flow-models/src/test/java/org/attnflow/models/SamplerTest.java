@@ -1,6 +1,5 @@
 package org.attnflow.models;
 
-import java.util.function.UnaryOperator;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,7 +32,7 @@ class SamplerTest {
         assertEquals(6, grid.count());
         assertEquals(5, balanced.count());
         String message = assertThrows(IllegalArgumentException.class,
-            () -> Sampler.sample(model, manager, SampleClasses.NONE, 0, 2, 0.7, 0, 0, UnaryOperator.identity())).getMessage();
+            () -> Sampler.sample(model, manager, SampleClasses.NONE, 0, 2, 0.7, 0, 0, SampleFinish.NONE)).getMessage();
         assertTrue(message.contains("a draw of 0 classes from a model of 3"), message);
       }
     }

@@ -1,6 +1,5 @@
 package org.attnflow.cli.commands;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -8,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
-import java.util.function.UnaryOperator;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -26,6 +24,7 @@ import org.attnflow.cli.render.Png;
 import org.attnflow.data.DataPipelines;
 import org.attnflow.models.Conditioning;
 import org.attnflow.models.Denoiser;
+import org.attnflow.models.SampleFinish;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.MemoryEstimate;
@@ -43,7 +42,8 @@ import org.attnflow.models.run.RunDirectory;
  * other ones). A class-conditional model draws the classes of {@link ClassChoice}: with
  * {@code --class all}, every class's rows use the same noise, so a column shows one latent under
  * each class. With {@code --denoise}, a run trained with Gaussian noise has its samples moved by
- * one score-based step ({@link Denoiser}) before they are quantised. With {@code --guidance W},
+ * one score-based step ({@link Denoiser}; in a class-conditional model under each sample's class)
+ * before they are quantised. With {@code --guidance W},
  * every sample of a class-conditional TarFlow trained with {@code train.class-dropout} is guided
  * towards its class (whichever classes {@code --class} draws; docs/maths.md, "Guidance"); W = 0 is
  * plain conditional sampling. Layers whose inverse iterates (TarFlow's Jacobi inverse) report the
@@ -122,13 +122,14 @@ public final class SampleCommand extends Command {
       MemoryEstimate.of(model, new MemoryEstimate.Workload(batch, 2, "sampling batches of " + batch + " (--batch-size)"))
           .requireFits(session.run().model());
       requireDiskSpace(file, (long) n * blocks * model.inputShape().size());
-      UnaryOperator<NDArray> finish = line.hasOption("denoise") ? denoiser(model, session, dir) : UnaryOperator.identity();
+      SampleFinish finish = line.hasOption("denoise") ? denoiser(model, session, dir) : SampleFinish.NONE;
       double guidance = line.hasOption("guidance") ? guidance(line.getOptionValue("guidance"), model, session) : 0;
       try (Frozen frozen = model.freeze()) {
         if (choice.mode() == ClassChoice.Mode.ALL) {
           List<Images> sets = new ArrayList<>();
           for (int k = 0; k < classCount; k++) {
-            sets.add(new SampledImages(model, manager, choice.only(k), 0, n, temperatures.get(0), batch, seed).guidedBy(guidance).all());
+            sets.add(new SampledImages(model, manager, choice.only(k), 0, n, temperatures.get(0), batch, seed).guidedBy(guidance).finishedBy(finish)
+                .all());
           }
           Png.rows(sets, Math.min(n, 16), file);
           written.add(file);
@@ -153,23 +154,21 @@ public final class SampleCommand extends Command {
       }
       reportInverseIterations(model, out);
     }
-    out.println("wrote " + n + " samples per temperature " + temperatures + choice.describe()
-        + (line.hasOption("guidance") ? ", guidance " + line.getOptionValue("guidance") + "," : "")
-        + (line.hasOption("denoise") ? ", denoised," : "") + " to "
+    String steps = (line.hasOption("guidance") ? ", guidance " + line.getOptionValue("guidance") : "")
+        + (line.hasOption("denoise") ? ", denoised" : "");
+    out.println("wrote " + n + " samples per temperature " + temperatures + choice.describe() + (steps.isEmpty() ? "" : steps + ",")
+        + " to "
         + (written.size() == 1 ? file : written.size() + " files " + written.get(0) + " … " + written.get(written.size() - 1))
         + "; weights: " + loaded.weights());
     return 0;
   }
 
   /** The denoising step of a run trained with Gaussian noise, whose σ it takes; refused for any other run. */
-  private static UnaryOperator<NDArray> denoiser(FlowModel model, Session session, RunDirectory dir) {
+  private static SampleFinish denoiser(FlowModel model, Session session, RunDirectory dir) {
     OptionalDouble sigma = DataPipelines.gaussianSigma(session.run().data());
     if (sigma.isEmpty()) {
       throw new UsageException("--denoise needs a run trained with Gaussian noise (data.noise { type = gaussian, sigma = … }); "
           + dir.root() + " was trained with uniform dequantisation");
-    }
-    if (model.isConditional()) {
-      throw new UsageException("--denoise does not take a class-conditional model yet: its score would need each sample's class");
     }
     return new Denoiser(model, sigma.getAsDouble());
   }
