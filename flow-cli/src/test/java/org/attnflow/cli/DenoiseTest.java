@@ -3,20 +3,27 @@ package org.attnflow.cli;
 import static org.attnflow.cli.Harness.assertOk;
 import static org.attnflow.cli.Harness.assertOneLineError;
 import static org.attnflow.cli.Harness.run;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A tiny TarFlow trained with Gaussian noise: evaluation says which noise its bits/dim is under,
- * {@code sample --denoise} works on it, sampling with the Jacobi inverse reports its iterations,
- * and {@code --denoise} is refused for a run trained with uniform dequantisation.
+ * {@code sample --denoise} and {@code fid --denoise} work on it, sampling with the Jacobi inverse
+ * reports its iterations, and {@code --denoise} is refused for a run trained with uniform
+ * dequantisation.
  */
 class DenoiseTest {
+  private static final Path POOL = Harness.repo("flow-cli", "src", "test", "resources", "fid", "pool-features.pt");
   private static final String TARFLOW_STEP = "[ { type = tarflow, patch = 1, width = 8, depth = 1, heads = 2, mlp-ratio = 2 } ]";
   @TempDir Path tmp;
 
@@ -33,6 +40,24 @@ class DenoiseTest {
     Path out = tmp.resolve("denoised.png");
     String sampled = assertOk(run("sample", runDir.toString(), "--n", "4", "--denoise", "--out", out.toString())).out();
     assertTrue(sampled.contains("denoised") && Files.size(out) > 0, sampled);
+
+    String plain = assertOk(fid(runDir)).out();
+    String denoised = assertOk(fid(runDir, "--denoise")).out();
+    assertTrue(plain.contains("\"denoised\": false") && denoised.contains("\"denoised\": true"), denoised);
+    assertNotEquals(score(plain), score(denoised), "the denoised samples scored as the raw ones");
+  }
+
+  private static Harness.Result fid(Path runDir, String... more) {
+    List<String> args = new ArrayList<>(List.of("fid", runDir.toString(), "--features", POOL.toString(), "--n", "32",
+        "--batch-size", "16", "--reference", "test", "--json"));
+    args.addAll(List.of(more));
+    return run(args.toArray(String[]::new));
+  }
+
+  private static double score(String json) {
+    Matcher m = Pattern.compile("\"score\": ([0-9.eE+-]+)").matcher(json);
+    assertTrue(m.find(), json);
+    return Double.parseDouble(m.group(1));
   }
 
   @Test
@@ -48,5 +73,7 @@ class DenoiseTest {
     assertTrue(sampled.contains("model.levels[0]") && sampled.contains(": inverse ") && sampled.contains("iterations per call"), sampled);
     String refused = assertOneLineError(run("sample", runDir.toString(), "--denoise", "--out", out.toString()), Cli.USAGE);
     assertTrue(refused.contains("--denoise needs a run trained with Gaussian noise") && refused.contains("uniform dequantisation"), refused);
+    String fidRefused = assertOneLineError(fid(runDir, "--denoise"), Cli.USAGE);
+    assertTrue(fidRefused.contains("--denoise needs a run trained with Gaussian noise"), fidRefused);
   }
 }

@@ -102,6 +102,7 @@ class FidTest {
     assertTrue(out.contains("\"network\": \"fixture-pool\""), out);
     assertTrue(out.contains("\"network_sha256\": \"" + sha256(POOL) + "\""), out);
     assertTrue(out.contains("\"temperature\": 0.7"), out);
+    assertTrue(out.contains("\"denoised\": false"), out);
     assertTrue(out.contains("\"checkpoint\": \"" + run.resolve("checkpoint-latest.ckpt") + "\""), out);
     assertTrue(out.contains("\"reference\": \"test\""), out);
     assertTrue(out.contains("\"reference_statistics\": \"" + data.test().getParent().resolve("attnflow-fid-test-fixture-pool-")), out);

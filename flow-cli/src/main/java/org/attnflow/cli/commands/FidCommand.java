@@ -13,6 +13,7 @@ import org.apache.commons.cli.Options;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.CommonOptions;
+import org.attnflow.cli.common.DenoiseOption;
 import org.attnflow.cli.common.Json;
 import org.attnflow.cli.common.ReferenceStatistics;
 import org.attnflow.cli.common.RunOptions;
@@ -34,7 +35,7 @@ public final class FidCommand extends Command {
   public FidCommand(PrintStream err) {
     super("fid",
         "RUN_DIR --features NET.pt [--n 10000] [--temperature 1.0] [--reference train|test|STATS.npz]"
-            + " [--batch-size 50] [--checkpoint best|latest|FILE] [--seed S] [--json]",
+            + " [--batch-size 50] [--checkpoint best|latest|FILE] [--seed S] [--denoise] [--json]",
         "Fréchet distance of samples to real images in a feature network's space (FID with pytorch-fid's Inception)");
     this.err = err;
   }
@@ -50,6 +51,7 @@ public final class FidCommand extends Command {
             .desc("the real images: a split of the run's dataset (statistics cached next to it) or a .npz file with mu and sigma (default train)").build())
         .addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("images per batch (default 50)").build())
         .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("noise seed (default 0)").build())
+        .addOption(DenoiseOption.option())
         .addOption(Option.builder().longOpt("json").desc("print a JSON object instead of a line").build());
   }
 
@@ -69,21 +71,23 @@ public final class FidCommand extends Command {
       ReferenceStatistics real = ReferenceStatistics.resolve(reference, network, session.run().data(),
           session.get(Registry.class), manager, batchSize);
       Session.Loaded loaded = session.load(checkpoint, manager);
-      FrechetDistance.Result score = SampleScore.of(loaded.model(), network, real.statistics(), n, temperature, batchSize, seed, manager);
+      FrechetDistance.Result score = SampleScore.of(loaded.model(), network, real.statistics(), n, temperature, batchSize, seed,
+          DenoiseOption.finish(line, loaded.model(), session, dir), manager);
       for (String warning : score.warnings()) {
         err.println("attnflow fid: warning: " + warning);
       }
       out.println(line.hasOption("json")
-          ? Json.object(json(score, network, n, temperature, seed, checkpoint, loaded.weights(), real))
-          : String.format(Locale.ROOT, "%s = %.5g (n = %d, T = %s, checkpoint %s, weights: %s, reference %s, network %s sha256 %s)",
-              network.metric(), score.value(), n, temperature, checkpoint, loaded.weights(), real.label(), network.name(),
+          ? Json.object(json(score, network, n, temperature, line.hasOption("denoise"), seed, checkpoint, loaded.weights(), real))
+          : String.format(Locale.ROOT, "%s = %.5g (n = %d, T = %s%s, checkpoint %s, weights: %s, reference %s, network %s sha256 %s)",
+              network.metric(), score.value(), n, temperature, line.hasOption("denoise") ? ", denoised" : "", checkpoint,
+              loaded.weights(), real.label(), network.name(),
               network.sha256().substring(0, 12)));
       return 0;
     }
   }
 
   private static Map<String, Object> json(FrechetDistance.Result score, FeatureNetwork network, int n, double temperature,
-      long seed, Path checkpoint, String weights, ReferenceStatistics real) {
+      boolean denoised, long seed, Path checkpoint, String weights, ReferenceStatistics real) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("metric", network.metric());
     o.put("score", score.value());
@@ -92,6 +96,7 @@ public final class FidCommand extends Command {
     o.put("network_file", network.file().toString());
     o.put("network_sha256", network.sha256());
     o.put("temperature", temperature);
+    o.put("denoised", denoised);
     o.put("seed", seed);
     o.put("checkpoint", checkpoint.toString());
     o.put("weights", weights);

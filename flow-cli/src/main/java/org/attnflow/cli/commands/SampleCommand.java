@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalDouble;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -17,17 +16,17 @@ import org.attnflow.api.Guidable;
 import org.attnflow.api.IterativeInverse;
 import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.CommonOptions;
+import org.attnflow.cli.common.DenoiseOption;
 import org.attnflow.cli.common.RunOptions;
 import org.attnflow.cli.common.Session;
 import org.attnflow.cli.common.UsageException;
 import org.attnflow.cli.render.Png;
-import org.attnflow.data.DataPipelines;
 import org.attnflow.models.Conditioning;
 import org.attnflow.models.Denoiser;
-import org.attnflow.models.SampleFinish;
 import org.attnflow.models.FlowModel;
 import org.attnflow.models.Images;
 import org.attnflow.models.MemoryEstimate;
+import org.attnflow.models.SampleFinish;
 import org.attnflow.models.SampledImages;
 import org.attnflow.models.run.AtomicFiles;
 import org.attnflow.models.run.RunDirectory;
@@ -76,8 +75,7 @@ public final class SampleCommand extends Command {
         .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("noise seed (default 0)").build())
         .addOption(Option.builder().longOpt("batch-size").hasArg().argName("B")
             .desc("samples drawn at once (default " + DEFAULT_BATCH + "); the images depend on it").build())
-        .addOption(Option.builder().longOpt("denoise")
-            .desc("one score-based denoising step y + σ²·∇ log p(y) on every sample (runs trained with data.noise { type = gaussian })").build())
+        .addOption(DenoiseOption.option())
         .addOption(Option.builder().longOpt("guidance").hasArg().argName("W")
             .desc("class-conditional TarFlow trained with train.class-dropout > 0: guide every sample towards its class,"
                 + " μ and α = conditional + W·(conditional − unconditional) in every tarflow block (default 0, no guidance)").build())
@@ -122,7 +120,7 @@ public final class SampleCommand extends Command {
       MemoryEstimate.of(model, new MemoryEstimate.Workload(batch, 2, "sampling batches of " + batch + " (--batch-size)"))
           .requireFits(session.run().model());
       requireDiskSpace(file, (long) n * blocks * model.inputShape().size());
-      SampleFinish finish = line.hasOption("denoise") ? denoiser(model, session, dir) : SampleFinish.NONE;
+      SampleFinish finish = DenoiseOption.finish(line, model, session, dir);
       double guidance = line.hasOption("guidance") ? guidance(line.getOptionValue("guidance"), model, session) : 0;
       try (Frozen frozen = model.freeze()) {
         if (choice.mode() == ClassChoice.Mode.ALL) {
@@ -161,16 +159,6 @@ public final class SampleCommand extends Command {
         + (written.size() == 1 ? file : written.size() + " files " + written.get(0) + " … " + written.get(written.size() - 1))
         + "; weights: " + loaded.weights());
     return 0;
-  }
-
-  /** The denoising step of a run trained with Gaussian noise, whose σ it takes; refused for any other run. */
-  private static SampleFinish denoiser(FlowModel model, Session session, RunDirectory dir) {
-    OptionalDouble sigma = DataPipelines.gaussianSigma(session.run().data());
-    if (sigma.isEmpty()) {
-      throw new UsageException("--denoise needs a run trained with Gaussian noise (data.noise { type = gaussian, sigma = … }); "
-          + dir.root() + " was trained with uniform dequantisation");
-    }
-    return new Denoiser(model, sigma.getAsDouble());
   }
 
   /**

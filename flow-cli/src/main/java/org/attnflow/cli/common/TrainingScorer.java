@@ -8,6 +8,7 @@ import org.attnflow.models.config.ResolvedRun;
 import org.attnflow.models.config.TrainSettings;
 import org.attnflow.models.fid.FeatureNetwork;
 import org.attnflow.models.fid.FrechetDistance;
+import org.attnflow.models.SampleFinish;
 import org.attnflow.models.fid.SampleScore;
 import org.attnflow.models.training.SampleScorer;
 
@@ -40,7 +41,7 @@ final class TrainingScorer implements SampleScorer {
         reference = Optional.of(real);
       }
       FrechetDistance.Result result = SampleScore.of(model, network, real.statistics(), fid.n(), fid.temperature(),
-          fid.batchSize(), run.train().seed(), manager);
+          fid.batchSize(), run.train().seed(), SampleFinish.NONE, manager);
       return new Score(network.metric(), result.value(), result.warnings());
     }
   }
