@@ -1,0 +1,60 @@
+#!/bin/bash
+# Throughput of two builds of the Java benchmark measured in lockstep pairs: an A/B of one change.
+#
+#   bench/java-ab.sh [--rounds N] [--threads T] [--steps S] OUT.jsonl DIR_A DIR_B WORKLOAD...
+#
+# DIR_A and DIR_B are two checkouts of the project, each built (mvn package; the launcher builds
+# one that is not). As bench/side-by-side.sh does for Java against PyTorch, each round runs both
+# benchmarks at once but taking turns, one training step or sampling batch at a time, so that
+# both meet the same drift of a shared machine's speed; here each side's turn pipes are relayed
+# to the other (bench/turn_relay.py), since both speak the Java side of the protocol. A gets the
+# first turn in odd rounds, B in even ones. Every run's JSON object is appended to OUT.jsonl with
+# "side": "a" or "b"; bench/side_by_side_summary.py --sides b a then prints each pair's B/A ratio.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+rounds=5 threads=2 steps=70
+while [[ $# -gt 0 && "$1" == --* ]]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --steps) steps="$2"; shift 2 ;;
+    *) echo "java-ab: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+if [[ $# -lt 4 ]]; then
+  echo "usage: bench/java-ab.sh [--rounds N] [--threads T] [--steps S] OUT.jsonl DIR_A DIR_B WORKLOAD..." >&2
+  exit 2
+fi
+out="$1" a="$(cd "$2" && pwd)" b="$(cd "$3" && pwd)"; shift 3
+export OMP_NUM_THREADS="$threads"
+
+record() {  # side round: appends the JSON line of a benchmark's output, tagged with side and round
+  grep '^{' | sed "s/^{/{\"side\": \"$1\", \"round\": $2, /" >> "$out"
+}
+
+pair() {  # workload round
+  local turns; turns="$(mktemp -d)"
+  mkdir "$turns/a" "$turns/b"
+  mkfifo "$turns/a/java" "$turns/a/pytorch" "$turns/b/java" "$turns/b/pytorch"
+  (cd "$a" && ./attnflow bench "configs/bench/$1.conf" --steps "$steps" --take-turns "$turns/a" 2>/dev/null) | record a "$2" &
+  local pa=$!
+  (cd "$b" && ./attnflow bench "configs/bench/$1.conf" --steps "$steps" --take-turns "$turns/b" 2>/dev/null) | record b "$2" &
+  local pb=$!
+  /usr/bin/python3 "$here/bench/turn_relay.py" "$turns/a" "$turns/b" $(( $2 % 2 == 1 ? 0 : 1 )) &
+  local relay=$!
+  wait -n "$pa" "$pb" || true
+  # when one side ends (or fails), release the other from waiting for its turn
+  for s in a b; do exec 3<>"$turns/$s/java"; printf d >&3; exec 3>&-; done
+  wait "$pa" "$pb" || true
+  kill "$relay" 2>/dev/null || true
+  wait "$relay" 2>/dev/null || true
+  rm -rf "$turns"
+}
+
+for round in $(seq 1 "$rounds"); do
+  for workload in "$@"; do
+    pair "$workload" "$round"
+    echo "java-ab: round $round of $rounds, $workload done" >&2
+  done
+done
+/usr/bin/python3 "$here/bench/side_by_side_summary.py" --sides b a "$out"
