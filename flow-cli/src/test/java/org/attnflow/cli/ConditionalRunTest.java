@@ -115,6 +115,20 @@ class ConditionalRunTest {
         Cli.USAGE);
 
     assertTrue(line.contains("--class: the run's model is unconditional (model.classes = 0), so it has no class to draw"), line);
+    String marginal = assertOneLineError(run("evaluate", unconditional.toString(), "--marginal"), Cli.USAGE);
+    assertTrue(marginal.contains("--marginal: the run's model is unconditional (model.classes = 0)"), marginal);
+  }
+
+  @Test
+  void evaluateGivesTheMarginalOverClassesOnRequest() {
+    String out = assertOk(run("evaluate", conditional.toString(), "--marginal")).out();
+    Matcher m = Pattern.compile("marginal over the 3 classes, −log₂ p\\(x\\) with p\\(x\\) = Σ_y p\\(x \\| y\\)/K: test ([0-9.]+) ± [0-9.]+ bits/dim"
+        + " \\(95% CI, 32 test images\\)\n").matcher(out);
+    assertTrue(m.find(), out);
+    Matcher given = Pattern.compile("test ([0-9.]+) ± ").matcher(out);
+    assertTrue(given.find(), out);
+    // p(x) ≥ p(x | y)/3: at most log₂3 bits more over the run's 1×8×8 = 64 dimensions, on average over the images
+    assertTrue(Double.parseDouble(m.group(1)) <= Double.parseDouble(given.group(1)) + Math.log(3) / Math.log(2) / 64 + 1e-3, out);
   }
 
   @Test

@@ -13,6 +13,8 @@ import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.CommonOptions;
 import org.attnflow.cli.common.RunOptions;
 import org.attnflow.cli.common.Session;
+import org.attnflow.cli.common.UsageException;
+import org.attnflow.models.Conditioning;
 import org.attnflow.models.Evaluation;
 import org.attnflow.models.Evaluator;
 import org.attnflow.models.config.TrainSettings;
@@ -21,13 +23,15 @@ import org.attnflow.models.run.RunDirectory;
 /**
  * Prints the test bits/dim of a trained run with a 95% confidence interval; for a class-conditional
  * model, each test image is evaluated given its own label, and a table gives each class's count of
- * images and mean bits/dim.
+ * images and mean bits/dim. With {@code --marginal}, a class-conditional model is also evaluated by
+ * its marginal likelihood over the classes ({@link Evaluator#marginal}), which compares with an
+ * unconditional model's bits/dim.
  */
 public final class EvaluateCommand extends Command {
 
   public EvaluateCommand() {
     super("evaluate",
-        "RUN_DIR [--checkpoint best|latest|FILE] [--limit N] [--batch N] [--seed S]",
+        "RUN_DIR [--checkpoint best|latest|FILE] [--limit N] [--batch N] [--seed S] [--marginal]",
         "test bits/dim of a trained run, with a 95% confidence interval (and per class, for a class-conditional model)");
   }
 
@@ -36,7 +40,10 @@ public final class EvaluateCommand extends Command {
     return RunOptions.add(CommonOptions.base())
         .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("evaluate on a uniform sample of N test images, the same for every run (seed 0; default all)").build())
         .addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per batch (default train.eval-batch-size)").build())
-        .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("seed of the dequantisation draw (default train.seed)").build());
+        .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("seed of the dequantisation draw (default train.seed)").build())
+        .addOption(Option.builder().longOpt("marginal")
+            .desc("class-conditional model: also −log₂ p(x) with p(x) = Σ_y p(x | y)/K, comparable with an unconditional model (K passes per image)")
+            .build());
   }
 
   @Override
@@ -48,12 +55,21 @@ public final class EvaluateCommand extends Command {
     TrainSettings train = session.run().train();
     int batch = CommonOptions.integerAtLeast(line, "batch", train.evalBatchSize(), 1);
     long seed = CommonOptions.longInteger(line, "seed", train.seed());
+    if (line.hasOption("marginal") && Conditioning.classes(session.run().model()) == 0) {
+      throw new UsageException("--marginal: the run's model is unconditional (model.classes = 0), so its bits/dim already is −log₂ p(x);"
+          + " leave --marginal out");
+    }
     try (NDManager manager = session.manager()) {
       Session.Loaded loaded = session.load(checkpoint, manager);
-      Evaluation e = Evaluator.evaluate(loaded.model(), session.get(DataPipeline.class), manager, batch, limit, seed);
+      DataPipeline data = session.get(DataPipeline.class);
+      Evaluation e = Evaluator.evaluate(loaded.model(), data, manager, batch, limit, seed);
       out.println(checkpoint + ": test " + e + "; weights: " + loaded.weights());
       if (!e.perClass().isEmpty()) {
         printPerClass(e.perClass(), out);
+      }
+      if (line.hasOption("marginal")) {
+        Evaluation m = Evaluator.marginal(loaded.model(), data, manager, batch, limit, seed);
+        out.println("marginal over the " + loaded.model().classes() + " classes, −log₂ p(x) with p(x) = Σ_y p(x | y)/K: test " + m);
       }
       return 0;
     }
