@@ -12,25 +12,9 @@
 # "side": "a" or "b"; bench/side_by_side_summary.py --sides b a then prints each pair's B/A ratio.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-rounds=5 threads=2 steps=70
-while [[ $# -gt 0 && "$1" == --* ]]; do
-  case "$1" in
-    --rounds) rounds="$2"; shift 2 ;;
-    --threads) threads="$2"; shift 2 ;;
-    --steps) steps="$2"; shift 2 ;;
-    *) echo "java-ab: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-if [[ $# -lt 4 ]]; then
-  echo "usage: bench/java-ab.sh [--rounds N] [--threads T] [--steps S] OUT.jsonl DIR_A DIR_B WORKLOAD..." >&2
-  exit 2
-fi
-out="$1" a="$(cd "$2" && pwd)" b="$(cd "$3" && pwd)"; shift 3
-export OMP_NUM_THREADS="$threads"
-
-record() {  # side round: appends the JSON line of a benchmark's output, tagged with side and round
-  grep '^{' | sed "s/^{/{\"side\": \"$1\", \"round\": $2, /" >> "$out"
-}
+source "$here/bench/lockstep.sh"
+lockstep_options java-ab "bench/java-ab.sh [--rounds N] [--threads T] [--steps S] OUT.jsonl DIR_A DIR_B WORKLOAD..." 4 "$@"
+out="${args[0]}" a="$(cd "${args[1]}" && pwd)" b="$(cd "${args[2]}" && pwd)"
 
 pair() {  # workload round
   local turns; turns="$(mktemp -d)"
@@ -44,17 +28,12 @@ pair() {  # workload round
   local relay=$!
   wait -n "$pa" "$pb" || true
   # when one side ends (or fails), release the other from waiting for its turn
-  for s in a b; do exec 3<>"$turns/$s/java"; printf d >&3; exec 3>&-; done
+  send "$turns/a/java" d; send "$turns/b/java" d
   wait "$pa" "$pb" || true
   kill "$relay" 2>/dev/null || true
   wait "$relay" 2>/dev/null || true
   rm -rf "$turns"
 }
 
-for round in $(seq 1 "$rounds"); do
-  for workload in "$@"; do
-    pair "$workload" "$round"
-    echo "java-ab: round $round of $rounds, $workload done" >&2
-  done
-done
+lockstep_rounds java-ab "${args[@]:3}"
 /usr/bin/python3 "$here/bench/side_by_side_summary.py" --sides b a "$out"

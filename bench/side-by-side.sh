@@ -13,29 +13,9 @@
 # workload. Run it on an otherwise idle machine.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-rounds=5 threads=2 steps=70
-while [[ $# -gt 0 && "$1" == --* ]]; do
-  case "$1" in
-    --rounds) rounds="$2"; shift 2 ;;
-    --threads) threads="$2"; shift 2 ;;
-    --steps) steps="$2"; shift 2 ;;
-    *) echo "side-by-side: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-if [[ $# -lt 2 ]]; then
-  echo "usage: bench/side-by-side.sh [--rounds N] [--threads T] [--steps S] OUT.jsonl WORKLOAD..." >&2
-  exit 2
-fi
-out="$1"; shift
-export OMP_NUM_THREADS="$threads"
-
-send() {  # pipe byte: a read-write open of a pipe never waits, even when nobody reads it any more
-  exec 3<>"$1"; printf '%s' "$2" >&3; exec 3>&-
-}
-
-record() {  # side round: appends the JSON line of a benchmark's output, tagged with side and round
-  grep '^{' | sed "s/^{/{\"side\": \"$1\", \"round\": $2, /" >> "$out"
-}
+source "$here/bench/lockstep.sh"
+lockstep_options side-by-side "bench/side-by-side.sh [--rounds N] [--threads T] [--steps S] OUT.jsonl WORKLOAD..." 2 "$@"
+out="${args[0]}"
 
 pair() {  # workload round: both sides of one workload, taking turns
   local turns; turns="$(mktemp -d)"
@@ -58,10 +38,5 @@ pair() {  # workload round: both sides of one workload, taking turns
   rm -rf "$turns"
 }
 
-for round in $(seq 1 "$rounds"); do
-  for workload in "$@"; do
-    pair "$workload" "$round"
-    echo "side-by-side: round $round of $rounds, $workload done" >&2
-  done
-done
+lockstep_rounds side-by-side "${args[@]:1}"
 /usr/bin/python3 "$here/bench/side_by_side_summary.py" "$out"
