@@ -63,6 +63,19 @@ public final class ChildJvm {
     }
   }
 
+  /**
+   * The engine threads this machine gives the children of one command, to split between them:
+   * {@code OMP_NUM_THREADS} when it is set (as it limits this process's own engine), else every
+   * core.
+   */
+  public static int machineThreads() {
+    try {
+      return Math.max(1, Integer.parseInt(System.getenv().getOrDefault("OMP_NUM_THREADS", "")));
+    } catch (NumberFormatException e) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+  }
+
   /** How {@code args} read in a log: {@code attnflow train -c …}. */
   public static String describe(List<String> args) {
     return "attnflow " + String.join(" ", args.stream().map(a -> a.contains(" ") ? "'" + a + "'" : a).toList());

@@ -39,7 +39,7 @@ public final class StudyCommand extends Command {
   public Options options() {
     return CommonOptions.base()
         .addOption(Option.builder().longOpt("parallel").hasArg().argName("K")
-            .desc("runs trained at once, the cores split between them (default 1)").build())
+            .desc("runs trained at once, the engine threads (OMP_NUM_THREADS, else every core) split between them (default 1)").build())
         .addOption(Option.builder().longOpt("out").hasArg().argName("DIR")
             .desc("the study's directory (default runs/<study name>)").build())
         .addOption(CommonOptions.plugins());
@@ -52,8 +52,7 @@ public final class StudyCommand extends Command {
     StudyFile study = StudyFile.load(file);
     Path root = Path.of(line.getOptionValue("out", Path.of("runs", study.name()).toString()));
     List<StudyRun> runs = plan(study, root, CommonOptions.pluginDir(line));
-    int cores = Runtime.getRuntime().availableProcessors();
-    int threads = Math.max(1, cores / parallel);
+    int threads = Math.max(1, ChildJvm.machineThreads() / parallel);
     out.printf("study %s: %d runs in %s, %d at a time with %d engine thread%s each%n",
         study.name(), runs.size(), root, parallel, threads, threads == 1 ? "" : "s");
 
@@ -62,7 +61,7 @@ public final class StudyCommand extends Command {
     if (trainer.stopped()) {
       throw new FlowException("the study was stopped; run it again to resume its unfinished runs");
     }
-    FidScoring scoring = study.fid().map(fid -> new FidScoring(fid, cores)).orElse(null);
+    FidScoring scoring = study.fid().map(fid -> new FidScoring(fid, ChildJvm.machineThreads())).orElse(null);
     List<RunResult> results = new ArrayList<>();
     for (StudyRun run : runs) {
       results.add(result(run, outcomes.get(run), scoring, out));

@@ -21,8 +21,9 @@ import org.attnflow.models.study.RunProgress;
 
 /**
  * Trains the runs of a study, each with {@code train} in a child JVM ({@link ChildJvm}), {@code K}
- * at a time with the cores split between them. A finished run is skipped, a begun one resumed;
- * a run that fails is reported with the last line of its log and the others go on. When the
+ * at a time with the engine threads split between them ({@link ChildJvm#machineThreads}). A
+ * finished run is skipped, a begun one resumed; a run that fails is reported with the last line
+ * of its log and the others go on. When the
  * study is stopped (Ctrl-C, SIGTERM), the children are asked to stop too and are waited for, so
  * that each writes its latest checkpoint; a rerun resumes them.
  */

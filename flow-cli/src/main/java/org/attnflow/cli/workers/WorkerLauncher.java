@@ -47,7 +47,7 @@ public final class WorkerLauncher {
   public static void run(List<String> commandArgs, int workers, PrintStream out) {
     collective();
     int port = freePort();
-    int threads = Math.max(1, engineThreads() / workers);
+    int threads = Math.max(1, ChildJvm.machineThreads() / workers);
     int gpus = visibleGpus();
     List<Process> processes = new CopyOnWriteArrayList<>();
     List<Thread> copiers = new CopyOnWriteArrayList<>();
@@ -157,15 +157,6 @@ public final class WorkerLauncher {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new FlowException("cannot find a free port on 127.0.0.1 for the tracker: " + e.getMessage(), e);
-    }
-  }
-
-  /** The engine threads of this machine: OMP_NUM_THREADS when set, else every core. */
-  private static int engineThreads() {
-    try {
-      return Integer.parseInt(System.getenv().getOrDefault("OMP_NUM_THREADS", ""));
-    } catch (NumberFormatException e) {
-      return Runtime.getRuntime().availableProcessors();
     }
   }
 
