@@ -147,6 +147,12 @@ class StudyTest {
         + "set = [\"train.eval-every = 0\"]\n");
     error = assertOneLineError(run("study", unevaluated.toString(), "--out", tmp.resolve("bad").toString()), Cli.FAILED);
     assertTrue(error.contains("train.eval-every is 0"), error);
+    Path noisy = configs.resolve("noisy.conf");
+    Files.writeString(noisy, Files.readString(configs.resolve("glow.conf")) + "data.noise { type = gaussian, sigma = 0.05 }\n");
+    Path mixed = study("mixed.conf", "configs = [\"../configs/glow.conf\", \"../configs/noisy.conf\"]\nbaseline = glow\n" + SET);
+    error = assertOneLineError(run("study", mixed.toString(), "--out", tmp.resolve("bad").toString()), Cli.FAILED);
+    assertEquals("attnflow study: error: the configurations model differently noised data (glow: uniform dequantisation,"
+        + " noisy: Gaussian noise σ = 0.05): their bits/dim do not compare, so one study cannot pair them; study them apart", error);
     assertOneLineError(run("study", study.toString(), "--parallel", "0"), Cli.USAGE);
     assertTrue(!Files.exists(tmp.resolve("bad")), "nothing is written for a bad study");
   }

@@ -3,16 +3,20 @@ package org.attnflow.cli.study;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.stream.Collectors;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.attnflow.api.FlowException;
 import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.CommonOptions;
+import org.attnflow.data.DataPipelines;
 import org.attnflow.models.config.RunConfig;
 import org.attnflow.models.config.TrainSettings;
 import org.attnflow.models.run.RunDirectory;
@@ -81,21 +85,32 @@ public final class StudyCommand extends Command {
 
   /**
    * The runs, seed by seed (so that a partial study already holds paired runs), each
-   * configuration checked first with the seed's overrides: it must load and evaluate at its last step.
+   * configuration checked first with the seed's overrides: it must load and evaluate at its last
+   * step, and all must model the same noisy data (one {@code data.noise}), since bits/dim under
+   * Gaussian noise does not compare with bits/dim under uniform dequantisation.
    */
   private static List<StudyRun> plan(StudyFile study, Path root, Optional<Path> plugins) {
     List<StudyRun> runs = new ArrayList<>();
+    Map<String, String> noise = new LinkedHashMap<>();
     for (long seed : study.seeds()) {
       for (Map.Entry<String, Path> c : study.configs().entrySet()) {
         List<String> overrides = study.overrides(seed);
-        TrainSettings t = TrainSettings.of(RunConfig.load(c.getValue(), overrides).block("train"));
+        RunConfig config = RunConfig.load(c.getValue(), overrides);
+        TrainSettings t = TrainSettings.of(config.block("train"));
         if (!t.evaluatesAt(t.steps())) {
           throw new FlowException(c.getValue() + ": train.eval-every is 0: a study reads each run's test bits/dim"
               + " at its last step, so its configurations must evaluate");
         }
+        OptionalDouble sigma = DataPipelines.gaussianSigma(config.block("data"));
+        noise.put(c.getKey(), sigma.isPresent() ? "Gaussian noise σ = " + sigma.getAsDouble() : "uniform dequantisation");
         Path dir = StudyFile.runDirectory(root, c.getKey(), seed);
         runs.add(new StudyRun(c.getKey(), seed, c.getValue(), new RunDirectory(dir), overrides, plugins));
       }
+    }
+    if (new HashSet<>(noise.values()).size() > 1) {
+      throw new FlowException("the configurations model differently noised data (" + noise.entrySet().stream()
+          .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", "))
+          + "): their bits/dim do not compare, so one study cannot pair them; study them apart");
     }
     return runs;
   }
