@@ -27,7 +27,8 @@ import org.attnflow.models.study.RunMetrics;
  * @param path the run's path relative to the served folder
  * @param configuration the configuration's name: the folder above {@code seed-N} in a study, else
  *     the run's folder without the time that {@code train} appends
- * @param model the model in a line (levels × steps, the step's layers, the prior)
+ * @param model the model in a line (levels × steps, the step's layers, the prior), with a note when its
+ *     bits/dim are under Gaussian noise
  * @param stepsDone the last step in {@code metrics.csv} (0 when none)
  * @param stepsTarget {@code train.steps} (−1 when the configuration cannot be read)
  * @param bestTestBpd the lowest test bits/dim (NaN when none)
@@ -89,11 +90,22 @@ record RunSummary(String path, String configuration, String model, long stepsDon
       for (Config step : model.getConfigList("step")) {
         layers.add(step.getString("type"));
       }
-      return String.format(Locale.ROOT, "%d × %d: %s; prior %s", model.getInt("levels"), model.getInt("steps"),
-          String.join(", ", layers), model.getString("prior.type"));
+      return String.format(Locale.ROOT, "%d × %d: %s; prior %s%s", model.getInt("levels"), model.getInt("steps"),
+          String.join(", ", layers), model.getString("prior.type"), noise(config));
     } catch (ConfigException incomplete) {
       return "?";
     }
+  }
+
+  /**
+   * How a run that does not use uniform dequantisation noised its data, as a note that its bits/dim
+   * do not compare with the others' (TarFlow's Gaussian noise); empty otherwise.
+   */
+  private static String noise(Config config) {
+    if (!config.hasPath("data.noise.type") || !config.getString("data.noise.type").equals("gaussian")) {
+      return "";
+    }
+    return "; bits/dim under Gaussian noise σ = " + config.getString("data.noise.sigma") + ", not comparable with uniform dequantisation";
   }
 
   /**

@@ -53,7 +53,11 @@ class RunServerTest {
   @Test
   void theListShowsEveryRunWithItsStateAndEveryStudy() throws Exception {
     Files.writeString(root.resolve(ServeFixture.OTHER_RUN).resolve("failure.txt"), "step 30: training diverged\n");
+    Files.writeString(root.resolve(ServeFixture.OTHER_RUN).resolve("config.conf"), "data { noise { type = gaussian, sigma = 0.05 } }\n",
+        StandardOpenOption.APPEND);
     String index = get("/").body();
+    assertTrue(index.contains("prior standard-normal; bits/dim under Gaussian noise σ = 0.05, not comparable with uniform dequantisation"),
+        "a run trained with Gaussian noise says so beside its bits/dim: " + index);
     assertTrue(index.contains(">" + ServeFixture.RUN + "</a>"), index);
     assertTrue(index.contains("<td>glowish</td>"), "the configuration's name: " + index);
     assertTrue(index.contains("2 × 2: actnorm, invconv, affine-coupling; prior standard-normal"), index);
