@@ -55,7 +55,12 @@ public final class Conv extends UnaryBlock {
   @Override
   public NDArray apply(NDArray x) {
     NDArray y = FlowMath.conv(x, weight.getArray(), bias.getArray());
-    return logScale == null ? y : y.mul(derived("output scale", () -> FlowMath.scale(logScale.getArray(), 3).exp()));
+    if (logScale == null) {
+      return y;
+    }
+    NDArray scaled = y.mul(derived("output scale", () -> FlowMath.scale(logScale.getArray(), 3).exp()));
+    y.close();
+    return scaled;
   }
 
   /**

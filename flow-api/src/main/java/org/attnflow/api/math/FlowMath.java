@@ -116,7 +116,16 @@ public final class FlowMath {
     NDArray in = k.get(1) >= WIDE ? x : channelsLast(x);
     NDArray y = Conv2d.conv2d(in, weight, bias, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation))
         .singletonOrThrow();
-    return k.get(0) >= WIDE ? y : channelsFirst(y);
+    // the layout copies are done with once the convolution has run (see GlowNetwork.apply)
+    if (in != x) {
+      in.close();
+    }
+    if (k.get(0) >= WIDE) {
+      return y;
+    }
+    NDArray out = channelsFirst(y);
+    y.close();
+    return out;
   }
 
   /**
