@@ -11,6 +11,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.attnflow.api.Condition;
@@ -102,23 +103,35 @@ public final class FlowModel extends FlowBlock {
     boolean visit(FlowLayer layer, NDArray input, FlowOutput output);
   }
 
-  /** Encodes a batch (data → latent) within {@code pass}. */
+  /**
+   * Encodes a batch (data → latent) within {@code pass}. Each layer's input is freed once the layer
+   * has run (autograd keeps what the backward pass needs by itself), so an evaluation batch holds
+   * one layer's output at a time rather than every layer's.
+   */
   public Encoding encode(NDArray x, FlowPass pass) {
-    return encode(x, pass, (layer, input, output) -> true).orElseThrow();
+    return encodeLayers(x, pass, null).orElseThrow();
   }
 
   /**
-   * Encodes a batch, showing every layer's input and output to {@code visitor}; empty when the
-   * visitor stopped the pass.
+   * Encodes a batch, showing every layer's input and output to {@code visitor}, which may keep
+   * them; empty when the visitor stopped the pass.
    */
   public Optional<Encoding> encode(NDArray x, FlowPass pass, LayerVisitor visitor) {
+    return encodeLayers(x, pass, Objects.requireNonNull(visitor, "visitor"));
+  }
+
+  /** The encoding, with {@code visitor} (which may keep the layers' inputs), or freeing each input when it is null. */
+  private Optional<Encoding> encodeLayers(NDArray x, FlowPass pass, LayerVisitor visitor) {
     checkCondition(pass, x.getShape().get(0));
     NDArray h = x;
     NDArray logDet = null;
     for (FlowLayer layer : layers) {
       FlowOutput out = layer.forward(h, pass);
-      if (!visitor.visit(layer, h, out)) {
+      if (visitor != null && !visitor.visit(layer, h, out)) {
         return Optional.empty();
+      }
+      if (visitor == null && h != x && h != out.value()) {
+        h.close();
       }
       h = out.value();
       logDet = logDet == null ? out.logDet() : logDet.add(out.logDet());
