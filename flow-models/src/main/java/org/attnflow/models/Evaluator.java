@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.attnflow.api.Condition;
 import org.attnflow.api.FlowException;
 import org.attnflow.api.FlowPass;
@@ -31,20 +32,15 @@ public final class Evaluator {
     Mean all = new Mean();
     Mean[] classes = new Mean[model.classes()];
     Arrays.setAll(classes, k -> new Mean());
-    try (Frozen frozen = model.freeze(); BatchStream stream = data.test(batchSize, seed, limit)) {
-      for (Batch b = stream.next(); b != null; b = stream.next()) {
-        try (NDScope scope = new NDScope()) {
-          NDArray x = b.toArray(manager);
-          float[] bpd = model.bitsPerDim(x, Conditioning.pass(FlowPass.encoding(), model, b, manager)).toFloatArray();
-          for (int i = 0; i < bpd.length; i++) {
-            all.add(bpd[i]);
-            if (model.isConditional()) {
-              classes[b.labels()[i]].add(bpd[i]);
-            }
-          }
+    forEachTestBatch(model, data, manager, batchSize, limit, seed, (b, x) -> {
+      float[] bpd = model.bitsPerDim(x, Conditioning.pass(FlowPass.encoding(), model, b, manager)).toFloatArray();
+      for (int i = 0; i < bpd.length; i++) {
+        all.add(bpd[i]);
+        if (model.isConditional()) {
+          classes[b.labels()[i]].add(bpd[i]);
         }
       }
-    }
+    });
     List<String> names = data.classNames().orElse(Labels.numbered(model.classes()));
     List<Evaluation.ClassBpd> perClass = new ArrayList<>();
     for (int k = 0; k < model.classes(); k++) {
@@ -66,28 +62,38 @@ public final class Evaluator {
     }
     int classCount = model.classes();
     Mean all = new Mean();
+    forEachTestBatch(model, data, manager, batchSize, limit, seed, (b, x) -> {
+      float[][] underClass = new float[classCount][];
+      for (int k = 0; k < classCount; k++) {
+        int[] labels = new int[b.size()];
+        Arrays.fill(labels, k);
+        FlowPass pass = FlowPass.encoding().conditionedOn(Condition.ofClasses(manager, labels, classCount));
+        underClass[k] = model.bitsPerDim(x, pass).toFloatArray();
+      }
+      for (int i = 0; i < b.size(); i++) {
+        double[] bpd = new double[classCount];
+        for (int k = 0; k < classCount; k++) {
+          bpd[k] = underClass[k][i];
+        }
+        all.add(marginalBpd(bpd, model.dimensions()));
+      }
+    });
+    return all.evaluation(data, List.of());
+  }
+
+  /**
+   * Runs {@code work} on each test batch (its labels and its values as an array in {@code manager})
+   * with the model frozen, each batch's arrays freed when its work returns.
+   */
+  private static void forEachTestBatch(FlowModel model, DataPipeline data, NDManager manager, int batchSize, int limit, long seed,
+      BiConsumer<Batch, NDArray> work) {
     try (Frozen frozen = model.freeze(); BatchStream stream = data.test(batchSize, seed, limit)) {
       for (Batch b = stream.next(); b != null; b = stream.next()) {
         try (NDScope scope = new NDScope()) {
-          NDArray x = b.toArray(manager);
-          float[][] underClass = new float[classCount][];
-          for (int k = 0; k < classCount; k++) {
-            int[] labels = new int[b.size()];
-            Arrays.fill(labels, k);
-            FlowPass pass = FlowPass.encoding().conditionedOn(Condition.ofClasses(manager, labels, classCount));
-            underClass[k] = model.bitsPerDim(x, pass).toFloatArray();
-          }
-          for (int i = 0; i < b.size(); i++) {
-            double[] bpd = new double[classCount];
-            for (int k = 0; k < classCount; k++) {
-              bpd[k] = underClass[k][i];
-            }
-            all.add(marginalBpd(bpd, model.dimensions()));
-          }
+          work.accept(b, b.toArray(manager));
         }
       }
     }
-    return all.evaluation(data, List.of());
   }
 
   /**
