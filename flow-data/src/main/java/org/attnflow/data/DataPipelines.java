@@ -50,6 +50,11 @@ public final class DataPipelines {
     return pixelNoise(data) instanceof GaussianNoise ? OptionalDouble.of(noise.number("sigma")) : OptionalDouble.empty();
   }
 
+  /** What the data block's noise is, as outputs name it: "uniform dequantisation", "Gaussian noise σ = 0.05". */
+  public static String noiseDescription(Settings data) {
+    return pixelNoise(data).description();
+  }
+
   /** The zero padding the data block asks for. */
   static int pad(Settings data) {
     return Options.of(data).pad();

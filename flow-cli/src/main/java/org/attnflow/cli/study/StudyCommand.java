@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -101,8 +100,7 @@ public final class StudyCommand extends Command {
           throw new FlowException(c.getValue() + ": train.eval-every is 0: a study reads each run's test bits/dim"
               + " at its last step, so its configurations must evaluate");
         }
-        OptionalDouble sigma = DataPipelines.gaussianSigma(config.block("data"));
-        noise.put(c.getKey(), sigma.isPresent() ? "Gaussian noise σ = " + sigma.getAsDouble() : "uniform dequantisation");
+        noise.put(c.getKey(), DataPipelines.noiseDescription(config.block("data")));
         Path dir = StudyFile.runDirectory(root, c.getKey(), seed);
         runs.add(new StudyRun(c.getKey(), seed, c.getValue(), new RunDirectory(dir), overrides, plugins));
       }
