@@ -107,6 +107,24 @@ public final class Settings {
     return ((Number) scalar(key, ConfigValueType.NUMBER, "a number").unwrapped()).doubleValue();
   }
 
+  /**
+   * A required duration written with HOCON's units ({@code 15 minutes}, {@code 30s}, {@code 500ms}; a
+   * bare number is milliseconds), no shorter than zero.
+   */
+  public java.time.Duration duration(String key) {
+    ConfigValue v = require(key);
+    java.time.Duration d;
+    try {
+      d = object.toConfig().getDuration(key);
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      throw error(key, v.origin(), "expected a duration such as 15 minutes or 30s, found " + v.render());
+    }
+    if (d.isNegative()) {
+      throw error(key, v.origin(), "expected a duration ≥ 0, found " + v.render());
+    }
+    return d;
+  }
+
   /** A required boolean. */
   public boolean bool(String key) {
     return (Boolean) scalar(key, ConfigValueType.BOOLEAN, "true or false").unwrapped();

@@ -29,6 +29,7 @@ import org.attnflow.api.config.Settings;
  * @param evalLimit test images per evaluation (0 = all)
  * @param evalBatchSize images per evaluation batch
  * @param checkpointEvery steps between numbered checkpoints (0 = none)
+ * @param saveEvery the longest wall-clock time between writes of the latest checkpoint (zero = only at evaluations and at the end)
  * @param sampleTemperatures temperatures of the sample grids
  * @param samples samples per grid
  * @param divergenceBpd bits/dim above which a training batch or an evaluation counts as divergence
@@ -54,6 +55,7 @@ public record TrainSettings(
     int evalLimit,
     int evalBatchSize,
     long checkpointEvery,
+    java.time.Duration saveEvery,
     List<Double> sampleTemperatures,
     int samples,
     double divergenceBpd,
@@ -123,6 +125,7 @@ public record TrainSettings(
         t.integerAtLeast("eval-limit", 0),
         t.integerAtLeast("eval-batch-size", 1),
         t.integerAtLeast("checkpoint-every", 0),
+        t.duration("save-every"),
         temperatures(t, "sample-temperatures"),
         t.integerAtLeast("samples", 1),
         positive(t, "divergence-bpd"),

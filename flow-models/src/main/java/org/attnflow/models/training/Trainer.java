@@ -61,8 +61,9 @@ import org.attnflow.models.run.RunLock;
  * batch's labels, and the run records the class names ({@link RunDirectory#classNamesFile}).
  *
  * <p>Nothing is lost: the run directory has one writer ({@link RunLock}); the latest checkpoint is
- * written before every evaluation, sampling and scoring, so a failure there keeps the training; a run
- * resumes from its newest valid checkpoint of any kind and continues the same trajectory (the
+ * written before every evaluation, sampling and scoring, so a failure there keeps the training, and
+ * at least every {@code train.save-every} of wall-clock time, so a run killed without warning loses
+ * at most that much; a run resumes from its newest valid checkpoint of any kind and continues the same trajectory (the
  * data order, the noise and the dropout masks are functions of the seed and the step). A
  * diverged run (a non-finite value, or bits/dim above {@code train.divergence-bpd}) stops with
  * the first layer that went bad and keeps only checkpoints whose state was seen to be sane. A
@@ -188,6 +189,8 @@ public final class Trainer {
     /** Whether this worker writes the run directory (rank 0). */
     private final boolean writer;
     private final long started = System.nanoTime();
+    /** When the latest checkpoint was last written (System.nanoTime). */
+    private long saved = started;
     /** Checkpoints of the current state, written before anything showed that state to be sane. */
     private final List<Path> unproven = new ArrayList<>();
     /** The last state (in completed steps) shown sane by its training loss or its evaluation. */
@@ -250,6 +253,9 @@ public final class Trainer {
           }
           if (t.checkpointEvery() > 0 && step % t.checkpointEvery() == 0) {
             write(step, dir.numbered(step));
+          }
+          if (step < t.steps() && saveDue()) {
+            write(step, dir.latest());
           }
         }
         if (writer && (stopping || !t.evaluatesAt(step))) {
@@ -420,11 +426,19 @@ public final class Trainer {
       }
     }
 
+    /** Whether train.save-every has passed since the latest checkpoint was written. */
+    private boolean saveDue() {
+      return !t.saveEvery().isZero() && System.nanoTime() - saved >= t.saveEvery().toNanos();
+    }
+
     /** Writes the state of {@code step} completed steps to {@code file}; the per-parameter copies it makes are freed after. */
     private void write(long step, Path file) {
       try (NDScope scope = new NDScope()) {
         new Checkpoint(step, best, config.config().root().render(com.typesafe.config.ConfigRenderOptions.concise()))
             .write(file, model, optimizer.state(), optimizer.average().map(w -> new Checkpoint.Average(t.emaDecay().getAsDouble(), w)));
+      }
+      if (file.equals(dir.latest())) {
+        saved = System.nanoTime();
       }
       if (step != provenStep) {
         unproven.add(file);

@@ -35,6 +35,8 @@ class TrainSettingsTest {
         "expected a divisor of train.batch-size = 8 (micro-batches of equal size), found 3");
     assertError("train.accumulate = 0", "train.accumulate", "expected an integer ≥ 1, found 0");
     assertError("train.ema-decay = 1", "train.ema-decay", "expected a decay rate in (0, 1), such as 0.999, or null for no average, found 1.0");
+    assertError("train.save-every = soon", "train.save-every", "expected a duration such as 15 minutes or 30s, found \"soon\"");
+    assertError("train.save-every = -1s", "train.save-every", "expected a duration ≥ 0, found \"-1s\"");
     assertError("train.weight-decay = -1", "train.weight-decay", "expected a finite number ≥ 0, found -1.0");
   }
 

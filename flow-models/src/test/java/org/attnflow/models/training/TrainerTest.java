@@ -104,6 +104,48 @@ class TrainerTest {
   }
 
   @Test
+  void aRunWithoutEvaluationsWritesItsLatestCheckpointEverySaveIntervalAndResumesFromItAfterAKill(@TempDir Path tmp) {
+    // no evaluation and no numbered checkpoint: only train.save-every keeps the work of a run killed mid-way
+    String quiet = "train { eval-every = 0, checkpoint-every = 0, save-every = 1ms }";
+    ResolvedRun six = ModelsTestSupport.run(quiet);
+    Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32), ModelsTestSupport.NO_SCORER);
+    RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
+    List<Long> saves = new java.util.ArrayList<>();
+    trainer.train(six, straight, false, new TrainingListener() {
+      @Override
+      public void checkpointed(long step, Path file) {
+        saves.add(step);
+      }
+    });
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), saves, "the latest checkpoint after every step of more than 1 ms");
+
+    RunDirectory killed = new RunDirectory(tmp.resolve("killed"));
+    IllegalStateException kill = assertThrows(IllegalStateException.class, () -> trainer.train(six, killed, false, new TrainingListener() {
+      @Override
+      public void checkpointed(long step, Path file) {
+        if (step == 4) {
+          throw new IllegalStateException("killed after the step-4 save");
+        }
+      }
+    }));
+    assertEquals("killed after the step-4 save", kill.getMessage());
+    assertEquals(4, Checkpoint.readHeader(killed.latest()).step());
+    trainer.train(six, killed, true, new TrainingListener() {});
+    assertArrayEquals(Checkpoint.read(straight.latest()).parameters(), Checkpoint.read(killed.latest()).parameters(),
+        "parameters differ after resuming from the timed save");
+
+    List<Long> never = new java.util.ArrayList<>();
+    trainer.train(ModelsTestSupport.run("train { eval-every = 0, checkpoint-every = 0, save-every = 0 }"),
+        new RunDirectory(tmp.resolve("never")), false, new TrainingListener() {
+          @Override
+          public void checkpointed(long step, Path file) {
+            never.add(step);
+          }
+        });
+    assertEquals(List.of(6L), never, "save-every = 0 writes the latest checkpoint only at the end");
+  }
+
+  @Test
   void twoMicroBatchesMakeTheStepOfTheWholeBatch(@TempDir Path tmp) {
     Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32), ModelsTestSupport.NO_SCORER);
     // Adam's first step is lr·g/(|g| + ε): with the default ε = 1e-8 it is ±lr for every gradient far above 1e-8 and
