@@ -9,7 +9,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.attnflow.api.FlowBlock;
 import org.attnflow.api.Init;
-import org.attnflow.api.Scoped;
 import org.attnflow.api.math.FlowMath;
 
 /**
@@ -95,16 +94,41 @@ final class ConvLstmCell extends FlowBlock {
   /**
    * One time step: {@code inputGates} is the input's contribution to the gates with the bias
    * (B, 4·hidden, H, W), {@code previous} the state of the previous step (null at t = 0, when h
-   * and c are zero) and {@code recurrent} the recurrent part of the weight.
+   * and c are zero) and {@code recurrent} the recurrent part of the weight. The caller keeps
+   * {@code inputGates}.
    */
   State step(NDArray inputGates, State previous, NDArray recurrent) {
-    // The recurrent convolution's output is freed as soon as it is added.
-    NDArray gates = previous == null ? inputGates : Scoped.array(() -> inputGates.add(conv(previous.h(), recurrent, null)));
+    // Each intermediate is closed as soon as the next array exists (autograd keeps what its backward
+    // needs), so that an evaluation holds two or three (B, hidden, H, W) arrays at a time, not ten.
+    // The input's part is added into the recurrent convolution's fresh output (whose backward does
+    // not read it), so that no third array of gates exists.
+    NDArray gates = previous == null ? inputGates : conv(previous.h(), recurrent, null).addi(inputGates);
     NDList g = gates.split(4, 1);
-    NDArray candidate = Activation.sigmoid(g.get(0)).mul(Activation.tanh(g.get(3)));
-    NDArray c = previous == null ? candidate : Activation.sigmoid(g.get(1)).mul(previous.c()).add(candidate);
-    NDArray h = Activation.sigmoid(g.get(2)).mul(Activation.tanh(c));
+    NDArray c = productClosing(Activation.sigmoid(g.get(0)), Activation.tanh(g.get(3)));
+    if (previous != null) {
+      NDArray candidate = c;
+      NDArray forget = Activation.sigmoid(g.get(1));
+      NDArray kept = forget.mul(previous.c());
+      forget.close();
+      c = kept.add(candidate);
+      kept.close();
+      candidate.close();
+    }
+    NDArray output = Activation.sigmoid(g.get(2));
+    g.close();
+    if (gates != inputGates) {
+      gates.close();
+    }
+    NDArray h = productClosing(output, Activation.tanh(c));
     return new State(h, c);
+  }
+
+  /** a ⊙ b, closing a and b. */
+  private static NDArray productClosing(NDArray a, NDArray b) {
+    NDArray p = a.mul(b);
+    a.close();
+    b.close();
+    return p;
   }
 
   @Override

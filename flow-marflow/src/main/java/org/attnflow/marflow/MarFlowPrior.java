@@ -163,16 +163,17 @@ public final class MarFlowPrior extends Prior {
     int width = latentShape().width();
     ConvLstmCell cell = cells.get(l);
     NDList w = cell.splitWeight(splitPoints(l));
-    // In a scope of its own, so that the gates without the condition's part are freed at once.
+    // The condition's part is added in place (the convolution's backward does not read its output)
+    // through a view of the gates (splitting the first axis is always a view; MarFlowPluginTest fails
+    // if the condition is lost), in a scope of its own, so that only the gates of all steps outlive it.
     NDArray gates = Scoped.array(() -> {
       NDArray own = cell.conv(x, w.get(0), cell.bias());
       if (l != 0 || embedded == null) {
         return own;
       }
       long g = 4L * cell.hidden();
-      return own.reshape(channels, batch, g, height, width)
-          .add(cell.conv(embedded, w.get(1), null))
-          .reshape(channels * batch, g, height, width);
+      own.reshape(channels, batch, g, height, width).addi(cell.conv(embedded, w.get(1), null));
+      return own;
     });
     NDArray recurrent = w.get(w.size() - 1);
     NDList steps = channels == 1 ? new NDList(gates) : gates.split(channels, 0);
