@@ -76,6 +76,18 @@ class AttentionAndBenchTest {
   }
 
   @Test
+  void benchPrintsTheTrainingsWarningsBeforeItsFigures(@TempDir Path tmp) throws IOException {
+    Harness.TinyData data = Harness.tinyData(tmp.resolve("data"));
+    Path run = Files.createDirectories(tmp.resolve("run"));
+    Files.writeString(run.resolve("train.lock"), "4242@a-stopped-host\n");
+    Harness.Result r = Harness.assertOk(Harness.run("bench", Harness.writeTinyConfig(tmp, data).toString(), "--steps", "63",
+        "--out", run.toString()));
+    List<String> lines = r.out().lines().toList();
+    assertTrue(lines.get(0).startsWith("warning: took over the lock of " + run), r.toString());
+    assertTrue(lines.get(1).startsWith("{\"workload\": \"tiny\""), r.toString());
+  }
+
+  @Test
   void benchProfileWritesTheOperatorTracesOfTheStepsAndOfSampling(@TempDir Path tmp) throws IOException {
     Harness.TinyData data = Harness.tinyData(tmp.resolve("data"));
     Path trace = tmp.resolve("trace.json");

@@ -23,6 +23,7 @@ import org.attnflow.cli.common.CommonOptions;
 import org.attnflow.cli.common.Json;
 import org.attnflow.cli.common.Session;
 import org.attnflow.cli.common.UsageException;
+import org.attnflow.cli.workers.WarningPrinter;
 import org.attnflow.cli.workers.WorkerLauncher;
 import org.attnflow.cli.workers.WorkerOptions;
 import org.attnflow.models.Evaluation;
@@ -107,8 +108,8 @@ public final class BenchCommand extends Command {
       // Joining first lets rank 0 start the tracker before the engine loads, so the others wait less.
       GradientAverager averager = WorkerOptions.join(line);
       Session session = Session.ofConfig(config, CommonOptions.pluginDir(line));
-      Measurements m = new Measurements(session.run().train().seed(), session.run().train().batchSize(), trace, turns);
-      TrainingListener listener = averager.rank() == 0 ? m : new TrainingListener() {};
+      Measurements m = new Measurements(session.run().train().seed(), session.run().train().batchSize(), trace, turns, out);
+      TrainingListener listener = averager.rank() == 0 ? m : new WarningPrinter(out);
       Optional<Evaluation> e = session.get(Trainer.class).train(session.run(), dir, false, listener, averager);
       averager.close();
       if (averager.rank() != 0) {
@@ -135,6 +136,7 @@ public final class BenchCommand extends Command {
     private final Path trace;
     private final Turns turns;
     private final List<Double> throughput = new ArrayList<>();
+    private final WarningPrinter warnings;
     private FlowModel model;
     private long lastStep;
     private double rssAt100 = Double.NaN;
@@ -145,11 +147,17 @@ public final class BenchCommand extends Command {
     private EngineCount.Figures stepFigures;
     private EngineCount.Figures sampleFigures;
 
-    Measurements(long seed, int batchSize, Path trace, Turns turns) {
+    Measurements(long seed, int batchSize, Path trace, Turns turns, PrintStream out) {
+      this.warnings = new WarningPrinter(out);
       this.seed = seed;
       this.batchSize = batchSize;
       this.trace = trace;
       this.turns = turns;
+    }
+
+    @Override
+    public void warned(String message) {
+      warnings.warned(message);
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.CommonOptions;
 import org.attnflow.cli.common.Session;
 import org.attnflow.cli.common.UsageException;
+import org.attnflow.cli.workers.WarningPrinter;
 import org.attnflow.cli.workers.WorkerLauncher;
 import org.attnflow.cli.workers.WorkerOptions;
 import org.attnflow.models.Evaluation;
@@ -92,12 +93,7 @@ public final class TrainCommand extends Command {
     TrainingListener listener = averager.rank() == 0
         ? new ProgressReporter(out, dir, System.console() != null, run.train().logEvery(),
             Checkpoint.weights(run.train().emaDecay()))
-        : new TrainingListener() {
-          @Override
-          public void warned(String message) {
-            out.println("warning: " + message);
-          }
-        };
+        : new WarningPrinter(out);
     Optional<Evaluation> result = session.get(Trainer.class).train(run, dir, resume, listener, averager);
     averager.close();
     if (averager.rank() != 0) {
