@@ -98,7 +98,7 @@ public final class BenchCommand extends Command {
     List<String> overrides = new ArrayList<>(CommonOptions.overrides(line));
     overrides.addAll(List.of("train.steps = " + steps, "train.eval-at-start = false",
         "train.eval-every = " + (eval ? steps : 0), "train.eval-limit = 0", "train.eval-batch-size = 500",
-        "train.sample-temperatures = []", "train.checkpoint-every = 0", "train.log-every = " + steps));
+        "train.sample-temperatures = []", "train.checkpoint-every = 0", "train.save-every = 0", "train.log-every = " + steps));
     RunConfig config = RunConfig.load(file, overrides);
     boolean temporary = !line.hasOption("out");
     RunDirectory dir = new RunDirectory(temporary ? Files.createTempDirectory("attnflow-bench") : Path.of(line.getOptionValue("out")));
