@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.attnflow.api.config.ConfigError;
+import org.attnflow.api.config.Settings;
+import org.attnflow.data.DataPipelines;
 import org.attnflow.models.run.MetricsRow;
 import org.attnflow.models.run.RunDirectory;
 import org.attnflow.models.run.RunLock;
@@ -92,20 +95,25 @@ record RunSummary(String path, String configuration, String model, long stepsDon
       }
       return String.format(Locale.ROOT, "%d × %d: %s; prior %s%s", model.getInt("levels"), model.getInt("steps"),
           String.join(", ", layers), model.getString("prior.type"), noise(config));
-    } catch (ConfigException incomplete) {
+    } catch (ConfigException | ConfigError incomplete) {
       return "?";
     }
   }
 
   /**
    * How a run that does not use uniform dequantisation noised its data, as a note that its bits/dim
-   * do not compare with the others' (TarFlow's Gaussian noise); empty otherwise.
+   * do not compare with the others' (TarFlow's Gaussian noise); empty otherwise, and for a run from
+   * before {@code data.noise} existed.
    */
   private static String noise(Config config) {
-    if (!config.hasPath("data.noise.type") || !config.getString("data.noise.type").equals("gaussian")) {
+    if (!config.hasPath("data.noise")) {
       return "";
     }
-    return "; bits/dim under Gaussian noise σ = " + config.getString("data.noise.sigma") + ", not comparable with uniform dequantisation";
+    Settings data = Settings.root(config).block("data");
+    if (DataPipelines.gaussianSigma(data).isEmpty()) {
+      return "";
+    }
+    return "; bits/dim under " + DataPipelines.noiseDescription(data) + ", not comparable with uniform dequantisation";
   }
 
   /**
