@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,9 +112,9 @@ public final class Settings {
    * A required duration written with HOCON's units ({@code 15 minutes}, {@code 30s}, {@code 500ms}; a
    * bare number is milliseconds), no shorter than zero.
    */
-  public java.time.Duration duration(String key) {
+  public Duration duration(String key) {
     ConfigValue v = require(key);
-    java.time.Duration d;
+    Duration d;
     try {
       d = object.toConfig().getDuration(key);
     } catch (ConfigException.BadValue | ConfigException.WrongType e) {

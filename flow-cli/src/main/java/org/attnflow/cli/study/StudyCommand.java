@@ -55,7 +55,8 @@ public final class StudyCommand extends Command {
     StudyFile study = StudyFile.load(file);
     Path root = Path.of(line.getOptionValue("out", Path.of("runs", study.name()).toString()));
     List<StudyRun> runs = plan(study, root, CommonOptions.pluginDir(line));
-    int threads = Math.max(1, ChildJvm.machineThreads() / parallel);
+    int machineThreads = ChildJvm.machineThreads();
+    int threads = Math.max(1, machineThreads / parallel);
     out.printf("study %s: %d runs in %s, %d at a time with %d engine thread%s each%n",
         study.name(), runs.size(), root, parallel, threads, threads == 1 ? "" : "s");
 
@@ -64,7 +65,7 @@ public final class StudyCommand extends Command {
     if (trainer.stopped()) {
       throw new FlowException("the study was stopped; run it again to resume its unfinished runs");
     }
-    FidScoring scoring = study.fid().map(fid -> new FidScoring(fid, ChildJvm.machineThreads())).orElse(null);
+    FidScoring scoring = study.fid().map(fid -> new FidScoring(fid, machineThreads)).orElse(null);
     List<RunResult> results = new ArrayList<>();
     for (StudyRun run : runs) {
       results.add(result(run, outcomes.get(run), scoring, out));

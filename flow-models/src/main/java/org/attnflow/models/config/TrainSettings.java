@@ -2,6 +2,7 @@ package org.attnflow.models.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -55,7 +56,7 @@ public record TrainSettings(
     int evalLimit,
     int evalBatchSize,
     long checkpointEvery,
-    java.time.Duration saveEvery,
+    Duration saveEvery,
     List<Double> sampleTemperatures,
     int samples,
     double divergenceBpd,

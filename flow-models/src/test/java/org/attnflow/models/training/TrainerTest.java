@@ -110,7 +110,7 @@ class TrainerTest {
     ResolvedRun six = ModelsTestSupport.run(quiet);
     Trainer trainer = new Trainer(factory, new SyntheticData(SHAPE, 32), ModelsTestSupport.NO_SCORER);
     RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
-    List<Long> saves = new java.util.ArrayList<>();
+    List<Long> saves = new ArrayList<>();
     trainer.train(six, straight, false, new TrainingListener() {
       @Override
       public void checkpointed(long step, Path file) {
@@ -134,7 +134,7 @@ class TrainerTest {
     assertArrayEquals(Checkpoint.read(straight.latest()).parameters(), Checkpoint.read(killed.latest()).parameters(),
         "parameters differ after resuming from the timed save");
 
-    List<Long> never = new java.util.ArrayList<>();
+    List<Long> never = new ArrayList<>();
     trainer.train(ModelsTestSupport.run("train { eval-every = 0, checkpoint-every = 0, save-every = 0 }"),
         new RunDirectory(tmp.resolve("never")), false, new TrainingListener() {
           @Override
