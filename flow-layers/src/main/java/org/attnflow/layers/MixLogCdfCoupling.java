@@ -49,7 +49,7 @@ public final class MixLogCdfCoupling extends CouplingLayer {
     Shape s = h.getShape();
     NDArray perChannel = h.reshape(s.get(0), -1, 3L * components + 2, s.get(2), s.get(3));
     NDList parts = perChannel.split(new long[] {1, 2, 2L + components, 2L + 2 * components}, 2);
-    NDArray a = parts.get(0).squeeze(2).tanh().mul(scaleBound.getArray());
+    NDArray a = FlowMath.tanh(parts.get(0).squeeze(2)).mul(scaleBound.getArray());
     LogisticMixture mixture = LogisticMixture.of(parts.get(2), parts.get(3), parts.get(4));
     return new Transform(mixture, parts.get(1).squeeze(2), a);
   }

@@ -104,7 +104,7 @@ final class ConvLstmCell extends FlowBlock {
     // not read it), so that no third array of gates exists.
     NDArray gates = previous == null ? inputGates : conv(previous.h(), recurrent, null).addi(inputGates);
     NDList g = gates.split(4, 1);
-    NDArray c = productClosing(Activation.sigmoid(g.get(0)), Activation.tanh(g.get(3)));
+    NDArray c = productClosing(Activation.sigmoid(g.get(0)), FlowMath.tanh(g.get(3)));
     if (previous != null) {
       NDArray candidate = c;
       NDArray forget = Activation.sigmoid(g.get(1));
@@ -119,7 +119,7 @@ final class ConvLstmCell extends FlowBlock {
     if (gates != inputGates) {
       gates.close();
     }
-    NDArray h = productClosing(output, Activation.tanh(c));
+    NDArray h = productClosing(output, FlowMath.tanh(c));
     return new State(h, c);
   }
 

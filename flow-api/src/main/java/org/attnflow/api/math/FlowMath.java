@@ -50,6 +50,22 @@ public final class FlowMath {
     return x.mul(constant(x, c));
   }
 
+  /**
+   * tanh(x), computed as 2σ(2x) − 1 with additions only (no constant array, see {@link #constant}).
+   * libtorch 2.5.1 evaluates {@code tanh} one element at a time (it runs at the same speed with
+   * {@code ATEN_CPU_CAPABILITY=default} as with {@code avx512}) while its sigmoid is vectorised:
+   * this form is 3–4× faster, and its error, at most a few units of the type's epsilon, is
+   * absolute, not relative.
+   */
+  public static NDArray tanh(NDArray x) {
+    NDArray doubled = x.add(x);
+    NDArray s = Activation.sigmoid(doubled);
+    doubled.close();
+    NDArray twice = s.add(s);
+    s.close();
+    return twice.subi(1);
+  }
+
   /** log σ(t), computed stably as −softplus(−t). */
   public static NDArray logSigmoid(NDArray t) {
     return Activation.softPlus(t.neg()).neg();
