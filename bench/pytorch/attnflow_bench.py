@@ -1060,6 +1060,31 @@ def resident_mb():
     return float("nan")
 
 
+NETLIB_BLAS_DIR = "/blas/"  # Debian's reference BLAS: /usr/lib/x86_64-linux-gnu/blas/libblas.so.3
+
+
+def blas_library():
+    """The path of the BLAS this process has loaded, or "unknown". Debian's python3-torch
+    links libblas.so.3, which is whatever the alternatives system points to: without an optimised
+    BLAS installed it is the unoptimised reference BLAS, and every matrix product of the
+    reference (the linear layers of tarflow32, iTrans's attention) runs about ten times slower,
+    which would make any Java/PyTorch ratio meaningless."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if os.path.basename(line.split()[-1]).startswith("libblas")}
+    except OSError:
+        return "unknown"
+    return ", ".join(sorted(paths)) if paths else "unknown"
+
+
+def warn_if_reference_blas(blas):
+    if NETLIB_BLAS_DIR in blas:
+        print(f"attnflow_bench.py: warning: PyTorch uses the unoptimised reference BLAS ({blas}); matrix "
+              "products run many times slower than with an optimised one: install Debian's "
+              "libopenblas0-openmp (see bench/pytorch/README.md) before comparing speeds",
+              file=sys.stderr)
+
+
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
@@ -1202,6 +1227,8 @@ def evaluate(model, test_images, seed, batch=500):
 
 
 def train(args):
+    blas = blas_library()
+    warn_if_reference_blas(blas)
     torch.manual_seed(args.seed)
     expected = WORKLOADS[args.workload].parameters
     model = build(args.workload, args.seed)
@@ -1301,6 +1328,7 @@ def train(args):
         "outside_kernel_share": step_outside,
         "engine_calls_per_sample_batch": sample_calls,
         "sample_outside_kernel_share": sample_outside,
+        "blas": blas,
     }
     print(json.dumps(result, ensure_ascii=False))
     print()
