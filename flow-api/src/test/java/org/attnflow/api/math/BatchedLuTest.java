@@ -121,19 +121,22 @@ class BatchedLuTest {
   @MethodSource("cases")
   void gradientOfLogAbsDetIsInverseTranspose(int n, Kind kind, DataType type) {
     double[][] a = matrices(kind, BATCH, n, seed(n, kind), type);
-    try (NDManager manager = root.newSubManager()) {
-      NDArray input = batch(manager, a, n, n, type);
-      input.setRequiresGradient(true);
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        collector.backward(BatchedLu.logAbsDet(input).sum());
-      }
-      NDArray gradient = input.getGradient();
-      assertEquals(input.getShape(), gradient.getShape());
-      double[] got = doubles(gradient);
-      for (int b = 0; b < BATCH; b++) {
-        double[] want = new DenseLu(a[b], n).inverseTranspose();
-        double error = maxAbsDiff(slice(got, b, n * n), want) / maxAbs(want);
-        assertTrue(error <= gradientTolerance(type), "matrix " + b + ": gradient error " + error);
+    // Both a leaf and, as inside a layer, an array computed from one (input + 0).
+    for (boolean leaf : new boolean[] {true, false}) {
+      try (NDManager manager = root.newSubManager()) {
+        NDArray input = batch(manager, a, n, n, type);
+        input.setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          collector.backward(BatchedLu.logAbsDet(leaf ? input : input.add(0)).sum());
+        }
+        NDArray gradient = input.getGradient();
+        assertEquals(input.getShape(), gradient.getShape());
+        double[] got = doubles(gradient);
+        for (int b = 0; b < BATCH; b++) {
+          double[] want = new DenseLu(a[b], n).inverseTranspose();
+          double error = maxAbsDiff(slice(got, b, n * n), want) / maxAbs(want);
+          assertTrue(error <= gradientTolerance(type), (leaf ? "leaf" : "computed") + " matrix " + b + ": gradient error " + error);
+        }
       }
     }
   }
