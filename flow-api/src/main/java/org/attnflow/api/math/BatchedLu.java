@@ -11,8 +11,6 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Batched log-determinant and linear solve for square matrices, built only from engine operations
  * so that both are differentiable through DJL autograd (DJL has no det, LU, slogdet or solve).
- * The log-determinant's gradient, {@code A^-T}, is attached from one inverse rather than
- * back-propagated through the elimination below; it has no second derivative.
  *
  * <p>The log-determinant uses recursive block elimination without pivoting: each matrix is split
  * into quadrants, {@code log|det A| = log|det A11| + log|det S|} with the Schur complement {@code S
@@ -50,26 +48,15 @@ public final class BatchedLu {
    * @throws IllegalArgumentException if {@code a} is not a floating-point batch of square matrices
    */
   public static NDArray logAbsDet(NDArray a) {
+    Shape shape = a.getShape();
     requireSquareBatch(a, "a");
-    long batch = a.getShape().get(0);
+    long batch = shape.get(0);
+    NDManager manager = a.getManager();
     if (batch == 0) {
-      return a.getManager().zeros(new Shape(0), a.getDataType());
+      return manager.zeros(new Shape(0), a.getDataType());
     }
-    NDArray value = eliminate(cast(a.stopGradient(), COMPUTE), batch);
-    // The gradient is attached directly: d log|det A| / dA = A^-T, and value + (L - stop(L)) with
-    // L = sum(A ⊙ A^-T) has the value of the elimination and that gradient. Back-propagating through
-    // the elimination instead cost several engine calls per level (itrans32g: 936 matrix products
-    // per training step). The API cannot tell whether autograd records, so this is done always.
-    NDArray a64 = cast(a, COMPUTE);
-    NDArray inverseTransposed = a64.stopGradient().inverse().transpose(0, 2, 1);
-    NDArray linear = a64.mul(inverseTransposed).sum(new int[] {1, 2});
-    return cast(value.add(linear.sub(linear.stopGradient())), a.getDataType());
-  }
-
-  /** log|det| of each matrix of {@code m} (float64, [B, n, n]) by the elimination of the class comment. */
-  private static NDArray eliminate(NDArray m, long batch) {
-    NDManager manager = m.getManager();
-    long size = m.getShape().get(1);
+    NDArray m = cast(a, COMPUTE);
+    long size = shape.get(1);
     while (size > 2) {
       if (size % 2 == 1) {
         // Border with a unit diagonal entry: [[M, 0], [0, 1]] has the same determinant.
@@ -79,6 +66,7 @@ public final class BatchedLu {
         m = m.pad(new Shape(0, 1, 0, 1), 0).add(unit);
         size++;
       }
+      // split, not get(NDIndex): its backward is one concat instead of four zero-filled copies.
       NDList rows = m.split(2, 1);
       NDList top = rows.get(0).split(2, 2);
       NDList bottom = rows.get(1).split(2, 2);
@@ -96,7 +84,8 @@ public final class BatchedLu {
       det = m.reshape(-1);
     }
     // Leaf i * batch + b of the stacked batch belongs to matrix b.
-    return det.abs().log().reshape(-1, batch).sum(new int[] {0});
+    NDArray logs = det.abs().log();
+    return cast(logs.reshape(-1, batch).sum(new int[] {0}), a.getDataType());
   }
 
   /**
