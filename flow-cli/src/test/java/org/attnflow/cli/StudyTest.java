@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.attnflow.models.config.RunConfig;
 import org.attnflow.models.config.TrainSettings;
@@ -153,6 +155,12 @@ class StudyTest {
     error = assertOneLineError(run("study", mixed.toString(), "--out", tmp.resolve("bad").toString()), Cli.FAILED);
     assertEquals("attnflow study: error: the configurations model differently noised data (glow: uniform dequantisation,"
         + " noisy: Gaussian noise σ = 0.05): their bits/dim do not compare, so one study cannot pair them; study them apart", error);
+    Path pool = Harness.repo("flow-cli", "src", "test", "resources", "fid", "pool-features.pt");
+    Path uniformDenoised = study("uniform-denoised.conf", "configs = [\"../configs/glow.conf\"]\nbaseline = glow\n" + SET
+        + "fid { features = " + Harness.quote(pool) + ", denoise = true }\n");
+    error = assertOneLineError(run("study", uniformDenoised.toString(), "--out", tmp.resolve("bad").toString()), Cli.FAILED);
+    assertEquals("attnflow study: error: " + uniformDenoised + ": fid.denoise = true, but glow is trained with uniform"
+        + " dequantisation; denoising needs data.noise { type = gaussian }", error);
     assertOneLineError(run("study", study.toString(), "--parallel", "0"), Cli.USAGE);
     assertTrue(!Files.exists(tmp.resolve("bad")), "nothing is written for a bad study");
   }
@@ -195,6 +203,30 @@ class StudyTest {
     assertTrue(Files.readString(scored.resolve("glow/seed-1/fid-t0.7.json")).contains("\"metric\": \"FD_fixture-pool\""));
     assertTrue(Files.readAllLines(scored.resolve("study.csv")).get(0).endsWith(",FD_fixture-pool_t0.7,FD_fixture-pool_t1.0,note"));
     assertTrue(Files.readString(scored.resolve("study.md")).contains("FD_fixture-pool T = 0.7"));
+  }
+
+  @Test
+  void denoisedFidScoresTheSameSamplesAfterDenoising() throws IOException {
+    Path pool = Harness.repo("flow-cli", "src", "test", "resources", "fid", "pool-features.pt");
+    Files.writeString(configs.resolve("gaussian.conf"), Files.readString(configs.resolve("glow.conf"))
+        + "data.noise { type = gaussian, sigma = 0.05 }\n");
+    Path study = study("denoised.conf", "configs = [\"../configs/gaussian.conf\"]\nseeds = [0]\nbaseline = gaussian\n" + SET
+        + "fid { features = " + Harness.quote(pool) + ", n = 64, temperatures = [1.0], reference = test, denoise = true }\n");
+    Path out = tmp.resolve("denoised");
+    assertOk(run("study", study.toString(), "--out", out.toString()));
+    String plain = Files.readString(out.resolve("gaussian/seed-0/fid-t1.0.json"));
+    String denoised = Files.readString(out.resolve("gaussian/seed-0/fid-t1.0-denoised.json"));
+    assertTrue(plain.contains("\"denoised\": false") && denoised.contains("\"denoised\": true"), plain + denoised);
+    assertNotEquals(score(plain), score(denoised), "denoising changes the samples, so the score");
+    List<String> csv = Files.readAllLines(out.resolve("study.csv"));
+    assertTrue(csv.get(0).endsWith(",FD_fixture-pool_t1.0,FD_fixture-pool_t1.0_denoised,note"), csv::toString);
+    assertTrue(Files.readString(out.resolve("study.md")).contains("| FD_fixture-pool T = 1.0 | FD_fixture-pool T = 1.0, denoised |"));
+  }
+
+  private static double score(String fidJson) {
+    Matcher m = Pattern.compile("\"score\": ([0-9.eE+-]+)").matcher(fidJson);
+    assertTrue(m.find(), fidJson);
+    return Double.parseDouble(m.group(1));
   }
 
   /** A copy of the tree {@code from} at {@code to} (the tiny study's runs, scored without touching the original). */

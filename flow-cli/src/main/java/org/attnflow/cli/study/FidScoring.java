@@ -8,17 +8,19 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.attnflow.api.FlowException;
 import org.attnflow.models.run.AtomicFiles;
+import org.attnflow.models.study.FidPoint;
 import org.attnflow.models.study.FidScore;
 import org.attnflow.models.study.FidSettings;
 
 /**
  * Scores a finished run of a study with {@code attnflow fid --json} in a child JVM, once per
- * temperature, on the run's newest checkpoint and with the run's seed as the sampling seed. Each
- * score's JSON is kept in the run directory ({@code fid-t0.7.json}) and reused while it matches
+ * temperature (and once more with {@code --denoise} when the study asks), on the run's newest
+ * checkpoint and with the run's seed as the sampling seed, so that a denoised score and its plain
+ * one denoise the same samples. Each score's JSON is kept in the run directory ({@code fid-t0.7.json},
+ * {@code fid-t1.0-denoised.json}) and reused while it matches
  * the study's fid block and is newer than the run's checkpoints; the command's warnings go to
  * {@code fid.log}.
  */
@@ -34,18 +36,17 @@ public final class FidScoring {
   }
 
   /**
-   * The scores of {@code run}, temperature → score; a failure is added to {@code problems} and
-   * leaves that temperature out.
+   * The scores of {@code run}; a failure is added to {@code problems} and leaves that score out.
    */
-  public Map<Double, FidScore> score(StudyRun run, List<String> problems) throws InterruptedException {
-    Map<Double, FidScore> scores = new LinkedHashMap<>();
-    for (double t : settings.temperatures()) {
+  public Map<FidPoint, FidScore> score(StudyRun run, List<String> problems) throws InterruptedException {
+    Map<FidPoint, FidScore> scores = new LinkedHashMap<>();
+    for (FidPoint point : settings.points()) {
       try {
-        FidScore score = score(run, t);
+        FidScore score = score(run, point);
         metric = score.metric();
-        scores.put(t, score);
+        scores.put(point, score);
       } catch (FlowException e) {
-        problems.add("fid at T = " + t + " failed: " + e.getMessage());
+        problems.add("fid at " + point.label() + " failed: " + e.getMessage());
       }
     }
     return scores;
@@ -56,18 +57,21 @@ public final class FidScoring {
     return metric;
   }
 
-  private FidScore score(StudyRun run, double temperature) throws InterruptedException {
-    Path json = run.dir().root().resolve(String.format(Locale.ROOT, "fid-t%s.json", temperature));
+  private FidScore score(StudyRun run, FidPoint point) throws InterruptedException {
+    Path json = run.dir().root().resolve(point.fileName());
     if (Files.isRegularFile(json) && newerThanCheckpoints(json, run)) {
       FidScore kept = FidScore.parse(read(json), json);
-      if (kept.matches(settings, temperature)) {
+      if (kept.matches(settings, point)) {
         return kept;
       }
     }
     List<String> args = new ArrayList<>(List.of("fid", run.dir().root().toString(), "--json",
         "--features", settings.features().toString(), "--n", Integer.toString(settings.n()),
-        "--temperature", Double.toString(temperature), "--reference", settings.reference(),
+        "--temperature", Double.toString(point.temperature()), "--reference", settings.reference(),
         "--checkpoint", "latest", "--seed", Long.toString(run.seed())));
+    if (point.denoised()) {
+      args.add("--denoise");
+    }
     run.plugins().ifPresent(dir -> args.addAll(List.of("--plugins", dir.toString())));
     Path log = run.dir().root().resolve("fid.log");
     Process child = ChildJvm.start(args, threads, new ProcessBuilder()

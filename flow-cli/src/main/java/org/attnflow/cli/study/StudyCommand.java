@@ -19,6 +19,8 @@ import org.attnflow.data.DataPipelines;
 import org.attnflow.models.config.RunConfig;
 import org.attnflow.models.config.TrainSettings;
 import org.attnflow.models.run.RunDirectory;
+import org.attnflow.models.study.FidPoint;
+import org.attnflow.models.study.FidSettings;
 import org.attnflow.models.study.RunMetrics;
 import org.attnflow.models.study.RunResult;
 import org.attnflow.models.study.StudyFile;
@@ -87,7 +89,8 @@ public final class StudyCommand extends Command {
    * The runs, seed by seed (so that a partial study already holds paired runs), each
    * configuration checked first with the seed's overrides: it must load and evaluate at its last
    * step, and all must model the same noisy data (one {@code data.noise}), since bits/dim under
-   * Gaussian noise does not compare with bits/dim under uniform dequantisation.
+   * Gaussian noise does not compare with bits/dim under uniform dequantisation; denoised FD needs
+   * Gaussian noise.
    */
   private static List<StudyRun> plan(StudyFile study, Path root, Optional<Path> plugins) {
     List<StudyRun> runs = new ArrayList<>();
@@ -102,6 +105,10 @@ public final class StudyCommand extends Command {
               + " at its last step, so its configurations must evaluate");
         }
         noise.put(c.getKey(), DataPipelines.noiseDescription(config.block("data")));
+        if (study.fid().map(FidSettings::denoise).orElse(false) && DataPipelines.gaussianSigma(config.block("data")).isEmpty()) {
+          throw new FlowException(study.file() + ": fid.denoise = true, but " + c.getKey() + " is trained with "
+              + DataPipelines.noiseDescription(config.block("data")) + "; denoising needs data.noise { type = gaussian }");
+        }
         Path dir = StudyFile.runDirectory(root, c.getKey(), seed);
         runs.add(new StudyRun(c.getKey(), seed, c.getValue(), new RunDirectory(dir), overrides, plugins));
       }
@@ -121,10 +128,10 @@ public final class StudyCommand extends Command {
       return RunResult.failed(run.config(), run.seed(), outcome.steps(), outcome.note());
     }
     List<String> problems = new ArrayList<>();
-    Map<Double, Double> fd = new LinkedHashMap<>();
+    Map<FidPoint, Double> fd = new LinkedHashMap<>();
     if (scoring != null) {
       out.println(run.label() + ": scoring samples with fid");
-      scoring.score(run, problems).forEach((t, score) -> fd.put(t, score.score()));
+      scoring.score(run, problems).forEach((point, score) -> fd.put(point, score.score()));
     }
     RunMetrics metrics = RunMetrics.read(run.dir().metrics());
     RunMetrics.TestRow last = metrics.tests().get(outcome.steps());

@@ -19,23 +19,25 @@ import org.attnflow.api.FlowException;
  * @param temperature their temperature
  * @param networkFile the feature network file
  * @param reference train, test or the statistics file
+ * @param denoised whether the samples were denoised first
  */
-public record FidScore(String metric, double score, int n, double temperature, String networkFile, String reference) {
+public record FidScore(String metric, double score, int n, double temperature, String networkFile, String reference,
+    boolean denoised) {
 
   /** Reads the JSON object {@code json}, which came from {@code file}. */
   public static FidScore parse(String json, Path file) {
     try {
       Config o = ConfigFactory.parseString(json, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
       return new FidScore(o.getString("metric"), o.getDouble("score"), o.getInt("n"), o.getDouble("temperature"),
-          o.getString("network_file"), o.getString("reference"));
+          o.getString("network_file"), o.getString("reference"), o.getBoolean("denoised"));
     } catch (ConfigException e) {
       throw new FlowException(file + ": not the JSON of attnflow fid: " + e.getMessage(), e);
     }
   }
 
-  /** Whether this score was computed as {@code settings} ask at {@code temperature}. */
-  public boolean matches(FidSettings settings, double temperature) {
-    return n == settings.n() && this.temperature == temperature
+  /** Whether this score was computed as {@code settings} ask for {@code point}. */
+  public boolean matches(FidSettings settings, FidPoint point) {
+    return n == settings.n() && temperature == point.temperature() && denoised == point.denoised()
         && Path.of(networkFile).toAbsolutePath().normalize().equals(settings.features().toAbsolutePath().normalize())
         && reference.equals(settings.reference());
   }

@@ -2,19 +2,21 @@ package org.attnflow.models.study;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.attnflow.api.config.Settings;
 
 /**
  * The {@code fid} block of a study file: the arguments of {@code attnflow fid} for every finished
- * run, once per temperature.
+ * run, once per temperature, and once more with {@code --denoise} when {@code denoise} is set.
  *
  * @param features the feature network (TorchScript file)
  * @param n samples drawn per score
  * @param temperatures the sampling temperatures, one score each
  * @param reference {@code train}, {@code test} or the path of a statistics file
+ * @param denoise whether each temperature is also scored on denoised samples
  */
-public record FidSettings(Path features, int n, List<Double> temperatures, String reference) {
+public record FidSettings(Path features, int n, List<Double> temperatures, String reference, boolean denoise) {
 
   /** Reads and checks the block; relative files start at {@code dir}, the study file's directory. */
   static FidSettings of(Settings fid, Path dir) {
@@ -37,6 +39,18 @@ public record FidSettings(Path features, int n, List<Double> temperatures, Strin
       }
       reference = file.toString();
     }
-    return new FidSettings(features, fid.integerAtLeast("n", 2), temperatures, reference);
+    return new FidSettings(features, fid.integerAtLeast("n", 2), temperatures, reference, fid.bool("denoise"));
+  }
+
+  /** The scores to compute, per temperature: its samples as drawn, then denoised if asked. */
+  public List<FidPoint> points() {
+    List<FidPoint> points = new ArrayList<>();
+    for (double t : temperatures) {
+      points.add(new FidPoint(t, false));
+      if (denoise) {
+        points.add(new FidPoint(t, true));
+      }
+    }
+    return points;
   }
 }

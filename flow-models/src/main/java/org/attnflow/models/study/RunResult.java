@@ -15,11 +15,11 @@ import java.util.Map;
  * @param trainImagesPerSecond the median training throughput of the run's logged steps
  * @param sampleImagesPerSecond sampling throughput measured after training
  * @param parameters free trainable parameters of the model
- * @param fd temperature → Fréchet distance of samples at that temperature
+ * @param fd the Fréchet distance of its samples at each temperature (and, where asked, after denoising)
  * @param note why the run failed, or what else went wrong (empty when nothing)
  */
 public record RunResult(String config, long seed, boolean finished, long steps, double testBpd, double testCi95,
-    double trainImagesPerSecond, double sampleImagesPerSecond, long parameters, Map<Double, Double> fd, String note) {
+    double trainImagesPerSecond, double sampleImagesPerSecond, long parameters, Map<FidPoint, Double> fd, String note) {
 
   /** A run that failed, with the reason. */
   public static RunResult failed(String config, long seed, long steps, String why) {

@@ -43,8 +43,8 @@ public final class StudyReport {
   public String csv() {
     List<String> header = new ArrayList<>(List.of("config", "seed", "state", "steps", "test_bpd", "test_bpd_ci95",
         "train_images_per_s", "sample_images_per_s", "parameters"));
-    for (double t : temperatures()) {
-      header.add(metricName() + "_t" + t);
+    for (FidPoint point : points()) {
+      header.add(metricName() + point.csvSuffix());
     }
     header.add("note");
     StringBuilder out = new StringBuilder(String.join(",", header)).append('\n');
@@ -53,8 +53,8 @@ public final class StudyReport {
           r.steps() < 0 ? "" : Long.toString(r.steps()), number("%.6f", r.testBpd()), number("%.6f", r.testCi95()),
           number("%.2f", r.trainImagesPerSecond()), number("%.2f", r.sampleImagesPerSecond()),
           r.parameters() < 0 ? "" : Long.toString(r.parameters())));
-      for (double t : temperatures()) {
-        row.add(number("%.6g", r.fd().getOrDefault(t, Double.NaN)));
+      for (FidPoint point : points()) {
+        row.add(number("%.6g", r.fd().getOrDefault(point, Double.NaN)));
       }
       row.add(csvText(r.note()));
       out.append(String.join(",", row)).append('\n');
@@ -135,12 +135,12 @@ public final class StudyReport {
         + " show that there is no difference.\n");
   }
 
-  /** The figures that judge a model: test bits/dim and the Fréchet distance per temperature. */
+  /** The figures that judge a model: test bits/dim and the Fréchet distance per temperature (and denoising). */
   private Map<String, ToDoubleFunction<RunResult>> scores() {
     Map<String, ToDoubleFunction<RunResult>> columns = new LinkedHashMap<>();
     columns.put("test bits/dim", RunResult::testBpd);
-    for (double t : temperatures()) {
-      columns.put(metricName() + " T = " + t, r -> r.fd().getOrDefault(t, Double.NaN));
+    for (FidPoint point : points()) {
+      columns.put(metricName() + " " + point.label(), r -> r.fd().getOrDefault(point, Double.NaN));
     }
     return columns;
   }
@@ -154,8 +154,8 @@ public final class StudyReport {
     return columns;
   }
 
-  private List<Double> temperatures() {
-    return study.fid().map(FidSettings::temperatures).orElse(List.of());
+  private List<FidPoint> points() {
+    return study.fid().map(FidSettings::points).orElse(List.of());
   }
 
   private String metricName() {

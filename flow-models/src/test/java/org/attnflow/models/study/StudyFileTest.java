@@ -1,6 +1,7 @@
 package org.attnflow.models.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +54,19 @@ class StudyFileTest {
     assertEquals(10000, fid.n(), "the documented default");
     assertEquals(List.of(0.7, 1.0), fid.temperatures());
     assertEquals("test", fid.reference());
+    assertFalse(fid.denoise(), "the documented default");
+    assertEquals(List.of(new FidPoint(0.7, false), new FidPoint(1.0, false)), fid.points());
     assertEquals(Path.of("out", "imap", "seed-3"), StudyFile.runDirectory(Path.of("out"), "imap", 3));
+  }
+
+  @Test
+  void denoisingAddsADenoisedScorePerTemperature() throws IOException {
+    StudyFile s = StudyFile.load(study("configs = [\"../configs/glow.conf\"]\nbaseline = glow\n"
+        + "fid { features = ../net.pt, temperatures = [0.7, 1.0], denoise = true }\n"));
+    assertEquals(List.of(new FidPoint(0.7, false), new FidPoint(0.7, true), new FidPoint(1.0, false), new FidPoint(1.0, true)),
+        s.fid().orElseThrow().points());
+    assertEquals("fid-t1.0-denoised.json", new FidPoint(1.0, true).fileName());
+    assertEquals("fid-t0.7.json", new FidPoint(0.7, false).fileName());
   }
 
   @Test
