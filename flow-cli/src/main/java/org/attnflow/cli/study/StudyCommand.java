@@ -13,6 +13,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.attnflow.api.FlowException;
+import org.attnflow.api.config.Settings;
 import org.attnflow.cli.common.Command;
 import org.attnflow.cli.common.CommonOptions;
 import org.attnflow.data.DataPipelines;
@@ -95,6 +96,7 @@ public final class StudyCommand extends Command {
   private static List<StudyRun> plan(StudyFile study, Path root, Optional<Path> plugins) {
     List<StudyRun> runs = new ArrayList<>();
     Map<String, String> noise = new LinkedHashMap<>();
+    boolean denoise = study.fid().map(FidSettings::denoise).orElse(false);
     for (long seed : study.seeds()) {
       for (Map.Entry<String, Path> c : study.configs().entrySet()) {
         List<String> overrides = study.overrides(seed);
@@ -104,10 +106,12 @@ public final class StudyCommand extends Command {
           throw new FlowException(c.getValue() + ": train.eval-every is 0: a study reads each run's test bits/dim"
               + " at its last step, so its configurations must evaluate");
         }
-        noise.put(c.getKey(), DataPipelines.noiseDescription(config.block("data")));
-        if (study.fid().map(FidSettings::denoise).orElse(false) && DataPipelines.gaussianSigma(config.block("data")).isEmpty()) {
+        Settings data = config.block("data");
+        String noiseKind = DataPipelines.noiseDescription(data);
+        noise.put(c.getKey(), noiseKind);
+        if (denoise && DataPipelines.gaussianSigma(data).isEmpty()) {
           throw new FlowException(study.file() + ": fid.denoise = true, but " + c.getKey() + " is trained with "
-              + DataPipelines.noiseDescription(config.block("data")) + "; denoising needs data.noise { type = gaussian }");
+              + noiseKind + "; denoising needs data.noise { type = gaussian }");
         }
         Path dir = StudyFile.runDirectory(root, c.getKey(), seed);
         runs.add(new StudyRun(c.getKey(), seed, c.getValue(), new RunDirectory(dir), overrides, plugins));

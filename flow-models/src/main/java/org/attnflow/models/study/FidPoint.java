@@ -1,7 +1,5 @@
 package org.attnflow.models.study;
 
-import java.util.Locale;
-
 /**
  * One Fréchet distance a study computes per run: the sampling temperature, and whether the samples
  * were denoised first ({@code attnflow fid --denoise}).
@@ -23,6 +21,6 @@ public record FidPoint(double temperature, boolean denoised) {
 
   /** The file in the run directory that keeps its score: {@code fid-t0.7.json}, or {@code fid-t1.0-denoised.json}. */
   public String fileName() {
-    return String.format(Locale.ROOT, "fid-t%s%s.json", temperature, denoised ? "-denoised" : "");
+    return "fid-t" + temperature + (denoised ? "-denoised" : "") + ".json";
   }
 }
