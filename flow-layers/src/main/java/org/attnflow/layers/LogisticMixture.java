@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
 import org.attnflow.api.math.FlowMath;
 
 /**
@@ -33,11 +34,13 @@ final class LogisticMixture {
   private final NDArray logWeights;
   private final NDArray means;
   private final NDArray logScales;
+  private final NDArray inverseScales;
 
   private LogisticMixture(NDArray logWeights, NDArray means, NDArray logScales) {
     this.logWeights = logWeights;
     this.means = means;
     this.logScales = logScales;
+    inverseScales = logScales.neg().exp();
   }
 
   /**
@@ -57,25 +60,34 @@ final class LogisticMixture {
    */
   Logit logitWithSlope(NDArray x) {
     NDArray z = standardised(x);
-    NDArray logSigmoidBelow = FlowMath.logSigmoid(z);
-    NDArray logSigmoidAbove = FlowMath.logSigmoid(z.neg());
-    NDArray logCdf = logMixed(logSigmoidBelow);
-    NDArray logSurvival = logMixed(logSigmoidAbove);
+    Terms terms = terms(z);
+    NDArray logCdf = FlowMath.logSumExp(terms.below(), AXIS);
+    NDArray logSurvival = FlowMath.logSumExp(terms.above(), AXIS);
     // a component's density is σ(z)·σ(−z)/s
-    NDArray logDensity = logMixed(logSigmoidBelow.add(logSigmoidAbove).sub(logScales));
+    NDArray logDensity = FlowMath.logSumExp(terms.above().sub(terms.softplusOfNegated()).sub(logScales), AXIS);
     return new Logit(logCdf.sub(logSurvival), logDensity.sub(logCdf).sub(logSurvival));
   }
 
   /** σ⁻¹(F(x)) alone, the quantity the inverse compares. */
   NDArray logit(NDArray x) {
-    NDArray z = standardised(x);
-    return logMixed(FlowMath.logSigmoid(z)).sub(logMixed(FlowMath.logSigmoid(z.neg())));
+    Terms terms = terms(standardised(x));
+    return FlowMath.logSumExp(terms.below(), AXIS).sub(FlowMath.logSumExp(terms.above(), AXIS));
   }
 
-  /** log Σ_k π_k e^{t_k}: the log of the mixture of per-component values given as logs t. */
-  private NDArray logMixed(NDArray logPerComponent) {
-    return FlowMath.logSumExp(logWeights.add(logPerComponent), AXIS);
+  /**
+   * The per-component terms of log F and log(1 − F), log π_k + log σ(z_k) and log π_k + log
+   * σ(−z_k), from one softplus: log σ(z) = −softplus(−z) and log σ(−z) = log σ(z) − z. Where z ≪ 0
+   * the second is then accurate to a rounding of z rather than to its own small size, which the
+   * logit and the slope do not notice: they are differences of terms about z in size, with that
+   * absolute error already.
+   */
+  private Terms terms(NDArray z) {
+    NDArray softplusOfNegated = Activation.softPlus(z.neg());
+    NDArray below = logWeights.sub(softplusOfNegated);
+    return new Terms(below, below.sub(z), softplusOfNegated);
   }
+
+  private record Terms(NDArray below, NDArray above, NDArray softplusOfNegated) {}
 
   /**
    * The x with σ⁻¹(F(x)) = u at every entry, within {@link #TOLERANCE}; its value carries no
@@ -130,6 +142,6 @@ final class LogisticMixture {
   }
 
   private NDArray standardised(NDArray x) {
-    return x.expandDims(AXIS).sub(means).mul(logScales.neg().exp());
+    return x.expandDims(AXIS).sub(means).mul(inverseScales);
   }
 }
