@@ -82,21 +82,25 @@ public final class FlowMath {
   }
 
   /**
-   * The maximum over {@code axis}, kept as an axis of size 1, as elementwise maxima of two
-   * overlapping halves of the axis, halved again until one entry is left. libtorch's maximum over
-   * an axis also finds where it is: for marflow-mlc32's (64, 2, 4, 16, 16) mixtures it took 190 µs
-   * where these two maxima take about 20 (docs/design.md, "Speed").
+   * The maximum over {@code axis}, kept as an axis of size 1: the axis is split into halves (and,
+   * when odd, its middle entry) and their elementwise maximum taken, until one entry is left.
+   * libtorch's maximum over an axis also finds where it is: for marflow-mlc32's (64, 2, 4, 16, 16)
+   * mixtures it took 190 µs where these two maxima take about 20 (docs/design.md, "Speed").
    */
   private static NDArray maxKeepingAxis(NDArray x, int axis) {
     NDArray max = x;
     long n = x.getShape().get(axis);
     while (n > 1) {
-      long half = (n + 1) / 2;
-      NDArray first = max.get(new NDIndex().addAllDim(axis).addSliceDim(0, half));
-      NDArray last = max.get(new NDIndex().addAllDim(axis).addSliceDim(n - half, n));
-      NDArray next = first.maximum(last);
-      first.close();
-      last.close();
+      long half = n / 2;
+      NDList parts = max.split(n % 2 == 0 ? new long[] {half} : new long[] {half, half + 1}, axis);
+      NDArray next = parts.get(0).maximum(parts.get(parts.size() - 1));
+      if (n % 2 == 1) {
+        // the middle entry broadcasts over the halves' maxima
+        NDArray withMiddle = next.maximum(parts.get(1));
+        next.close();
+        next = withMiddle;
+      }
+      parts.close();
       if (max != x) {
         max.close();
       }
