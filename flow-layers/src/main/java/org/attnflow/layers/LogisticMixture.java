@@ -59,8 +59,7 @@ final class LogisticMixture {
    * mixture density.
    */
   Logit logitWithSlope(NDArray x) {
-    NDArray z = standardised(x);
-    Terms terms = terms(z);
+    Terms terms = terms(x);
     NDArray logCdf = FlowMath.logSumExp(terms.below(), AXIS);
     NDArray logSurvival = FlowMath.logSumExp(terms.above(), AXIS);
     // a component's density is σ(z)·σ(−z)/s
@@ -70,21 +69,22 @@ final class LogisticMixture {
 
   /** σ⁻¹(F(x)) alone, the quantity the inverse compares. */
   NDArray logit(NDArray x) {
-    Terms terms = terms(standardised(x));
+    Terms terms = terms(x);
     return FlowMath.logSumExp(terms.below(), AXIS).sub(FlowMath.logSumExp(terms.above(), AXIS));
   }
 
   /**
-   * The per-component terms of log F and log(1 − F), log π_k + log σ(z_k) and log π_k + log
+   * The per-component terms of log F and log(1 − F) at x, log π_k + log σ(z_k) and log π_k + log
    * σ(−z_k), from one softplus: log σ(z) = −softplus(−z) and log σ(−z) = log σ(z) − z. Where z ≪ 0
    * the second is then accurate to a rounding of z rather than to its own small size, which the
    * logit and the slope do not notice: they are differences of terms about z in size, with that
    * absolute error already.
    */
-  private Terms terms(NDArray z) {
-    NDArray softplusOfNegated = Activation.softPlus(z.neg());
+  private Terms terms(NDArray x) {
+    NDArray negatedZ = means.sub(x.expandDims(AXIS)).mul(inverseScales);
+    NDArray softplusOfNegated = Activation.softPlus(negatedZ);
     NDArray below = logWeights.sub(softplusOfNegated);
-    return new Terms(below, below.sub(z), softplusOfNegated);
+    return new Terms(below, below.add(negatedZ), softplusOfNegated);
   }
 
   private record Terms(NDArray below, NDArray above, NDArray softplusOfNegated) {}
@@ -139,9 +139,5 @@ final class LogisticMixture {
 
   private static NDArray midpoint(NDArray low, NDArray high) {
     return FlowMath.scale(low.add(high), 0.5);
-  }
-
-  private NDArray standardised(NDArray x) {
-    return x.expandDims(AXIS).sub(means).mul(inverseScales);
   }
 }
