@@ -100,7 +100,8 @@ final class LogisticMixture {
    * which makes the result exactly non-decreasing in u. The whole array is halved a fixed n =
    * ⌈log₂(w/τ)⌉ times, w the widest bracket (the only value read back to Java), comparing in logit
    * space, which stays exact in the tails; the midpoint of the last bracket is within w/2^{n+1} ≤
-   * τ/2 of the root.
+   * τ/2 of the root. A bracket is kept as its lower end and its width, which every step halves
+   * whichever half holds the root: one selection per step instead of two.
    */
   NDArray inverseLogit(NDArray u) {
     LogisticMixture fixed = new LogisticMixture(logWeights.stopGradient(), means.stopGradient(), logScales.stopGradient());
@@ -108,36 +109,37 @@ final class LogisticMixture {
     NDArray scales = fixed.logScales.exp();
     NDArray low = fixed.means.add(scales.mul(target.min())).min(new int[] {AXIS}).broadcast(target.getShape());
     NDArray high = fixed.means.add(scales.mul(target.max())).max(new int[] {AXIS}).broadcast(target.getShape());
-    double width = high.sub(low).max().toType(DataType.FLOAT64, false).getDouble();
-    if (!Double.isFinite(width)) {
-      throw new ArithmeticException("the logistic mixture's inverse has no finite bracket (widest " + width + ")");
+    NDArray width = high.sub(low);
+    double widest = width.max().toType(DataType.FLOAT64, false).getDouble();
+    if (!Double.isFinite(widest)) {
+      throw new ArithmeticException("the logistic mixture's inverse has no finite bracket (widest " + widest + ")");
     }
-    int halvings = width <= TOLERANCE ? 0 : (int) Math.ceil(Math.log(width / TOLERANCE) / Math.log(2));
+    int halvings = widest <= TOLERANCE ? 0 : (int) Math.ceil(Math.log(widest / TOLERANCE) / Math.log(2));
+    NDArray half = FlowMath.constant(width, 0.5);
     for (int i = 0; i < halvings; i++) {
-      NDArray[] bracket = fixed.halve(low, high, target);
-      low = bracket[0];
-      high = bracket[1];
+      NDArray halfWidth = width.mul(half);
+      NDArray newLow = fixed.halve(low, halfWidth, target);
+      width.close();
+      low.close();
+      width = halfWidth;
+      low = newLow;
     }
-    return midpoint(low, high);
+    return low.add(width.mul(half));
   }
 
-  /** One bisection step in a scope of its own, so that each step frees its (B, C, K, H, W) temporaries. */
-  private NDArray[] halve(NDArray low, NDArray high, NDArray target) {
+  /**
+   * One bisection step on the brackets [low, low + 2·halfWidth], in a scope of its own so that
+   * each step frees its (B, C, K, H, W) temporaries: the lower ends of the halves that hold the
+   * roots.
+   */
+  private NDArray halve(NDArray low, NDArray halfWidth, NDArray target) {
     NDArray newLow;
-    NDArray newHigh;
     try (NDScope scope = new NDScope()) {
-      NDArray mid = midpoint(low, high);
-      NDArray rootAbove = logit(mid).lt(target);
-      newLow = NDArrays.where(rootAbove, mid, low);
-      newHigh = NDArrays.where(rootAbove, high, mid);
-      NDScope.unregister(newLow, newHigh);
+      NDArray mid = low.add(halfWidth);
+      newLow = NDArrays.where(logit(mid).lt(target), mid, low);
+      NDScope.unregister(newLow);
     }
     NDScope.register(newLow);
-    NDScope.register(newHigh);
-    return new NDArray[] {newLow, newHigh};
-  }
-
-  private static NDArray midpoint(NDArray low, NDArray high) {
-    return FlowMath.scale(low.add(high), 0.5);
+    return newLow;
   }
 }
