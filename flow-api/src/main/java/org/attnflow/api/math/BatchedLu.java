@@ -25,15 +25,14 @@ import ai.djl.ndarray.types.Shape;
  * (or {@code g = 1} and a positive diagonal, as a softmax gives). It is not checked: a singular
  * block makes the engine's inverse throw, a nearly singular one silently costs accuracy.
  *
- * <p>Internally everything is computed in float64 and the result is cast back to the input's data
- * type: in float32 the absolute error of the log-determinant reaches 1e-6 at n = 256, which is
- * more than 1e-5 relative when {@code |log det|} is small (weak attention, {@code g = 0.1}). All
- * intermediate arrays are attached to the input's {@link NDManager}; nothing is detached.
+ * <p>Everything is computed in the input's data type, as PyTorch's own {@code slogdet} does. In
+ * float32 the log-determinant's absolute error reaches about 1e-6 at n = 256 (BatchedLuTest holds
+ * it to 1e-5 of max(|log det|, 0.1)): a millionth of a nat in a log-likelihood of thousands, whose
+ * own float32 rounding is a hundred times larger. Computing in float64 instead cost itrans32g 8%
+ * of its training and sampling speed (docs/design.md, "Speed"). All intermediate arrays are
+ * attached to the input's {@link NDManager}; nothing is detached.
  */
 public final class BatchedLu {
-
-  /** Working precision; float32 elimination is not accurate enough (see the class comment). */
-  private static final DataType COMPUTE = DataType.FLOAT64;
 
   private BatchedLu() {}
 
@@ -55,14 +54,14 @@ public final class BatchedLu {
     if (batch == 0) {
       return manager.zeros(new Shape(0), a.getDataType());
     }
-    NDArray m = cast(a, COMPUTE);
+    NDArray m = a;
     long size = shape.get(1);
     while (size > 2) {
       if (size % 2 == 1) {
         // Border with a unit diagonal entry: [[M, 0], [0, 1]] has the same determinant.
         double[] corner = new double[Math.toIntExact((size + 1) * (size + 1))];
         corner[corner.length - 1] = 1;
-        NDArray unit = manager.create(corner, new Shape(size + 1, size + 1)); // float64
+        NDArray unit = manager.create(corner, new Shape(size + 1, size + 1)).toType(m.getDataType(), false); // a constant
         m = m.pad(new Shape(0, 1, 0, 1), 0).add(unit);
         size++;
       }
@@ -85,7 +84,7 @@ public final class BatchedLu {
     }
     // Leaf i * batch + b of the stacked batch belongs to matrix b.
     NDArray logs = det.abs().log();
-    return cast(logs.reshape(-1, batch).sum(new int[] {0}), a.getDataType());
+    return logs.reshape(-1, batch).sum(new int[] {0});
   }
 
   /**
@@ -93,8 +92,8 @@ public final class BatchedLu {
    *
    * <p>Requires every {@code A_b} to be non-singular; it is meant for the same well-conditioned
    * (diagonally dominant) matrices as {@link #logAbsDet(NDArray)}. Computed as {@code A^-1 B} in
-   * float64 with the engine's pivoted inverse, as accurate here as block substitution and fewer
-   * calls.
+   * the data type of {@code b} with the engine's pivoted inverse, as accurate here as block
+   * substitution and fewer calls.
    *
    * @param a a batch of square matrices, shape {@code [B, n, n]}, any floating-point data type
    * @param b the right-hand sides, shape {@code [B, n, m]}, any floating-point data type
@@ -117,7 +116,7 @@ public final class BatchedLu {
               + " "
               + bs);
     }
-    return cast(cast(a, COMPUTE).inverse().matMul(cast(b, COMPUTE)), b.getDataType());
+    return cast(a, b.getDataType()).inverse().matMul(b);
   }
 
   /**
