@@ -14,9 +14,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * FlowMath.logSumExp against a sum in double precision: every axis position and size (the maximum
- * it takes out is found by halving the axis, with odd sizes overlapping), values far outside exp's
- * range with one entry of each group far above the rest, and the gradient, which is the softmax
- * over the axis.
+ * it takes out is found by halving the axis, an odd size's middle entry apart), values far outside
+ * exp's range with one entry of each group far above the rest, and the gradient, which is the
+ * softmax over the axis.
  */
 class FlowMathLogSumExpTest {
   private static final int OUTER = 3;
