@@ -19,10 +19,19 @@ public record Images(byte[] pixels, int count, ImageShape shape) {
     float[] v = x.toFloatArray();
     byte[] p = new byte[v.length];
     for (int i = 0; i < v.length; i++) {
-      double q = Math.floor((v[i] + 0.5) * 256);
-      p[i] = (byte) (int) Math.max(0, Math.min(255, Double.isNaN(q) ? 0 : q));
+      p[i] = (byte) pixel(v[i]);
     }
     return new Images(p, (int) x.getShape().get(0), ImageShape.of(x.getShape()));
+  }
+
+  /**
+   * One value's pixel, ⌊(x̃ + 0.5)·256⌋ clamped to 0..255, and 0 for NaN. The floor is a
+   * truncation, which agrees with it from 1 up, where the clamp does not apply: Math.floor was a
+   * call per pixel in the sampling pass.
+   */
+  static int pixel(float value) {
+    double q = (value + 0.5) * 256;
+    return q >= 255 ? 255 : q >= 1 ? (int) q : 0;
   }
 
   /**
