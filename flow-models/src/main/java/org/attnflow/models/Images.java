@@ -25,9 +25,9 @@ public record Images(byte[] pixels, int count, ImageShape shape) {
   }
 
   /**
-   * One value's pixel, ⌊(x̃ + 0.5)·256⌋ clamped to 0..255, and 0 for NaN. The floor is a
-   * truncation, which agrees with it from 1 up, where the clamp does not apply: Math.floor was a
-   * call per pixel in the sampling pass.
+   * One value's pixel, ⌊(x̃ + 0.5)·256⌋ clamped to 0..255, and 0 for NaN. Between 1 and 255 the
+   * floor is a truncation, and below 1 both give 0 after the clamp; Math.floor was a call per
+   * pixel in the sampling pass.
    */
   static int pixel(float value) {
     double q = (value + 0.5) * 256;
