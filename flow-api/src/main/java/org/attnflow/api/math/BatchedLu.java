@@ -61,7 +61,8 @@ public final class BatchedLu {
         // Border with a unit diagonal entry: [[M, 0], [0, 1]] has the same determinant.
         double[] corner = new double[Math.toIntExact((size + 1) * (size + 1))];
         corner[corner.length - 1] = 1;
-        NDArray unit = manager.create(corner, new Shape(size + 1, size + 1)).toType(m.getDataType(), false); // a constant
+        // toType would cut the autograd graph (see cast), which this constant has none of
+        NDArray unit = manager.create(corner, new Shape(size + 1, size + 1)).toType(m.getDataType(), false);
         m = m.pad(new Shape(0, 1, 0, 1), 0).add(unit);
         size++;
       }
