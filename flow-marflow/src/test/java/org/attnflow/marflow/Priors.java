@@ -127,7 +127,10 @@ final class Priors {
 
   private static NDArray conv(NDArray x, NDArray w, NDArray b, int dilation) {
     long pad = dilation * (w.getShape().get(2) / 2);
-    return Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation)).singletonOrThrow();
+    // in float64, which the engine computes without oneDNN: its float32 kernels get some shapes wrong on some CPUs
+    NDArray b64 = b == null ? null : b.toType(DataType.FLOAT64, false);
+    return Conv2d.conv2d(x.toType(DataType.FLOAT64, false), w.toType(DataType.FLOAT64, false), b64, new Shape(1, 1),
+        new Shape(pad, pad), new Shape(dilation, dilation)).singletonOrThrow().toType(DataType.FLOAT32, false);
   }
 
   /** Flattens each sample of a (B, …) array to a row of doubles. */

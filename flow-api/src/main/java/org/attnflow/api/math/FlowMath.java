@@ -125,8 +125,18 @@ public final class FlowMath {
    * ({@link #channelsLast}) and a narrow output back to NCHW ({@link #channelsFirst}), because
    * with C innermost the per-channel scales and shifts and the channel slices that follow run in
    * loops of C elements, 2–4× slower on glow32's 4-channel tensors (docs/design.md, "Speed"). A wide input
-   * stored otherwise still gives the right result, reordered by oneDNN. A 1×1 kernel with a
-   * narrow output is a batched matrix product instead.
+   * stored otherwise is copied to channels-last too. A 1×1 kernel with a narrow output is a batched
+   * matrix product instead.
+   *
+   * <p>Three cases are avoided because oneDNN's AVX-512 convolutions (libtorch 2.5.1 and 2.7.1, on
+   * an AMD EPYC family 26 model 2) compute them wrongly, silently: any input stored in NCHW order
+   * (with fewer than 16 outputs the gradient of the input is wrong, hence the copy above), a single
+   * input channel (the gradient of the input is wrong), and a wide output whose count is not a
+   * multiple of {@link #WIDE} (the output itself is wrong, e.g. 33–45 or 65–80 channels). A single
+   * channel gets a zero second one, and the kernel zero filters up to the next multiple, which are
+   * sliced off; the result is the same convolution. {@code FlowMathConvGradientTest} checks these
+   * shapes and their neighbours against float64 sums written out (docs/design.md, "Convolutions
+   * the engine gets wrong").
    *
    * @param x input (B, Cin, H, W)
    * @param weight (Cout, Cin, k, k)
@@ -157,15 +167,32 @@ public final class FlowMath {
 
   private static NDArray convolve(NDArray x, NDArray weight, NDArray bias, int dilation) {
     Shape k = weight.getShape();
+    long outputs = k.get(0);
+    long extra = outputs >= WIDE ? Math.floorMod(-outputs, WIDE) : 0;
+    if (k.get(1) == 1) {
+      // one input channel: a zero second channel (see conv)
+      x = x.pad(new Shape(0, 0, 0, 0, 0, 1), 0);
+      weight = weight.pad(new Shape(0, 0, 0, 0, 0, 1), 0);
+    }
+    if (extra > 0) {
+      // a wide output not a multiple of WIDE: zero filters up to the next multiple, sliced off below
+      weight = weight.pad(new Shape(0, 0, 0, 0, 0, 0, 0, extra), 0);
+      bias = bias == null ? null : bias.pad(new Shape(0, extra), 0);
+    }
     long pad = dilation * (k.get(2) / 2);
-    NDArray in = k.get(1) >= WIDE ? x : channelsLast(x);
+    NDArray in = channelsLast(x);
     NDArray y = Conv2d.conv2d(in, weight, bias, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation))
         .singletonOrThrow();
     // the layout copies are done with once the convolution has run (see GlowNetwork.apply)
     if (in != x) {
       in.close();
     }
-    if (k.get(0) >= WIDE) {
+    if (extra > 0) {
+      NDArray kept = channelsLast(y.get(new NDIndex().addAllDim().addSliceDim(0, outputs)));
+      y.close();
+      return kept;
+    }
+    if (outputs >= WIDE) {
       return y;
     }
     NDArray out = channelsFirst(y);
