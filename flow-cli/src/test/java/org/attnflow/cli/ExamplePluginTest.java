@@ -131,7 +131,7 @@ class ExamplePluginTest {
     return Stream.of(
             "org/attnflow/flow-api/0.1.0-SNAPSHOT/flow-api-0.1.0-SNAPSHOT.jar",
             "org/attnflow/flow-testkit/0.1.0-SNAPSHOT/flow-testkit-0.1.0-SNAPSHOT.jar",
-            "ai/djl/pytorch/pytorch-native-cpu/2.5.1/pytorch-native-cpu-2.5.1-linux-x86_64.jar",
+            "ai/djl/pytorch/pytorch-native-cpu/2.7.1/pytorch-native-cpu-2.7.1-linux-x86_64.jar",
             "org/junit/jupiter/junit-jupiter/5.11.4/junit-jupiter-5.11.4.jar",
             "org/apache/maven/plugins/maven-compiler-plugin/3.13.0/maven-compiler-plugin-3.13.0.jar",
             "org/apache/maven/plugins/maven-jar-plugin/3.4.2/maven-jar-plugin-3.4.2.jar",
