@@ -9,7 +9,9 @@ import com.google.inject.Singleton;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.attnflow.api.FlowException;
 import org.attnflow.api.data.DataPipeline;
+import org.attnflow.api.math.ConvolutionCheck;
 import org.attnflow.api.registry.Registry;
 import org.attnflow.data.DataPipelines;
 import org.attnflow.models.Conditioning;
@@ -30,6 +32,11 @@ public final class Session {
   private final Injector injector;
 
   private Session(RunConfig config, Optional<Path> plugins) {
+    EngineCheck.WRONG.ifPresent(wrong -> {
+      throw new FlowException(wrong + "; training here would use wrong gradients. With ONEDNN_MAX_CPU_ISA=AVX2 in the"
+          + " environment oneDNN uses other kernels, which were right where AVX-512 ones were wrong"
+          + " (docs/design.md, \"Convolutions the engine gets wrong\")");
+    });
     this.injector = Guice.createInjector(new FlowModule(config, plugins), new DataModule());
   }
 
@@ -47,6 +54,11 @@ public final class Session {
    */
   public static Session ofRun(RunDirectory dir, List<String> overrides, Optional<Path> pluginDir) {
     return new Session(RunConfig.load(dir.config(), overrides), pluginDir);
+  }
+
+  /** {@link ConvolutionCheck}'s verdict, reached once per process, before the first session. */
+  private static final class EngineCheck {
+    static final Optional<String> WRONG = ConvolutionCheck.run();
   }
 
   public <T> T get(Class<T> type) {
