@@ -53,9 +53,9 @@ public final class FlowMath {
   /**
    * tanh(x), computed as 2σ(2x) − 1 with additions only (no constant array, see {@link #constant}).
    * libtorch 2.5.1 evaluates {@code tanh} one element at a time (it runs at the same speed with
-   * {@code ATEN_CPU_CAPABILITY=default} as with {@code avx512}) while its sigmoid is vectorised, and
-   * 2.7.1's tanh still takes 5× its sigmoid: this form is 3–4× faster, and its error, at most a few units of the type's epsilon, is
-   * absolute, not relative.
+   * {@code ATEN_CPU_CAPABILITY=default} as with {@code avx512}) while its sigmoid is vectorised,
+   * and 2.7.1's tanh still takes 5× its sigmoid: this form is 3–4× faster, and its error, at most
+   * a few units of the type's epsilon, is absolute, not relative.
    */
   public static NDArray tanh(NDArray x) {
     NDArray doubled = x.add(x);
@@ -125,8 +125,8 @@ public final class FlowMath {
    * ({@link #channelsLast}) and a narrow output back to NCHW ({@link #channelsFirst}), because
    * with C innermost the per-channel scales and shifts and the channel slices that follow run in
    * loops of C elements, 2–4× slower on glow32's 4-channel tensors (docs/design.md, "Speed"). A wide input
-   * stored otherwise is copied to channels-last too. A 1×1 kernel with a narrow output is a batched
-   * matrix product instead.
+   * stored otherwise is copied to channels-last too ({@link #channelsLast} is a view of one stored
+   * so already). A 1×1 kernel with a narrow output is a batched matrix product instead.
    *
    * <p>Three cases are avoided because oneDNN's AVX-512 convolutions (libtorch 2.5.1 and 2.7.1, on
    * an AMD EPYC family 26 model 2) compute them wrongly, silently: any input stored in NCHW order
@@ -183,10 +183,8 @@ public final class FlowMath {
     NDArray in = channelsLast(x);
     NDArray y = Conv2d.conv2d(in, weight, bias, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation))
         .singletonOrThrow();
-    // the layout copies are done with once the convolution has run (see GlowNetwork.apply)
-    if (in != x) {
-      in.close();
-    }
+    // the layout copy (or view) is done with once the convolution has run (see GlowNetwork.apply)
+    in.close();
     if (extra > 0) {
       NDArray kept = channelsLast(y.get(new NDIndex().addAllDim().addSliceDim(0, outputs)));
       y.close();
