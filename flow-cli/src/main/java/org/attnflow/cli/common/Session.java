@@ -33,8 +33,9 @@ public final class Session {
 
   private Session(RunConfig config, Optional<Path> plugins) {
     EngineCheck.WRONG.ifPresent(wrong -> {
-      throw new FlowException(wrong + "; training here would use wrong gradients. With ONEDNN_MAX_CPU_ISA=AVX2 in the"
-          + " environment oneDNN uses other kernels, which were right where AVX-512 ones were wrong"
+      throw new FlowException(wrong + "; models trained, evaluated or sampled here would be wrong. With"
+          + " ONEDNN_MAX_CPU_ISA=AVX2 in the environment oneDNN uses other kernels, which were right where"
+          + " AVX-512 ones were wrong"
           + " (docs/design.md, \"Convolutions the engine gets wrong\")");
     });
     this.injector = Guice.createInjector(new FlowModule(config, plugins), new DataModule());
