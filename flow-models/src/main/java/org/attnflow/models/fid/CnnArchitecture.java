@@ -4,7 +4,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import java.util.List;
@@ -12,7 +11,7 @@ import org.attnflow.api.ImageShape;
 
 /**
  * The shape of this project's feature classifier: for each width w a 3×3 convolution to w
- * channels (padding 1), ReLU and 2×2 max pooling; then a dense layer to {@code features} values,
+ * channels (padding 1; {@link FlowMathConv2d}), ReLU and 2×2 max pooling; then a dense layer to {@code features} values,
  * the feature vector; then ReLU and a dense layer to one logit per class. The features are taken
  * before the ReLU, so no feature is stuck at zero and their covariance keeps full rank.
  *
@@ -34,7 +33,7 @@ public record CnnArchitecture(ImageShape input, List<Integer> widths, int featur
   SequentialBlock featureBlock() {
     SequentialBlock block = new SequentialBlock();
     for (int width : widths) {
-      block.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(width).build())
+      block.add(new FlowMathConv2d(width))
           .add(Activation.reluBlock())
           .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
     }
