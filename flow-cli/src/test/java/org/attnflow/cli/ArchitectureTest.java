@@ -249,4 +249,30 @@ class ArchitectureTest {
     assertTrue(all.get("org.attnflow.api.math.FlowMath").getMethodCallsFromSelf().stream()
         .anyMatch(c -> c.getName().equals("mul")));
   }
+  /**
+   * Every convolution runs through FlowMath.conv, which avoids the engine kernels that compute some
+   * shapes wrongly on some CPUs (docs/design.md, "Convolutions the engine gets wrong"): no other
+   * class calls DJL's {@code Conv2d.conv2d} or builds a DJL {@code Conv2d} block (the feature
+   * classifier's FlowMathConv2d extends one and computes it with FlowMath.conv). The start-up
+   * check, ConvolutionCheck, calls the engine in float64 as its reference.
+   */
+  @Test
+  void everyConvolutionRunsThroughFlowMath() {
+    String flowMath = "org.attnflow.api.math.FlowMath";
+    com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaMethodCall> engineConvolution =
+        new com.tngtech.archunit.base.DescribedPredicate<>("call DJL's Conv2d.conv2d or build a DJL Conv2d block") {
+          @Override
+          public boolean test(com.tngtech.archunit.core.domain.JavaMethodCall call) {
+            String owner = call.getTargetOwner().getFullName();
+            return owner.equals(ai.djl.nn.convolutional.Conv2d.class.getName()) && call.getName().equals("conv2d")
+                || owner.equals(ai.djl.nn.convolutional.Conv2d.Builder.class.getName()) && call.getName().equals("build");
+          }
+        };
+    noClasses().that().doNotHaveFullyQualifiedName(flowMath)
+        .and().doNotHaveFullyQualifiedName("org.attnflow.api.math.ConvolutionCheck")
+        .should().callMethodWhere(engineConvolution)
+        .because("FlowMath.conv avoids the convolutions some CPUs compute wrongly").check(all);
+    // the rule can fail: FlowMath itself calls the engine's convolution
+    assertTrue(all.get(flowMath).getMethodCallsFromSelf().stream().anyMatch(engineConvolution));
+  }
 }
