@@ -249,6 +249,7 @@ class ArchitectureTest {
     assertTrue(all.get("org.attnflow.api.math.FlowMath").getMethodCallsFromSelf().stream()
         .anyMatch(c -> c.getName().equals("mul")));
   }
+
   /**
    * Every convolution runs through FlowMath.conv, which avoids the engine kernels that compute some
    * shapes wrongly on some CPUs (docs/design.md, "Convolutions the engine gets wrong"): no other

@@ -11,9 +11,10 @@ import org.attnflow.api.ImageShape;
 
 /**
  * The shape of this project's feature classifier: for each width w a 3×3 convolution to w
- * channels (padding 1; {@link FlowMathConv2d}), ReLU and 2×2 max pooling; then a dense layer to {@code features} values,
- * the feature vector; then ReLU and a dense layer to one logit per class. The features are taken
- * before the ReLU, so no feature is stuck at zero and their covariance keeps full rank.
+ * channels (padding 1; {@link FlowMathConv2d}), ReLU and 2×2 max pooling; then a dense layer to
+ * {@code features} values, the feature vector; then ReLU and a dense layer to one logit per class.
+ * The features are taken before the ReLU, so no feature is stuck at zero and their covariance
+ * keeps full rank.
  *
  * @param input the image shape it takes, (C, H, W)
  * @param widths the channels of each convolution
