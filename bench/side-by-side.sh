@@ -10,7 +10,9 @@
 # only one of them computes at any moment. Java gets the first turn in odd rounds, PyTorch in
 # even ones. Every run's JSON object is appended to OUT.jsonl with a "side" key; at the end
 # bench/side_by_side_summary.py prints each pair's Java/PyTorch ratio and the median ratio per
-# workload. Run it on an otherwise idle machine.
+# workload. Run it on an otherwise idle machine. ATTNFLOW_BENCH_ARGS adds options to the Java
+# side's `./attnflow bench`, for example "--workers 2" (rank 0 takes the turns, the other worker
+# starts each step with it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 source "$here/bench/lockstep.sh"
@@ -20,7 +22,8 @@ out="${args[0]}"
 pair() {  # workload round: both sides of one workload, taking turns
   local turns; turns="$(mktemp -d)"
   mkfifo "$turns/java" "$turns/pytorch"
-  "$here/attnflow" bench "$here/configs/bench/$1.conf" --steps "$steps" --take-turns "$turns" 2>/dev/null \
+  # shellcheck disable=SC2086  # ATTNFLOW_BENCH_ARGS is a list of options
+  "$here/attnflow" bench "$here/configs/bench/$1.conf" --steps "$steps" --take-turns "$turns" ${ATTNFLOW_BENCH_ARGS:-} 2>/dev/null \
     | record java "$2" &
   local java=$!
   /usr/bin/python3 "$here/bench/pytorch/attnflow_bench.py" --workload "$1" --steps "$steps" \

@@ -28,6 +28,8 @@ final class RingAverager implements GradientAverager {
   private final RabitTracker tracker;
   private final int timeoutSeconds;
   private final ByteBuffer scalars = ByteBuffer.allocateDirect(3 * Float.BYTES).order(ByteOrder.nativeOrder());
+  /** The one value a barrier sums. */
+  private final ByteBuffer mark = ByteBuffer.allocateDirect(Float.BYTES).order(ByteOrder.nativeOrder());
   /** A direct buffer for gradients the engine does not lend as one (grown on demand). */
   private ByteBuffer staging = ByteBuffer.allocateDirect(0);
   private boolean failed;
@@ -82,6 +84,17 @@ final class RingAverager implements GradientAverager {
     steps++;
     averagingNanos += System.nanoTime() - begin;
     return agreed;
+  }
+
+  @Override
+  public void barrier() {
+    try {
+      NativeAllReduce.sum(mark, 1);
+    } catch (FlowException e) {
+      failed = true;
+      throw new FlowException("worker " + rank + " of " + workers + " lost the others at a barrier (one failed, stopped or did"
+          + " not answer within " + timeoutSeconds + " s): " + e.getMessage(), e);
+    }
   }
 
   /** The gradient's values in a native-order direct buffer: its own memory when the engine lends it, else a copy. */

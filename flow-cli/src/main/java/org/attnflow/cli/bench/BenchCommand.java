@@ -48,7 +48,8 @@ import org.attnflow.models.training.TrainingListener;
  * and the share of their wall time spent outside the engine's operators. With {@code --workers N}
  * it trains data-parallel in N worker processes as {@code train --workers} does (docs/distributed.md):
  * rank 0 measures and prints the figures, of the global batch, and every worker prints its time in
- * the all-reduce per step.
+ * the all-reduce per step; with {@code --take-turns} too, rank 0 takes the turns and the others
+ * start every step with it, and rank 0 samples alone.
  */
 public final class BenchCommand extends Command {
   private static final int SAMPLE_BATCHES = 10;
@@ -87,9 +88,6 @@ public final class BenchCommand extends Command {
       throw new UsageException("give the number of training steps with --steps N (at least " + COUNTED_LAST + ")");
     }
     int workers = WorkerOptions.workers(line);
-    if (workers > 1 && line.hasOption("take-turns")) {
-      throw new UsageException("--take-turns measures one process against the PyTorch reference: drop --workers");
-    }
     if (workers > 1) {
       WorkerLauncher.run(WorkerOptions.workerArgs("bench", line, Set.of()), workers, out);
       return 0;
@@ -104,12 +102,14 @@ public final class BenchCommand extends Command {
     RunDirectory dir = new RunDirectory(temporary ? Files.createTempDirectory("attnflow-bench") : Path.of(line.getOptionValue("out")));
     Path trace = line.hasOption("profile") ? Path.of(line.getOptionValue("profile")) : null;
     Path turnsDir = line.hasOption("take-turns") ? Path.of(line.getOptionValue("take-turns")) : null;
-    try (Turns turns = new Turns(turnsDir)) {
-      // Joining first lets rank 0 start the tracker before the engine loads, so the others wait less.
-      GradientAverager averager = WorkerOptions.join(line);
+    // Joining first lets rank 0 start the tracker before the engine loads, so the others wait less.
+    GradientAverager averager = WorkerOptions.join(line);
+    // Rank 0 alone takes the turns; the others start every step with it, so none computes in the reference's turn.
+    Runnable together = turnsDir != null && averager.workers() > 1 ? averager::barrier : () -> {};
+    try (Turns turns = new Turns(averager.rank() == 0 ? turnsDir : null)) {
       Session session = Session.ofConfig(config, CommonOptions.pluginDir(line));
-      Measurements m = new Measurements(session.run().train().seed(), session.run().train().batchSize(), trace, turns, out);
-      TrainingListener listener = averager.rank() == 0 ? m : new WarningPrinter(out);
+      Measurements m = new Measurements(session.run().train().seed(), session.run().train().batchSize(), trace, turns, together, out);
+      TrainingListener listener = averager.rank() == 0 ? m : new Follower(together, new WarningPrinter(out));
       Optional<Evaluation> e = session.get(Trainer.class).train(session.run(), dir, false, listener, averager);
       averager.close();
       if (averager.rank() != 0) {
@@ -129,12 +129,47 @@ public final class BenchCommand extends Command {
     }
   }
 
+  /**
+   * A worker other than rank 0 under {@code --take-turns}: it starts the initialisation and every
+   * training step together with rank 0 ({@code together}, a barrier), which starts them on its turn.
+   */
+  private static final class Follower implements TrainingListener {
+    private final Runnable together;
+    private final WarningPrinter warnings;
+    private long lastStep;
+
+    Follower(Runnable together, WarningPrinter warnings) {
+      this.together = together;
+      this.warnings = warnings;
+    }
+
+    @Override
+    public void warned(String message) {
+      warnings.warned(message);
+    }
+
+    @Override
+    public void started(long firstStep, long lastStepOfRun, FlowModel flow) {
+      lastStep = lastStepOfRun;
+      together.run();
+    }
+
+    @Override
+    public void stepped(long step, double bpd, double imagesPerSecond) {
+      if (step < lastStep) {
+        together.run();
+      }
+    }
+  }
+
   /** Collects the figures as training goes. */
   private static final class Measurements implements TrainingListener {
     private final long seed;
     private final int batchSize;
     private final Path trace;
     private final Turns turns;
+    /** Starts a training step together with the other workers, once this one has its turn. */
+    private final Runnable together;
     private final List<Double> throughput = new ArrayList<>();
     private final WarningPrinter warnings;
     private FlowModel model;
@@ -147,12 +182,13 @@ public final class BenchCommand extends Command {
     private EngineCount.Figures stepFigures;
     private EngineCount.Figures sampleFigures;
 
-    Measurements(long seed, int batchSize, Path trace, Turns turns, PrintStream out) {
+    Measurements(long seed, int batchSize, Path trace, Turns turns, Runnable together, PrintStream out) {
       this.warnings = new WarningPrinter(out);
       this.seed = seed;
       this.batchSize = batchSize;
       this.trace = trace;
       this.turns = turns;
+      this.together = together;
     }
 
     @Override
@@ -165,6 +201,7 @@ public final class BenchCommand extends Command {
       model = flow;
       lastStep = lastStepOfRun;
       turns.take();
+      together.run();
     }
 
     @Override
@@ -187,6 +224,7 @@ public final class BenchCommand extends Command {
       if (step < lastStep) {
         turns.give();
         turns.take();
+        together.run();
         return;
       }
       rssAtEnd = Memory.residentMb();

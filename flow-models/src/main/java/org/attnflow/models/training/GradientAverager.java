@@ -29,6 +29,9 @@ public interface GradientAverager extends AutoCloseable {
     }
 
     @Override
+    public void barrier() {}
+
+    @Override
     public void close() {}
   };
 
@@ -45,6 +48,13 @@ public interface GradientAverager extends AutoCloseable {
    * not answer in time, or is at another step.
    */
   Share average(Share local);
+
+  /**
+   * Returns when every worker has called it: lets the workers start a step together (the
+   * benchmark's turns with a reference, which only rank 0 takes). Throws a
+   * {@link org.attnflow.api.FlowException} when a worker failed or did not answer in time.
+   */
+  void barrier();
 
   /** Leaves the job after a run that ended well (a failed worker only exits: the goodbye would wait for the others). */
   @Override
