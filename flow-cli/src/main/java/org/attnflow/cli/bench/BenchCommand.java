@@ -109,7 +109,7 @@ public final class BenchCommand extends Command {
     try (Turns turns = new Turns(averager.rank() == 0 ? turnsDir : null)) {
       Session session = Session.ofConfig(config, CommonOptions.pluginDir(line));
       Measurements m = new Measurements(session.run().train().seed(), session.run().train().batchSize(), trace, turns, together, out);
-      TrainingListener listener = averager.rank() == 0 ? m : new Follower(together, new WarningPrinter(out));
+      TrainingListener listener = averager.rank() == 0 ? m : new StepTurns(turns, together, out);
       Optional<Evaluation> e = session.get(Trainer.class).train(session.run(), dir, false, listener, averager);
       averager.close();
       if (averager.rank() != 0) {
@@ -130,17 +130,22 @@ public final class BenchCommand extends Command {
   }
 
   /**
-   * A worker other than rank 0 under {@code --take-turns}: it starts the initialisation and every
-   * training step together with rank 0 ({@code together}, a barrier), which starts them on its turn.
+   * The turns of the training steps: before the initialisation and before every later step this
+   * worker waits for its turn ({@link Turns}; rank 0's alone, the others' take nothing) and then
+   * for the other workers ({@code together}, a barrier when several workers take turns), so that
+   * no worker computes during the reference's turn. It is every worker's listener but rank 0's,
+   * which measures on top of it ({@link Measurements}).
    */
-  private static final class Follower implements TrainingListener {
+  private static class StepTurns implements TrainingListener {
+    final Turns turns;
     private final Runnable together;
     private final WarningPrinter warnings;
-    private long lastStep;
+    long lastStep;
 
-    Follower(Runnable together, WarningPrinter warnings) {
+    StepTurns(Turns turns, Runnable together, PrintStream out) {
+      this.turns = turns;
       this.together = together;
-      this.warnings = warnings;
+      this.warnings = new WarningPrinter(out);
     }
 
     @Override
@@ -151,29 +156,32 @@ public final class BenchCommand extends Command {
     @Override
     public void started(long firstStep, long lastStepOfRun, FlowModel flow) {
       lastStep = lastStepOfRun;
+      turns.take();
       together.run();
     }
 
     @Override
     public void stepped(long step, double bpd, double imagesPerSecond) {
       if (step < lastStep) {
-        together.run();
+        passTurn();
       }
+    }
+
+    /** Hands the turn on, and starts the next step on this worker's next turn, together with the others. */
+    final void passTurn() {
+      turns.give();
+      turns.take();
+      together.run();
     }
   }
 
   /** Collects the figures as training goes. */
-  private static final class Measurements implements TrainingListener {
+  private static final class Measurements extends StepTurns {
     private final long seed;
     private final int batchSize;
     private final Path trace;
-    private final Turns turns;
-    /** Starts a training step together with the other workers, once this one has its turn. */
-    private final Runnable together;
     private final List<Double> throughput = new ArrayList<>();
-    private final WarningPrinter warnings;
     private FlowModel model;
-    private long lastStep;
     private double rssAt100 = Double.NaN;
     private double rssAtEnd;
     private double sampleImagesPerSecond = Double.NaN;
@@ -183,25 +191,16 @@ public final class BenchCommand extends Command {
     private EngineCount.Figures sampleFigures;
 
     Measurements(long seed, int batchSize, Path trace, Turns turns, Runnable together, PrintStream out) {
-      this.warnings = new WarningPrinter(out);
+      super(turns, together, out);
       this.seed = seed;
       this.batchSize = batchSize;
       this.trace = trace;
-      this.turns = turns;
-      this.together = together;
-    }
-
-    @Override
-    public void warned(String message) {
-      warnings.warned(message);
     }
 
     @Override
     public void started(long firstStep, long lastStepOfRun, FlowModel flow) {
       model = flow;
-      lastStep = lastStepOfRun;
-      turns.take();
-      together.run();
+      super.started(firstStep, lastStepOfRun, flow);
     }
 
     @Override
@@ -222,9 +221,7 @@ public final class BenchCommand extends Command {
         rssAt100 = Memory.residentMb();
       }
       if (step < lastStep) {
-        turns.give();
-        turns.take();
-        together.run();
+        passTurn();
         return;
       }
       rssAtEnd = Memory.residentMb();
