@@ -73,25 +73,16 @@ public abstract class FlowBlock extends AbstractBlock {
 
   /** Registers a trainable parameter with a known shape and initializer. */
   protected final Parameter parameter(String name, Shape shape, Initializer initializer) {
-    return addParameter(
-        Parameter.builder()
-            .setName(name)
-            .setType(Parameter.Type.OTHER)
-            .optShape(shape)
-            .optInitializer(initializer)
-            .build());
+    return addParameter(described(name, shape, initializer).build());
   }
 
   /** Registers a state array saved with the parameters but never trained (for example a flag). */
   protected final Parameter state(String name, Shape shape, Initializer initializer) {
-    return addParameter(
-        Parameter.builder()
-            .setName(name)
-            .setType(Parameter.Type.OTHER)
-            .optShape(shape)
-            .optInitializer(initializer)
-            .optRequiresGrad(false)
-            .build());
+    return addParameter(described(name, shape, initializer).optRequiresGrad(false).build());
+  }
+
+  private static Parameter.Builder described(String name, Shape shape, Initializer initializer) {
+    return Parameter.builder().setName(name).setType(Parameter.Type.OTHER).optShape(shape).optInitializer(initializer);
   }
 
   /** Adds a child block under a name; its parameters are saved and counted with this block's. */
