@@ -169,10 +169,13 @@ public final class FlowMath {
     Shape k = weight.getShape();
     long outputs = k.get(0);
     long extra = outputs >= WIDE ? Math.floorMod(-outputs, WIDE) : 0;
+    NDArray in;
     if (k.get(1) == 1) {
-      // one input channel: a zero second channel (see conv)
-      x = x.pad(new Shape(0, 0, 0, 0, 0, 1), 0);
+      // one input channel: a zero second channel (see conv), padded straight into channels-last order
+      in = x.transpose(0, 2, 3, 1).pad(new Shape(0, 1), 0).transpose(0, 3, 1, 2);
       weight = weight.pad(new Shape(0, 0, 0, 0, 0, 1), 0);
+    } else {
+      in = channelsLast(x);
     }
     if (extra > 0) {
       // a wide output not a multiple of WIDE: zero filters up to the next multiple, sliced off below
@@ -180,7 +183,6 @@ public final class FlowMath {
       bias = bias == null ? null : bias.pad(new Shape(0, extra), 0);
     }
     long pad = dilation * (k.get(2) / 2);
-    NDArray in = channelsLast(x);
     NDArray y = Conv2d.conv2d(in, weight, bias, new Shape(1, 1), new Shape(pad, pad), new Shape(dilation, dilation))
         .singletonOrThrow();
     // the layout copy (or view) is done with once the convolution has run (see GlowNetwork.apply)
