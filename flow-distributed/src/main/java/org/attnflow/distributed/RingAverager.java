@@ -69,9 +69,7 @@ final class RingAverager implements GradientAverager {
       NativeAllReduce.sum(scalars, 3);
       collectiveNanos += System.nanoTime() - reduceBegin;
     } catch (FlowException e) {
-      failed = true;
-      throw new FlowException("step " + (local.step() + 1) + ": worker " + rank + " of " + workers
-          + " lost the others (one failed, stopped or did not answer within " + timeoutSeconds + " s): " + e.getMessage(), e);
+      throw lostOthers("step " + (local.step() + 1) + ": ", "", e);
     }
     if (scalars.getFloat(2 * Float.BYTES) != workers * stepMark) {
       failed = true;
@@ -91,10 +89,15 @@ final class RingAverager implements GradientAverager {
     try {
       NativeAllReduce.sum(mark, 1);
     } catch (FlowException e) {
-      failed = true;
-      throw new FlowException("worker " + rank + " of " + workers + " lost the others at a barrier (one failed, stopped or did"
-          + " not answer within " + timeoutSeconds + " s): " + e.getMessage(), e);
+      throw lostOthers("", " at a barrier", e);
     }
+  }
+
+  /** Marks this averager failed and returns the error for a collective ({@code cause}) that lost the other workers. */
+  private FlowException lostOthers(String prefix, String where, FlowException cause) {
+    failed = true;
+    return new FlowException(prefix + "worker " + rank + " of " + workers + " lost the others" + where + " (one failed,"
+        + " stopped or did not answer within " + timeoutSeconds + " s): " + cause.getMessage(), cause);
   }
 
   /** The gradient's values in a native-order direct buffer: its own memory when the engine lends it, else a copy. */
